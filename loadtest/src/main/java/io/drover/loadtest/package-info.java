@@ -1,0 +1,2 @@
+/** Benchmarks that drive a running Drover through the AWS SDK. */
+package io.drover.loadtest;

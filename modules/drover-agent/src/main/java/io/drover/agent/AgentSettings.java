@@ -1,0 +1,66 @@
+package io.drover.agent;
+
+import com.typesafe.config.Config;
+import io.drover.agent.exec.DockerSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The {@code drover.agent} settings (see reference.conf).
+ *
+ * @param agentId this host's agent id; empty means the host name
+ * @param computeEnvironment the compute environment this host serves
+ * @param executor {@code docker}, {@code process}, or {@code auto} (Docker when it answers)
+ * @param vcpus advertised vCPUs; 0 means all the host has
+ * @param memoryMib advertised memory; 0 means the host's memory less {@code reservedMemoryMib}
+ * @param gpus advertised GPUs; -1 means detect (NVIDIA devices under /proc/driver/nvidia/gpus)
+ */
+public record AgentSettings(
+    String agentId,
+    String computeEnvironment,
+    String executor,
+    double vcpus,
+    long memoryMib,
+    long reservedMemoryMib,
+    int gpus,
+    String instanceId,
+    Duration heartbeatInterval,
+    Duration reportRetryInterval,
+    Duration recentlyEndedWindow,
+    DockerSettings docker,
+    Path processWorkDir,
+    int logChunkBytes,
+    Duration logFlushInterval,
+    long logMaxBytesPerAttempt,
+    Duration logFlushTimeout,
+    int blockingThreads) {
+
+  public static AgentSettings from(Config root) {
+    Config c = root.getConfig("drover.agent");
+    Config docker = c.getConfig("docker");
+    String network = docker.getString("network-mode");
+    return new AgentSettings(
+        c.getString("agent-id"),
+        c.getString("compute-environment"),
+        c.getString("executor"),
+        c.getDouble("vcpus"),
+        c.getLong("memory-mib"),
+        c.getLong("reserved-memory-mib"),
+        c.getInt("gpus"),
+        c.getString("instance-id"),
+        c.getDuration("heartbeat-interval"),
+        c.getDuration("report-retry-interval"),
+        c.getDuration("recently-ended-window"),
+        new DockerSettings(
+            docker.getString("host"),
+            network.isEmpty() ? null : network,
+            docker.getDuration("pull-timeout"),
+            docker.getBoolean("remove-containers")),
+        Path.of(c.getString("process.work-dir")),
+        (int) c.getBytes("logs.chunk-bytes").longValue(),
+        c.getDuration("logs.flush-interval"),
+        c.getBytes("logs.max-bytes-per-attempt"),
+        c.getDuration("logs.flush-timeout"),
+        c.getInt("blocking-threads"));
+  }
+}

@@ -1,0 +1,116 @@
+package io.drover.agent;
+
+import io.drover.agent.exec.AttemptExecutor;
+import io.drover.agent.exec.DockerAttemptExecutor;
+import io.drover.agent.exec.ProcessAttemptExecutor;
+import io.drover.protocol.AgentProtocol.AgentCommand;
+import io.drover.protocol.SchedulerProtocol.AgentInfo;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts the agent role on a node: picks the executor, detects capacity, spawns the {@link NodeAgent}. */
+public final class DroverAgent {
+
+  private static final Logger log = LoggerFactory.getLogger(DroverAgent.class);
+
+  private final AgentInfo info;
+  private final ActorRef<AgentCommand> agent;
+
+  private DroverAgent(AgentInfo info, ActorRef<AgentCommand> agent) {
+    this.info = info;
+    this.agent = agent;
+  }
+
+  public static DroverAgent start(ActorSystem<?> system) {
+    AgentSettings settings = AgentSettings.from(system.settings().config());
+    if (settings.computeEnvironment().isBlank()) {
+      throw new IllegalArgumentException("drover.agent.compute-environment is not set: name the UNMANAGED compute "
+          + "environment this host serves (DROVER_COMPUTE_ENVIRONMENT, or --compute-environment).");
+    }
+    AtomicInteger threads = new AtomicInteger();
+    ExecutorService blocking = Executors.newFixedThreadPool(settings.blockingThreads(), runnable -> {
+      Thread thread = new Thread(runnable, "drover-agent-blocking-" + threads.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+    AttemptExecutor executor = executor(settings, blocking);
+    String agentId = settings.agentId().isBlank() ? hostName() : settings.agentId();
+    AgentInfo info = new AgentInfo(
+        agentId,
+        hostName(),
+        settings.instanceId().isBlank() ? null : settings.instanceId(),
+        settings.computeEnvironment(),
+        HostCapacity.of(settings),
+        executor.name(),
+        true);
+    ActorRef<AgentCommand> agent = system.systemActorOf(NodeAgent.create(info, executor, settings), "node-agent", Props.empty());
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-executor", () -> {
+      executor.close();
+      blocking.shutdownNow();
+      return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+    });
+    return new DroverAgent(info, agent);
+  }
+
+  /** Docker when configured (or, with {@code auto}, when the engine answers), else processes. */
+  private static AttemptExecutor executor(AgentSettings settings, ExecutorService blocking) {
+    String choice = settings.executor();
+    if (choice.equals("process")) {
+      return new ProcessAttemptExecutor(settings.processWorkDir(), blocking);
+    }
+    if (!choice.equals("docker") && !choice.equals("auto")) {
+      throw new IllegalArgumentException("drover.agent.executor is '" + choice + "'; use docker, process or auto.");
+    }
+    DockerAttemptExecutor docker = new DockerAttemptExecutor(settings.docker(), blocking);
+    try {
+      String version = docker.version().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      log.info("Using the Docker engine at {}: Docker {}", settings.docker().dockerHost(), version);
+      return docker;
+    } catch (Exception e) {
+      docker.close();
+      String why = "the Docker engine at " + settings.docker().dockerHost() + " does not answer (" + rootMessage(e) + ")";
+      if (choice.equals("docker")) {
+        throw new IllegalStateException("drover.agent.executor is docker but " + why
+            + ". Start dockerd, point drover.agent.docker.host at it, or use --executor process.", e);
+      }
+      log.warn("No Docker engine: {}. Using the process executor, which runs job commands directly on this host, "
+          + "without containers or resource limits. Start dockerd and restart to run jobs in containers.", why);
+      return new ProcessAttemptExecutor(settings.processWorkDir(), blocking);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+
+  public AgentInfo info() {
+    return info;
+  }
+
+  public ActorRef<AgentCommand> ref() {
+    return agent;
+  }
+}

@@ -1,0 +1,186 @@
+package io.drover.agent;
+
+import io.drover.agent.exec.AttemptExecutor;
+import io.drover.agent.exec.LeftoverExecution;
+import io.drover.core.model.Resources;
+import io.drover.protocol.AgentProtocol.AgentCommand;
+import io.drover.protocol.AgentProtocol.AttemptPresence;
+import io.drover.protocol.AgentProtocol.LaunchAccepted;
+import io.drover.protocol.AgentProtocol.LaunchAttempt;
+import io.drover.protocol.AgentProtocol.QueryAttempt;
+import io.drover.protocol.AgentProtocol.StopAttempt;
+import io.drover.protocol.SchedulerProtocol;
+import io.drover.protocol.SchedulerProtocol.AgentInfo;
+import io.drover.protocol.SchedulerProtocol.AgentStatus;
+import io.drover.protocol.SchedulerProtocol.HostedAttempt;
+import io.drover.protocol.SchedulerProtocol.SchedulerCommand;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+
+/**
+ * The node agent: one per host. It tells the scheduler what the host has and runs (at start, on
+ * every change, and as a heartbeat), runs each attempt it is given in an {@link AttemptRunner},
+ * and answers controllers' questions about its attempts. It never decides placements.
+ *
+ * <p>At start it reaps executions left by an earlier incarnation on this host: the controllers
+ * counted their attempts as lost when that incarnation left the cluster.
+ */
+public final class NodeAgent {
+
+  private record Schedulers(Receptionist.Listing listing) implements AgentCommand {}
+
+  private record Heartbeat() implements AgentCommand {}
+
+  private record AttemptDone(AttemptRunner.Done done) implements AgentCommand {}
+
+  private record LeftoversFound(List<LeftoverExecution> leftovers, String error) implements AgentCommand {}
+
+  /** An attempt this agent holds. */
+  private record Hosted(ActorRef<AttemptRunner.Command> runner, HostedAttempt attempt) {}
+
+  private record Ended(HostedAttempt attempt, long at) {}
+
+  public static Behavior<AgentCommand> create(AgentInfo info, AttemptExecutor executor, AgentSettings settings) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new NodeAgent(info, executor, settings, ctx, timers).behavior()));
+  }
+
+  private final AgentInfo info;
+  private final AttemptExecutor executor;
+  private final AgentSettings settings;
+  private final ActorContext<AgentCommand> context;
+  private final ActorRef<AttemptRunner.Done> doneAdapter;
+  private final Map<String, Hosted> attempts = new HashMap<>();
+  private final Deque<Ended> recentlyEnded = new ArrayDeque<>();
+  private Set<ActorRef<SchedulerCommand>> schedulers = Set.of();
+
+  private NodeAgent(
+      AgentInfo info,
+      AttemptExecutor executor,
+      AgentSettings settings,
+      ActorContext<AgentCommand> context,
+      TimerScheduler<AgentCommand> timers) {
+    this.info = info;
+    this.executor = executor;
+    this.settings = settings;
+    this.context = context;
+    this.doneAdapter = context.messageAdapter(AttemptRunner.Done.class, AttemptDone::new);
+    context.getSystem().receptionist().tell(Receptionist.subscribe(SchedulerProtocol.SERVICE_KEY,
+        context.messageAdapter(Receptionist.Listing.class, Schedulers::new)));
+    timers.startTimerWithFixedDelay(new Heartbeat(), settings.heartbeatInterval());
+    context.pipeToSelf(executor.leftovers(info.agentId()), (found, error) ->
+        new LeftoversFound(found == null ? List.of() : found, error == null ? null : error.getMessage()));
+    context.getLog().info("Agent {} serves compute environment {} with {} ({} executor)",
+        info.agentId(), info.computeEnvironment(), info.capacity().describe(), executor.name());
+  }
+
+  private Behavior<AgentCommand> behavior() {
+    return Behaviors.receive(AgentCommand.class)
+        .onMessage(LaunchAttempt.class, this::onLaunch)
+        .onMessage(StopAttempt.class, msg -> {
+          Hosted hosted = attempts.get(key(msg.jobId(), msg.attempt()));
+          if (hosted != null) {
+            hosted.runner().tell(new AttemptRunner.Stop(msg.reason(), msg.graceSeconds()));
+          }
+          return Behaviors.same();
+        })
+        .onMessage(QueryAttempt.class, msg -> {
+          msg.replyTo().tell(new AttemptPresence(msg.jobId(), msg.attempt(), attempts.containsKey(key(msg.jobId(), msg.attempt()))));
+          return Behaviors.same();
+        })
+        .onMessage(AttemptDone.class, msg -> {
+          Hosted hosted = attempts.remove(key(msg.done().jobId(), msg.done().attempt()));
+          if (hosted != null) {
+            recentlyEnded.add(new Ended(hosted.attempt(), System.currentTimeMillis()));
+          }
+          report();
+          return Behaviors.same();
+        })
+        .onMessage(Schedulers.class, msg -> {
+          schedulers = msg.listing().getServiceInstances(SchedulerProtocol.SERVICE_KEY);
+          report();
+          return Behaviors.same();
+        })
+        .onMessage(Heartbeat.class, msg -> {
+          report();
+          return Behaviors.same();
+        })
+        .onMessage(LeftoversFound.class, this::onLeftovers)
+        .build();
+  }
+
+  private Behavior<AgentCommand> onLaunch(LaunchAttempt msg) {
+    var launch = msg.launch();
+    String key = key(launch.jobId(), launch.attempt());
+    if (!attempts.containsKey(key) && recentlyEnded.stream().noneMatch(e -> key(e.attempt()).equals(key))) {
+      Resources free = info.capacity().minus(allocated());
+      if (!free.fits(launch.resources())) {
+        context.getLog().warn("Job {} attempt {} needs {} but only {} is free here; running it anyway (the scheduler "
+            + "placed it while it did not yet know of other attempts)", launch.jobId(), launch.attempt(),
+            launch.resources().describe(), free.describe());
+      }
+      ActorRef<AttemptRunner.Command> runner = context.spawn(
+          AttemptRunner.create(launch, info.agentId(), executor, settings, doneAdapter),
+          "attempt-" + launch.jobId().replace(':', '_') + "-" + launch.attempt());
+      attempts.put(key, new Hosted(runner, new HostedAttempt(launch.jobId(), launch.attempt(), launch.resources())));
+      report();
+    }
+    msg.replyTo().tell(new LaunchAccepted(launch.jobId(), launch.attempt()));
+    return Behaviors.same();
+  }
+
+  private Behavior<AgentCommand> onLeftovers(LeftoversFound msg) {
+    if (msg.error() != null) {
+      context.getLog().warn("Could not list executions left by an earlier agent on this host: {}", msg.error());
+      return Behaviors.same();
+    }
+    for (LeftoverExecution leftover : msg.leftovers()) {
+      if (!attempts.containsKey(key(leftover.jobId(), leftover.attempt()))) {
+        context.getLog().info("Reaping {} (job {} attempt {}) left by an earlier agent on this host",
+            leftover.id(), leftover.jobId(), leftover.attempt());
+        executor.reap(leftover, Duration.ofSeconds(10));
+      }
+    }
+    return Behaviors.same();
+  }
+
+  private Resources allocated() {
+    Resources total = Resources.ZERO;
+    for (Hosted hosted : attempts.values()) {
+      total = total.plus(hosted.attempt().resources());
+    }
+    return total;
+  }
+
+  /** Sends this host's status to the scheduler. */
+  private void report() {
+    long cutoff = System.currentTimeMillis() - settings.recentlyEndedWindow().toMillis();
+    while (!recentlyEnded.isEmpty() && recentlyEnded.peek().at() < cutoff) {
+      recentlyEnded.poll();
+    }
+    List<HostedAttempt> running = attempts.values().stream().map(Hosted::attempt).toList();
+    List<HostedAttempt> ended = new ArrayList<>(recentlyEnded.size());
+    recentlyEnded.forEach(e -> ended.add(e.attempt()));
+    AgentStatus status = new AgentStatus(info, context.getSelf(), running, ended);
+    schedulers.forEach(s -> s.tell(status));
+  }
+
+  private static String key(String jobId, int attempt) {
+    return jobId + "#" + attempt;
+  }
+
+  private static String key(HostedAttempt attempt) {
+    return key(attempt.jobId(), attempt.attempt());
+  }
+}

@@ -1,0 +1,311 @@
+package io.drover.agent.exec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs attempts as plain child processes of the agent, for hosts without Docker.
+ *
+ * <p>The spec's command runs directly, without a shell, looked up on the agent's own {@code PATH};
+ * the image is ignored and an empty command fails the launch. Each attempt gets a fresh working
+ * directory {@code <workRoot>/<jobId>-<attempt>}, deleted after it exits. The environment is built from scratch: {@code PATH} from the agent's own
+ * environment, {@code HOME} set to the working directory, then the spec's variables; nothing else
+ * from the host leaks in. Standard input is closed. A command that cannot be started fails the
+ * launch with {@code CannotStartContainerError: <message>}.
+ *
+ * <p><b>No isolation or limits:</b> this executor does not enforce the spec's resources (vCPU,
+ * memory, GPUs) and ignores its user, read-only root file system and privileged flags. The process
+ * runs as the agent's user with the agent's access to the host. Use the Docker executor wherever that
+ * matters.
+ *
+ * <p>Threads: stdout and stderr are each read by a task on the executor passed to the constructor,
+ * so each running attempt holds two of its threads until its output pipes close. Background children
+ * that keep those pipes open keep the attempt from finishing until they exit or {@link
+ * Execution#stop} kills them. The exit code is the process's own; a process killed by a signal
+ * reports 128 + the signal number.
+ *
+ * <p>There is nothing to re-attach after an agent restart, so {@link #leftovers} is always empty;
+ * {@link #close()} therefore kills (SIGKILL) the process trees still running.
+ */
+public final class ProcessAttemptExecutor implements AttemptExecutor {
+
+  private static final Logger log = LoggerFactory.getLogger(ProcessAttemptExecutor.class);
+  private static final int CHUNK_BYTES = 8 * 1024;
+  private static final Pattern NOT_DIRECTORY_CHARACTER = Pattern.compile("[^a-zA-Z0-9_.:-]");
+
+  private final Path workRoot;
+  private final Executor blocking;
+  private final ScheduledExecutorService graceTimer;
+  private final Set<ProcessExecution> running = ConcurrentHashMap.newKeySet();
+
+  /**
+   * @param workRoot the directory under which each attempt gets its working directory
+   * @param blocking runs launches and the output pumps; owned by the caller, which must allow two
+   *     threads per running attempt
+   */
+  public ProcessAttemptExecutor(Path workRoot, Executor blocking) {
+    this.workRoot = workRoot;
+    this.blocking = blocking;
+    this.graceTimer =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "drover-process-grace-timer");
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  @Override
+  public String name() {
+    return "process";
+  }
+
+  @Override
+  public CompletionStage<Execution> start(LaunchSpec spec, OutputSink sink) {
+    return supply(() -> launch(spec, sink));
+  }
+
+  @Override
+  public CompletionStage<List<LeftoverExecution>> leftovers(String nodeId) {
+    return CompletableFuture.completedFuture(List.of());
+  }
+
+  @Override
+  public CompletionStage<Void> reap(LeftoverExecution leftover, Duration grace) {
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public void close() {
+    graceTimer.shutdownNow();
+    running.forEach(ProcessExecution::kill);
+  }
+
+  private Execution launch(LaunchSpec spec, OutputSink sink) {
+    if (spec.command().isEmpty()) {
+      throw new LaunchFailedException(
+          "CannotStartContainerError: the process executor needs a command", null);
+    }
+    Path workDir =
+        workRoot.resolve(
+            NOT_DIRECTORY_CHARACTER.matcher(spec.jobId()).replaceAll("-") + "-" + spec.attempt());
+    try {
+      deleteTree(workDir);
+      Files.createDirectories(workDir);
+    } catch (IOException e) {
+      throw new LaunchFailedException(
+          "CannotStartContainerError: cannot create the working directory " + workDir + ": " + e, e);
+    }
+    ProcessBuilder builder = new ProcessBuilder(spec.command()).directory(workDir.toFile());
+    Map<String, String> environment = builder.environment();
+    environment.clear();
+    String path = System.getenv("PATH");
+    if (path != null) {
+      environment.put("PATH", path);
+    }
+    environment.put("HOME", workDir.toString());
+    environment.putAll(spec.environment());
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      deleteQuietly(workDir);
+      throw new LaunchFailedException("CannotStartContainerError: " + e.getMessage(), e);
+    }
+    closeStdin(process);
+    ProcessExecution execution = new ProcessExecution(process, workDir, sink);
+    running.add(execution);
+    try {
+      execution.pump();
+    } catch (RejectedExecutionException e) {
+      running.remove(execution);
+      execution.kill();
+      deleteQuietly(workDir);
+      throw new LaunchFailedException(
+          "CannotStartContainerError: the agent has no thread free to read the output", e);
+    }
+    log.debug("started pid {} for job {} attempt {}", process.pid(), spec.jobId(), spec.attempt());
+    return execution;
+  }
+
+  private static void closeStdin(Process process) {
+    try {
+      process.getOutputStream().close();
+    } catch (IOException e) {
+      log.debug("cannot close stdin of pid {}", process.pid(), e);
+    }
+  }
+
+  private <T> CompletionStage<T> supply(Supplier<T> task) {
+    try {
+      return CompletableFuture.supplyAsync(task, blocking);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+
+  private static void deleteQuietly(Path root) {
+    try {
+      deleteTree(root);
+    } catch (IOException e) {
+      log.warn("cannot delete working directory {}: {}", root, e.toString());
+    }
+  }
+
+  private final class ProcessExecution implements Execution {
+
+    private final Process process;
+    private final Path workDir;
+    private final OutputSink sink;
+    private final Object sinkLock = new Object();
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
+    private final CompletableFuture<ExitStatus> exited = new CompletableFuture<>();
+    private final CompletionStage<ExitStatus> exit = exited.minimalCompletionStage();
+
+    ProcessExecution(Process process, Path workDir, OutputSink sink) {
+      this.process = process;
+      this.workDir = workDir;
+      this.sink = sink;
+    }
+
+    /**
+     * Starts one reader per output stream. The reader that finishes last (a thread of the blocking
+     * executor) then waits for the process, deletes the working directory and completes the exit.
+     */
+    void pump() {
+      CompletableFuture<Void> stdout =
+          CompletableFuture.runAsync(
+              () -> copy(process.getInputStream(), OutputStream.STDOUT), blocking);
+      CompletableFuture<Void> stderr =
+          CompletableFuture.runAsync(
+              () -> copy(process.getErrorStream(), OutputStream.STDERR), blocking);
+      CompletableFuture.allOf(stdout, stderr).whenComplete((ignored, error) -> finish(error));
+    }
+
+    private void finish(Throwable pumpError) {
+      Throwable error = pumpError;
+      int exitCode = -1;
+      try {
+        exitCode = process.waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        error = e;
+      }
+      running.remove(this);
+      deleteQuietly(workDir);
+      if (error != null) {
+        exited.completeExceptionally(error);
+      } else {
+        exited.complete(new ExitStatus(exitCode, null));
+      }
+    }
+
+    private void copy(InputStream in, OutputStream stream) {
+      byte[] buffer = new byte[CHUNK_BYTES];
+      try (in) {
+        int read;
+        while ((read = in.read(buffer)) >= 0) {
+          if (read > 0) {
+            deliver(stream, Arrays.copyOf(buffer, read));
+          }
+        }
+      } catch (IOException e) {
+        log.debug("{} of pid {} ended with {}", stream, process.pid(), e.toString());
+      }
+    }
+
+    private void deliver(OutputStream stream, byte[] data) {
+      synchronized (sinkLock) {
+        try {
+          sink.accept(stream, data);
+        } catch (RuntimeException e) {
+          log.warn("output sink failed; continuing with the next chunk", e);
+        }
+      }
+    }
+
+    @Override
+    public String id() {
+      return "pid:" + process.pid();
+    }
+
+    @Override
+    public CompletionStage<ExitStatus> exit() {
+      return exit;
+    }
+
+    @Override
+    public void stop(Duration grace) {
+      if (!stopRequested.compareAndSet(false, true)) {
+        return;
+      }
+      try {
+        blocking.execute(() -> terminate(grace));
+      } catch (RejectedExecutionException e) {
+        log.warn("cannot stop pid {}: the executor rejected the task", process.pid());
+      }
+    }
+
+    /**
+     * SIGTERM to the process and its descendants, remembered now because they are re-parented (and
+     * no longer found as descendants) once the process dies; SIGKILL to whatever is left after grace.
+     */
+    private void terminate(Duration grace) {
+      List<ProcessHandle> tree = tree();
+      tree.forEach(ProcessHandle::destroy);
+      try {
+        graceTimer.schedule(
+            () -> killAll(tree), Math.max(0, grace.toMillis()), TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException closed) {
+        killAll(tree);
+      }
+    }
+
+    void kill() {
+      killAll(tree());
+    }
+
+    private List<ProcessHandle> tree() {
+      return Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
+    }
+
+    private void killAll(List<ProcessHandle> remembered) {
+      Stream.concat(remembered.stream(), process.descendants())
+          .filter(ProcessHandle::isAlive)
+          .forEach(ProcessHandle::destroyForcibly);
+    }
+  }
+}

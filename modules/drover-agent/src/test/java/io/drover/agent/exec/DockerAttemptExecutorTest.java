@@ -1,0 +1,304 @@
+package io.drover.agent.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import ch.qos.logback.classic.Level;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.drover.core.model.Resources;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs against the real Docker engine at {@code /var/run/docker.sock} with the local image {@code
+ * drover/busybox:local}. Fails (never skips) when either is missing.
+ */
+class DockerAttemptExecutorTest {
+
+  private static final String HOST = DockerSettings.DEFAULT_HOST;
+  private static final String IMAGE = "drover/busybox:local";
+  private static final String RUN_LABEL = "drover.test-run";
+  private static final String RUN_ID = UUID.randomUUID().toString().substring(0, 8);
+  private static final String NODE_ID = "test-node-" + RUN_ID;
+
+  private static ExecutorService pool;
+  private static DockerClient docker;
+  private static DockerAttemptExecutor executor;
+
+  @BeforeAll
+  static void connect() {
+    // This module has no logback-test.xml, so logback logs everything at DEBUG, including
+    // httpclient5's wire log of every byte, which slows a busy log stream down tenfold.
+    for (String noisy : List.of("org.apache.hc", "com.github.dockerjava")) {
+      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(noisy)).setLevel(Level.INFO);
+    }
+    pool = Executors.newCachedThreadPool();
+    docker =
+        DockerClientImpl.getInstance(
+            DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(HOST).build(),
+            new ApacheDockerHttpClient.Builder()
+                .dockerHost(URI.create(HOST))
+                .responseTimeout(Duration.ofSeconds(30))
+                .build());
+    try {
+      docker.pingCmd().exec();
+    } catch (RuntimeException e) {
+      fail(
+          "Docker is not reachable at "
+              + HOST
+              + " ("
+              + e.getMessage()
+              + "). Start it with `dockerd --bridge=none --iptables=false &`, then build the test"
+              + " image with deploy/dev/build-busybox-image.",
+          e);
+    }
+    try {
+      docker.inspectImageCmd(IMAGE).exec();
+    } catch (NotFoundException e) {
+      fail("The test image " + IMAGE + " is missing: run deploy/dev/build-busybox-image.", e);
+    }
+    executor = new DockerAttemptExecutor(settings(true), pool);
+  }
+
+  @AfterAll
+  static void cleanUp() throws Exception {
+    if (executor != null) {
+      executor.close();
+      List<Container> created =
+          docker
+              .listContainersCmd()
+              .withShowAll(true)
+              .withLabelFilter(Map.of(RUN_LABEL, RUN_ID))
+              .exec();
+      for (Container container : created) {
+        docker.removeContainerCmd(container.getId()).withForce(true).exec();
+      }
+    }
+    if (docker != null) {
+      docker.close();
+    }
+    if (pool != null) {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void outputArrivesOnItsStreamsAndTheContainerIsRemoved() throws Exception {
+    RecordingSink sink = new RecordingSink();
+    Execution execution =
+        await(executor.start(spec("job-echo", "sh", "-c", "echo out; echo err >&2"), sink));
+
+    ExitStatus status = await(execution.exit());
+
+    assertEquals(new ExitStatus(0, null), status);
+    assertEquals("out\n", sink.text(OutputStream.STDOUT));
+    assertEquals("err\n", sink.text(OutputStream.STDERR));
+    assertThrows(NotFoundException.class, () -> docker.inspectContainerCmd(execution.id()).exec());
+  }
+
+  @Test
+  void largeOutputArrivesCompleteAndInOrder() throws Exception {
+    RecordingSink sink = new RecordingSink();
+    Execution execution = await(executor.start(spec("job-seq", "seq", "1", "20000"), sink));
+
+    assertEquals(0, await(execution.exit()).exitCode());
+    String expected =
+        IntStream.rangeClosed(1, 20000).mapToObj(i -> i + "\n").collect(Collectors.joining());
+    assertEquals(expected, sink.text(OutputStream.STDOUT));
+  }
+
+  @Test
+  void exitCodeIsReported() throws Exception {
+    Execution execution =
+        await(executor.start(spec("job-exit", "sh", "-c", "exit 3"), new RecordingSink()));
+
+    assertEquals(new ExitStatus(3, null), await(execution.exit()));
+  }
+
+  @Test
+  void containerGetsEnvironmentLabelsNameAndLimits() throws Exception {
+    DockerAttemptExecutor keeping = new DockerAttemptExecutor(settings(false), pool);
+    LaunchSpec spec =
+        new LaunchSpec(
+            "job:env",
+            4,
+            NODE_ID,
+            IMAGE,
+            List.of("sh", "-c", "echo \"$GREETING\"; id -u"),
+            Map.of("GREETING", "hello world"),
+            new Resources(500, 64, 0),
+            "1000:1000",
+            true,
+            false,
+            Map.of(RUN_LABEL, RUN_ID, "team", "batch"));
+    RecordingSink sink = new RecordingSink();
+    String containerId = null;
+    try {
+      Execution execution = await(keeping.start(spec, sink));
+      containerId = execution.id();
+
+      assertEquals(0, await(execution.exit()).exitCode());
+      assertEquals("hello world\n1000\n", sink.text(OutputStream.STDOUT));
+      InspectContainerResponse info = docker.inspectContainerCmd(containerId).exec();
+      assertTrue(info.getName().startsWith("/drover-job-env-4-"), info.getName());
+      assertEquals(
+          Map.of(
+              "drover.job-id", "job:env",
+              "drover.attempt", "4",
+              "drover.node-id", NODE_ID,
+              "drover.managed", "true",
+              "team", "batch",
+              RUN_LABEL, RUN_ID),
+          info.getConfig().getLabels());
+      assertTrue(List.of(info.getConfig().getEnv()).contains("GREETING=hello world"));
+      assertEquals("1000:1000", info.getConfig().getUser());
+      HostConfig host = info.getHostConfig();
+      assertEquals(64L * 1024 * 1024, host.getMemory());
+      assertEquals(500_000_000L, host.getNanoCPUs());
+      assertEquals("none", host.getNetworkMode());
+      assertEquals(Boolean.TRUE, host.getReadonlyRootfs());
+      assertEquals(Boolean.FALSE, host.getPrivileged());
+    } finally {
+      if (containerId != null) {
+        docker.removeContainerCmd(containerId).withForce(true).exec();
+      }
+      keeping.close();
+    }
+  }
+
+  @Test
+  void missingImageFailsWithCannotPullContainerError() {
+    // A registry on a closed loopback port: the pull fails at once, and nothing leaves the host
+    // (an unqualified name would make the engine resolve Docker Hub through the host's DNS server).
+    LaunchSpec spec =
+        new LaunchSpec(
+            "job-pull", 1, NODE_ID, "127.0.0.1:1/drover/does-not-exist:nope", List.of("true"),
+            Map.of(), Resources.ZERO, null, false, false, Map.of(RUN_LABEL, RUN_ID));
+
+    ExecutionException failure =
+        assertThrows(ExecutionException.class, () -> await(executor.start(spec, new RecordingSink())));
+
+    LaunchFailedException launch = assertInstanceOf(LaunchFailedException.class, failure.getCause());
+    assertTrue(
+        launch.getMessage().startsWith("CannotPullContainerError: "), launch.getMessage());
+    assertTrue(launch.getMessage().contains("127.0.0.1:1"), launch.getMessage());
+  }
+
+  @Test
+  void unstartableCommandFailsWithCannotStartContainerErrorAndLeavesNoContainer()
+      throws Exception {
+    String nodeId = NODE_ID + "-bad";
+    LaunchSpec spec =
+        new LaunchSpec(
+            "job-bad", 1, nodeId, IMAGE, List.of("/no/such/program"), Map.of(), Resources.ZERO,
+            null, false, false, Map.of(RUN_LABEL, RUN_ID));
+
+    ExecutionException failure =
+        assertThrows(ExecutionException.class, () -> await(executor.start(spec, new RecordingSink())));
+
+    LaunchFailedException launch = assertInstanceOf(LaunchFailedException.class, failure.getCause());
+    assertTrue(
+        launch.getMessage().startsWith("CannotStartContainerError: "), launch.getMessage());
+    assertTrue(launch.getMessage().contains("/no/such/program"), launch.getMessage());
+    assertEquals(List.of(), await(executor.leftovers(nodeId)));
+  }
+
+  @Test
+  void stopEndsTheContainerWithinTheGracePeriod() throws Exception {
+    Execution execution = await(executor.start(spec("job-stop", "sleep", "60"), new RecordingSink()));
+    long startedNanos = System.nanoTime();
+
+    execution.stop(Duration.ofSeconds(1));
+    execution.stop(Duration.ofSeconds(1));
+    ExitStatus status = await(execution.exit());
+
+    Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
+    assertNotEquals(0, status.exitCode());
+    assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "stopping took " + took);
+  }
+
+  @Test
+  void containerOverItsMemoryLimitReportsOutOfMemory() throws Exception {
+    LaunchSpec spec =
+        new LaunchSpec(
+            "job-oom",
+            1,
+            NODE_ID,
+            IMAGE,
+            List.of("sh", "-c", "x=$(head -c 30000000 /dev/zero | tr \"\\0\" a); echo $x | wc -c"),
+            Map.of(),
+            new Resources(0, 6, 0),
+            null,
+            false,
+            false,
+            Map.of(RUN_LABEL, RUN_ID));
+    Execution execution = await(executor.start(spec, new RecordingSink()));
+
+    ExitStatus status = await(execution.exit());
+
+    assertEquals(new ExitStatus(137, DockerAttemptExecutor.OOM_REASON), status);
+  }
+
+  @Test
+  void leftoversFindLabelledContainersAndReapRemovesThem() throws Exception {
+    String nodeId = NODE_ID + "-leftover";
+    LaunchSpec spec =
+        new LaunchSpec(
+            "job-left", 2, nodeId, IMAGE, List.of("sleep", "60"), Map.of(), Resources.ZERO, null,
+            false, false, Map.of(RUN_LABEL, RUN_ID));
+    Execution execution = await(executor.start(spec, new RecordingSink()));
+
+    List<LeftoverExecution> leftovers = await(executor.leftovers(nodeId));
+
+    assertEquals(List.of(new LeftoverExecution(execution.id(), "job-left", 2, true)), leftovers);
+    await(executor.reap(leftovers.get(0), Duration.ZERO));
+    assertEquals(137, await(execution.exit()).exitCode());
+    assertThrows(NotFoundException.class, () -> docker.inspectContainerCmd(execution.id()).exec());
+    assertEquals(List.of(), await(executor.leftovers(nodeId)));
+  }
+
+  @Test
+  void nodeWithoutContainersHasNoLeftovers() throws Exception {
+    assertEquals(List.of(), await(executor.leftovers(NODE_ID + "-empty")));
+  }
+
+  private static DockerSettings settings(boolean removeContainers) {
+    return new DockerSettings(HOST, "none", Duration.ofSeconds(30), removeContainers);
+  }
+
+  private static LaunchSpec spec(String jobId, String... command) {
+    return new LaunchSpec(
+        jobId, 1, NODE_ID, IMAGE, List.of(command), Map.of(), Resources.ZERO, null, false, false,
+        Map.of(RUN_LABEL, RUN_ID));
+  }
+
+  private static <T> T await(CompletionStage<T> stage) throws Exception {
+    return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+}

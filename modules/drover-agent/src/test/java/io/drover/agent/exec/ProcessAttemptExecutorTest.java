@@ -1,0 +1,221 @@
+package io.drover.agent.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.drover.core.model.Resources;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs real processes from the host's /bin and /usr/bin. */
+class ProcessAttemptExecutorTest {
+
+  @TempDir Path workRoot;
+  private ExecutorService pool;
+  private ProcessAttemptExecutor executor;
+
+  @BeforeEach
+  void setUp() {
+    pool = Executors.newCachedThreadPool();
+    executor = new ProcessAttemptExecutor(workRoot, pool);
+  }
+
+  @AfterEach
+  void tearDown() {
+    executor.close();
+    pool.shutdownNow();
+  }
+
+  @Test
+  void outputArrivesOnItsStreamsWithTheExitCode() throws Exception {
+    RecordingSink sink = new RecordingSink();
+    Execution execution =
+        await(
+            executor.start(
+                spec("job-echo", Map.of(), "sh", "-c", "echo out; echo err >&2; exit 4"), sink));
+
+    assertEquals(new ExitStatus(4, null), await(execution.exit()));
+    assertEquals("out\n", sink.text(OutputStream.STDOUT));
+    assertEquals("err\n", sink.text(OutputStream.STDERR));
+    assertTrue(execution.id().startsWith("pid:"), execution.id());
+  }
+
+  @Test
+  void largeOutputArrivesCompleteAndInOrder() throws Exception {
+    RecordingSink sink = new RecordingSink();
+    Execution execution = await(executor.start(spec("job-seq", Map.of(), "seq", "1", "50000"), sink));
+
+    assertEquals(0, await(execution.exit()).exitCode());
+    String expected =
+        IntStream.rangeClosed(1, 50000).mapToObj(i -> i + "\n").collect(Collectors.joining());
+    assertEquals(expected, sink.text(OutputStream.STDOUT));
+  }
+
+  @Test
+  void environmentHoldsOnlyPathHomeAndTheSpecsVariables() throws Exception {
+    RecordingSink sink = new RecordingSink();
+    Execution execution =
+        await(executor.start(spec("job-env", Map.of("GREETING", "hello world"), "env"), sink));
+
+    assertEquals(0, await(execution.exit()).exitCode());
+    Map<String, String> environment =
+        Arrays.stream(sink.text(OutputStream.STDOUT).split("\n"))
+            .map(line -> line.split("=", 2))
+            .collect(Collectors.toMap(pair -> pair[0], pair -> pair[1]));
+    assertEquals(
+        Map.of(
+            "PATH", System.getenv("PATH"),
+            "HOME", workRoot.resolve("job-env-1").toString(),
+            "GREETING", "hello world"),
+        environment);
+  }
+
+  @Test
+  void missingExecutableFailsWithCannotStartContainerError() {
+    ExecutionException failure =
+        assertThrows(
+            ExecutionException.class,
+            () ->
+                await(
+                    executor.start(
+                        spec("job-missing", Map.of(), "/no/such/program"), new RecordingSink())));
+
+    LaunchFailedException launch = assertInstanceOf(LaunchFailedException.class, failure.getCause());
+    assertTrue(launch.getMessage().startsWith("CannotStartContainerError: "), launch.getMessage());
+    assertTrue(launch.getMessage().contains("/no/such/program"), launch.getMessage());
+    assertFalse(Files.exists(workRoot.resolve("job-missing-1")));
+  }
+
+  @Test
+  void emptyCommandFailsWithCannotStartContainerError() {
+    ExecutionException failure =
+        assertThrows(
+            ExecutionException.class,
+            () -> await(executor.start(spec("job-empty", Map.of()), new RecordingSink())));
+
+    assertEquals(
+        "CannotStartContainerError: the process executor needs a command",
+        assertInstanceOf(LaunchFailedException.class, failure.getCause()).getMessage());
+  }
+
+  @Test
+  void stopTerminatesTheProcessTree() throws Exception {
+    RecordingSink sink = new RecordingSink();
+    Execution execution =
+        await(executor.start(spec("job-stop", Map.of(), "sh", "-c", "sleep 60; echo after"), sink));
+    List<ProcessHandle> children = childrenOf(execution);
+    long startedNanos = System.nanoTime();
+
+    execution.stop(Duration.ofSeconds(20));
+    execution.stop(Duration.ofSeconds(20));
+    ExitStatus status = await(execution.exit());
+
+    Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
+    assertEquals(128 + 15, status.exitCode());
+    assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "SIGTERM took " + took);
+    assertEquals("", sink.text(OutputStream.STDOUT));
+    children.forEach(child -> assertFalse(isRunning(child), "child " + child.pid() + " survived"));
+  }
+
+  @Test
+  void stopKillsWhatIgnoresSigtermOnceTheGracePeriodEnds() throws Exception {
+    Execution execution =
+        await(
+            executor.start(
+                spec("job-stubborn", Map.of(), "sh", "-c", "trap '' TERM; sleep 60; echo after"),
+                new RecordingSink()));
+    List<ProcessHandle> children = childrenOf(execution);
+    long startedNanos = System.nanoTime();
+
+    execution.stop(Duration.ofMillis(300));
+    ExitStatus status = await(execution.exit());
+
+    Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
+    assertEquals(128 + 9, status.exitCode());
+    assertTrue(took.compareTo(Duration.ofMillis(300)) >= 0, "killed before the grace period: " + took);
+    assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "SIGKILL took " + took);
+    children.forEach(child -> assertFalse(isRunning(child), "child " + child.pid() + " survived"));
+  }
+
+  @Test
+  void workDirectoryIsFreshAndRemovedAfterExit() throws Exception {
+    Path workDir = workRoot.resolve("job-dir-1");
+    Files.createDirectories(workDir);
+    Files.writeString(workDir.resolve("stale"), "from an earlier attempt");
+    RecordingSink sink = new RecordingSink();
+    Execution execution =
+        await(executor.start(spec("job-dir", Map.of(), "sh", "-c", "pwd; ls -A; touch made"), sink));
+
+    assertEquals(0, await(execution.exit()).exitCode());
+    assertEquals(workDir + "\n", sink.text(OutputStream.STDOUT));
+    assertFalse(Files.exists(workDir));
+  }
+
+  @Test
+  void closeKillsRunningProcesses() throws Exception {
+    Execution execution =
+        await(executor.start(spec("job-close", Map.of(), "sleep", "60"), new RecordingSink()));
+
+    executor.close();
+
+    assertEquals(128 + 9, await(execution.exit()).exitCode());
+  }
+
+  /** Waits until the shell has forked its child, so the test knows which processes must die. */
+  private static List<ProcessHandle> childrenOf(Execution execution) throws InterruptedException {
+    long pid = Long.parseLong(execution.id().substring("pid:".length()));
+    ProcessHandle shell = ProcessHandle.of(pid).orElseThrow();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < deadline) {
+      List<ProcessHandle> children = shell.children().toList();
+      if (!children.isEmpty()) {
+        return children;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("the shell did not start its child within 5 s");
+  }
+
+  /**
+   * A killed orphan stays a zombie until the host's init reaps it, and {@link ProcessHandle#isAlive}
+   * counts zombies as alive.
+   */
+  private static boolean isRunning(ProcessHandle process) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+      char state = stat.charAt(stat.lastIndexOf(')') + 2);
+      return process.isAlive() && state != 'Z' && state != 'X';
+    } catch (IOException gone) {
+      return false;
+    }
+  }
+
+  private static LaunchSpec spec(String jobId, Map<String, String> environment, String... command) {
+    return new LaunchSpec(
+        jobId, 1, "test-node", null, List.of(command), environment, Resources.ZERO, null, false,
+        false, Map.of());
+  }
+
+  private static <T> T await(CompletionStage<T> stage) throws Exception {
+    return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+}

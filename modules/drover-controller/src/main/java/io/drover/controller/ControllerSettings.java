@@ -1,0 +1,54 @@
+package io.drover.controller;
+
+import com.typesafe.config.Config;
+import io.drover.core.model.AwsIdentity;
+import java.time.Duration;
+
+/** The {@code drover.controller} and {@code drover.aws} settings (see reference.conf). */
+public record ControllerSettings(
+    AwsIdentity identity,
+    String httpInterface,
+    int httpPort,
+    Duration askTimeout,
+    int jobTags,
+    Duration jobIdleTimeout,
+    Duration launchRetryInterval,
+    Duration stopRetryInterval,
+    int stopGraceSeconds,
+    int queueHeadSize,
+    Duration queueOfferInterval,
+    Duration schedulerPassDelay,
+    Duration agentHeartbeatTimeout,
+    Duration placementTimeout,
+    String readSideKeyspace,
+    boolean createSchema,
+    int readSideReplicationFactor) {
+
+  public static ControllerSettings from(Config root) {
+    Config c = root.getConfig("drover.controller");
+    Config aws = root.getConfig("drover.aws");
+    return new ControllerSettings(
+        new AwsIdentity(aws.getString("region"), aws.getString("account-id")),
+        c.getString("http.interface"),
+        c.getInt("http.port"),
+        c.getDuration("ask-timeout"),
+        c.getInt("read-side.job-tags"),
+        c.getDuration("job.idle-timeout"),
+        c.getDuration("job.launch-retry-interval"),
+        c.getDuration("job.stop-retry-interval"),
+        c.getInt("job.stop-grace-seconds"),
+        c.getInt("queue.head-size"),
+        c.getDuration("queue.offer-interval"),
+        c.getDuration("scheduler.pass-delay"),
+        c.getDuration("scheduler.agent-heartbeat-timeout"),
+        c.getDuration("scheduler.placement-timeout"),
+        c.getString("read-side.keyspace"),
+        root.getBoolean("drover.cassandra.create-schema"),
+        c.getInt("read-side.replication-factor"));
+  }
+
+  /** The tag a job's events carry, spreading jobs over {@link #jobTags} projection instances. */
+  public String jobTag(String jobId) {
+    return "job-" + Math.floorMod(jobId.hashCode(), jobTags);
+  }
+}

@@ -1,0 +1,111 @@
+package io.drover.controller;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drover.controller.api.ApiRoutes;
+import io.drover.controller.api.BatchApi;
+import io.drover.controller.api.LogsApi;
+import io.drover.controller.controlplane.ControlPlaneClient;
+import io.drover.controller.job.JobEntity;
+import io.drover.controller.logs.LogIngest;
+import io.drover.controller.queue.JobQueueActor;
+import io.drover.controller.readside.CassandraSchema;
+import io.drover.controller.readside.JobProjection;
+import io.drover.controller.readside.JobReadStore;
+import io.drover.controller.readside.LogStore;
+import io.drover.controller.scheduler.SchedulerActor;
+import io.drover.core.controlplane.ControlPlaneRules;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.projection.cassandra.javadsl.CassandraProjection;
+import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts everything a controller node runs: the control plane, job and queue sharding, the
+ * scheduler singleton, the read-side projections, log ingestion and the HTTP API.
+ */
+public final class DroverController {
+
+  private static final Logger log = LoggerFactory.getLogger(DroverController.class);
+
+  private final ControllerSettings settings;
+  private final ControlPlaneClient controlPlane;
+  private final CompletionStage<ServerBinding> binding;
+
+  private DroverController(ControllerSettings settings, ControlPlaneClient controlPlane, CompletionStage<ServerBinding> binding) {
+    this.settings = settings;
+    this.controlPlane = controlPlane;
+    this.binding = binding;
+  }
+
+  /**
+   * Starts the controller role on {@code system}. Connects to Cassandra first (blocking the
+   * caller, never an actor), so a node that cannot reach it fails fast with a clear message.
+   */
+  public static DroverController start(ActorSystem<?> system) {
+    ControllerSettings settings = ControllerSettings.from(system.settings().config());
+    CqlSession session = connect(system);
+    if (settings.createSchema()) {
+      CassandraSchema.create(system, session, settings);
+      await(CassandraProjection.createTablesIfNotExists(system), "create the projection offset tables");
+    }
+    ObjectMapper storage = Json.storageMapper();
+    JobReadStore readStore = new JobReadStore(session, settings.readSideKeyspace(), storage);
+    LogStore logStore = new LogStore(session, settings.readSideKeyspace());
+
+    ControlPlaneClient controlPlane =
+        ControlPlaneClient.start(system, new ControlPlaneRules(settings.identity()), settings.askTimeout());
+    JobEntity.init(system, settings);
+    ActorRef<SchedulerActor.Command> scheduler = SchedulerActor.init(system, settings, controlPlane);
+    JobQueueActor.init(system, settings, readStore, controlPlane, scheduler);
+    JobProjection.init(system, settings, readStore);
+    system.systemActorOf(LogIngest.create(logStore), "log-ingest", Props.empty());
+
+    ObjectMapper api = Json.mapper();
+    BatchApi batch = new BatchApi(system, api, settings, controlPlane, readStore);
+    ApiRoutes routes = new ApiRoutes(api, batch, new LogsApi(batch, logStore, api));
+    CompletionStage<ServerBinding> binding = Http.get(system)
+        .newServerAt(settings.httpInterface(), settings.httpPort())
+        .bind(routes.route())
+        .thenApply(b -> {
+          b.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+          log.info("AWS Batch API listening on http://{}:{}", settings.httpInterface(), b.localAddress().getPort());
+          return b;
+        });
+    return new DroverController(settings, controlPlane, binding);
+  }
+
+  private static CqlSession connect(ActorSystem<?> system) {
+    return await(CassandraSessionRegistry.get(system).sessionFor("pekko.persistence.cassandra").underlying(),
+        "connect to Cassandra (check datastax-java-driver.basic.contact-points and that Cassandra is running)");
+  }
+
+  private static <T> T await(CompletionStage<T> stage, String what) {
+    try {
+      return stage.toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("Drover could not " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  public ControllerSettings settings() {
+    return settings;
+  }
+
+  public ControlPlaneClient controlPlane() {
+    return controlPlane;
+  }
+
+  /** The HTTP binding; completes once the API listens. */
+  public CompletionStage<ServerBinding> binding() {
+    return binding;
+  }
+}

@@ -1,0 +1,384 @@
+package io.drover.controller.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.drover.controller.ControllerSettings;
+import io.drover.controller.api.Responses.ComputeEnvironmentNameArn;
+import io.drover.controller.api.Responses.Empty;
+import io.drover.controller.api.Responses.JobDefinitionRegistered;
+import io.drover.controller.api.Responses.JobQueueNameArn;
+import io.drover.controller.api.Responses.JobSubmitted;
+import io.drover.controller.controlplane.ControlPlaneClient;
+import io.drover.controller.job.JobEntity;
+import io.drover.controller.readside.JobReadStore;
+import io.drover.core.ClientError;
+import io.drover.core.api.CancelJobRequest;
+import io.drover.core.api.CreateComputeEnvironmentRequest;
+import io.drover.core.api.CreateJobQueueRequest;
+import io.drover.core.api.DeleteComputeEnvironmentRequest;
+import io.drover.core.api.DeleteJobQueueRequest;
+import io.drover.core.api.DeregisterJobDefinitionRequest;
+import io.drover.core.api.DescribeComputeEnvironmentsRequest;
+import io.drover.core.api.DescribeJobDefinitionsRequest;
+import io.drover.core.api.DescribeJobQueuesRequest;
+import io.drover.core.api.DescribeJobsRequest;
+import io.drover.core.api.ListJobsRequest;
+import io.drover.core.api.RegisterJobDefinitionRequest;
+import io.drover.core.api.SubmitJobRequest;
+import io.drover.core.api.TerminateJobRequest;
+import io.drover.core.api.UpdateComputeEnvironmentRequest;
+import io.drover.core.api.UpdateJobQueueRequest;
+import io.drover.core.compute.ComputeEnvironment;
+import io.drover.core.controlplane.ControlPlaneEvent;
+import io.drover.core.controlplane.ControlPlaneRequest;
+import io.drover.core.controlplane.ControlPlaneState;
+import io.drover.core.definition.JobDefinition;
+import io.drover.core.job.JobDetail;
+import io.drover.core.job.JobSpec;
+import io.drover.core.job.JobViews;
+import io.drover.core.job.Submissions;
+import io.drover.core.model.AwsIdentity;
+import io.drover.core.model.JobStatus;
+import io.drover.core.queue.JobQueue;
+import io.drover.protocol.JobProtocol;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.pattern.StatusReply;
+
+/**
+ * The AWS Batch REST/JSON API: {@code POST /v1/<operation>} with AWS's request and response
+ * shapes, so the AWS SDKs and CLI work against Drover with an endpoint override. Operation names
+ * are matched without regard to case, as AWS's own endpoint does.
+ */
+public final class BatchApi {
+
+  /** One operation: its request type and what it does with a parsed request. */
+  private record Operation<T>(Class<T> requestType, Function<T, CompletionStage<?>> handler) {
+    CompletionStage<?> handle(ObjectMapper json, String body) {
+      return handler.apply(parse(json, body, requestType));
+    }
+  }
+
+  private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_:-]{1,128}");
+
+  private final ObjectMapper json;
+  private final ControllerSettings settings;
+  private final ControlPlaneClient controlPlane;
+  private final ClusterSharding sharding;
+  private final JobReadStore readStore;
+  private final AwsIdentity identity;
+  private final Map<String, Operation<?>> operations;
+
+  public BatchApi(
+      ActorSystem<?> system,
+      ObjectMapper json,
+      ControllerSettings settings,
+      ControlPlaneClient controlPlane,
+      JobReadStore readStore) {
+    this.json = json;
+    this.settings = settings;
+    this.controlPlane = controlPlane;
+    this.sharding = ClusterSharding.get(system);
+    this.readStore = readStore;
+    this.identity = settings.identity();
+    this.operations = Map.ofEntries(
+        operation("CreateComputeEnvironment", CreateComputeEnvironmentRequest.class,
+            r -> change(r).thenApply(e -> computeEnvironmentNameArn(e))),
+        operation("UpdateComputeEnvironment", UpdateComputeEnvironmentRequest.class,
+            r -> change(r).thenApply(e -> computeEnvironmentNameArn(e))),
+        operation("DeleteComputeEnvironment", DeleteComputeEnvironmentRequest.class, r -> change(r).thenApply(e -> new Empty())),
+        operation("DescribeComputeEnvironments", DescribeComputeEnvironmentsRequest.class, this::describeComputeEnvironments),
+        operation("CreateJobQueue", CreateJobQueueRequest.class, r -> change(r).thenApply(e -> jobQueueNameArn(e))),
+        operation("UpdateJobQueue", UpdateJobQueueRequest.class, r -> change(r).thenApply(e -> jobQueueNameArn(e))),
+        operation("DeleteJobQueue", DeleteJobQueueRequest.class, r -> change(r).thenApply(e -> new Empty())),
+        operation("DescribeJobQueues", DescribeJobQueuesRequest.class, this::describeJobQueues),
+        operation("RegisterJobDefinition", RegisterJobDefinitionRequest.class, r -> change(r).thenApply(e -> {
+          JobDefinition d = ((ControlPlaneEvent.JobDefinitionRegistered) e).jobDefinition();
+          return new JobDefinitionRegistered(d.jobDefinitionName(), d.jobDefinitionArn(), d.revision());
+        })),
+        operation("DeregisterJobDefinition", DeregisterJobDefinitionRequest.class, r -> change(r).thenApply(e -> new Empty())),
+        operation("DescribeJobDefinitions", DescribeJobDefinitionsRequest.class, this::describeJobDefinitions),
+        operation("SubmitJob", SubmitJobRequest.class, this::submitJob),
+        operation("DescribeJobs", DescribeJobsRequest.class, this::describeJobs),
+        operation("ListJobs", ListJobsRequest.class, this::listJobs),
+        operation("CancelJob", CancelJobRequest.class,
+            r -> jobCommand(required(r.jobId(), "jobId"), ClientError.required(r.reason(), "reason"), true)),
+        operation("TerminateJob", TerminateJobRequest.class,
+            r -> jobCommand(required(r.jobId(), "jobId"), ClientError.required(r.reason(), "reason"), false)));
+  }
+
+  private static <T> Map.Entry<String, Operation<?>> operation(
+      String name, Class<T> type, Function<T, CompletionStage<?>> handler) {
+    return Map.entry(name.toLowerCase(Locale.ROOT), new Operation<>(type, handler));
+  }
+
+  /** The operation names, as AWS spells them, for error messages and docs. */
+  public Set<String> operationNames() {
+    return operations.keySet();
+  }
+
+  /** Runs {@code operation} on a JSON body; fails with {@link ClientError} or {@link ApiException} on bad input. */
+  public CompletionStage<?> handle(String operation, String body) {
+    Operation<?> op = operations.get(operation.toLowerCase(Locale.ROOT));
+    if (op == null) {
+      throw ApiException.notFound("UnknownOperationException",
+          "Unknown operation '" + operation + "'. Drover serves the AWS Batch API at POST /v1/<operation>, for example /v1/submitjob.");
+    }
+    return op.handle(json, body);
+  }
+
+  // ---- control plane
+
+  private CompletionStage<ControlPlaneEvent> change(ControlPlaneRequest request) {
+    return controlPlane.execute(request);
+  }
+
+  private static ComputeEnvironmentNameArn computeEnvironmentNameArn(ControlPlaneEvent event) {
+    ComputeEnvironment ce = event instanceof ControlPlaneEvent.ComputeEnvironmentCreated c
+        ? c.computeEnvironment()
+        : ((ControlPlaneEvent.ComputeEnvironmentUpdated) event).computeEnvironment();
+    return new ComputeEnvironmentNameArn(ce.computeEnvironmentName(), ce.computeEnvironmentArn());
+  }
+
+  private static JobQueueNameArn jobQueueNameArn(ControlPlaneEvent event) {
+    JobQueue queue = event instanceof ControlPlaneEvent.JobQueueCreated c
+        ? c.jobQueue()
+        : ((ControlPlaneEvent.JobQueueUpdated) event).jobQueue();
+    return new JobQueueNameArn(queue.jobQueueName(), queue.jobQueueArn());
+  }
+
+  private CompletionStage<?> describeComputeEnvironments(DescribeComputeEnvironmentsRequest r) {
+    ControlPlaneState state = controlPlane.state();
+    Set<String> wanted = names(r.computeEnvironments(), "compute-environment", "computeEnvironments");
+    List<ComputeEnvironment> all = state.computeEnvironments().values().stream()
+        .filter(ce -> wanted == null || wanted.contains(ce.computeEnvironmentName()))
+        .toList();
+    Paged<ComputeEnvironment> page = Paged.of(all, ComputeEnvironment::computeEnvironmentName, r.maxResults(), r.nextToken());
+    return done(new Responses.ComputeEnvironments(page.items(), page.nextToken()));
+  }
+
+  private CompletionStage<?> describeJobQueues(DescribeJobQueuesRequest r) {
+    ControlPlaneState state = controlPlane.state();
+    Set<String> wanted = names(r.jobQueues(), "job-queue", "jobQueues");
+    List<JobQueue> all = state.jobQueues().values().stream()
+        .filter(q -> wanted == null || wanted.contains(q.jobQueueName()))
+        .toList();
+    Paged<JobQueue> page = Paged.of(all, JobQueue::jobQueueName, r.maxResults(), r.nextToken());
+    return done(new Responses.JobQueues(page.items(), page.nextToken()));
+  }
+
+  private CompletionStage<?> describeJobDefinitions(DescribeJobDefinitionsRequest r) {
+    ControlPlaneState state = controlPlane.state();
+    ClientError.require(r.jobDefinitions() == null || r.jobDefinitions().size() <= 100,
+        "jobDefinitions lists " + (r.jobDefinitions() == null ? 0 : r.jobDefinitions().size()) + " entries; at most 100 are allowed.");
+    ClientError.require(r.status() == null || r.status().equals(JobDefinition.ACTIVE) || r.status().equals(JobDefinition.INACTIVE),
+        "status '" + r.status() + "' must be ACTIVE or INACTIVE.");
+    Stream<JobDefinition> candidates;
+    if (r.jobDefinitions() != null) {
+      Set<JobDefinition> selected = new LinkedHashSet<>();
+      for (String ref : r.jobDefinitions()) {
+        String nameAndRevision = AwsIdentity.nameFrom(ref, "job-definition", "jobDefinitions");
+        if (nameAndRevision.contains(":")) {
+          String name = nameAndRevision.substring(0, nameAndRevision.lastIndexOf(':'));
+          try {
+            int revision = Integer.parseInt(nameAndRevision.substring(nameAndRevision.lastIndexOf(':') + 1));
+            state.jobDefinition(name, revision).ifPresent(selected::add);
+          } catch (NumberFormatException e) {
+            throw new ClientError("jobDefinitions entry '" + ref + "' must be name:revision or an ARN.");
+          }
+        } else {
+          selected.addAll(state.revisions(nameAndRevision));
+        }
+      }
+      candidates = selected.stream();
+    } else {
+      candidates = state.jobDefinitions().values().stream().flatMap(List::stream);
+    }
+    List<JobDefinition> all = candidates
+        .filter(d -> r.jobDefinitionName() == null || d.jobDefinitionName().equals(r.jobDefinitionName()))
+        .filter(d -> r.status() == null || d.status().equals(r.status()))
+        .toList();
+    Paged<JobDefinition> page = Paged.of(all,
+        d -> d.jobDefinitionName() + ":" + String.format("%010d", d.revision()), r.maxResults(), r.nextToken());
+    return done(new Responses.JobDefinitions(page.items(), page.nextToken()));
+  }
+
+  /** Names from a list of names or ARNs; null when the list is absent (meaning: all). */
+  private static Set<String> names(List<String> namesOrArns, String resourceType, String field) {
+    if (namesOrArns == null) {
+      return null;
+    }
+    ClientError.require(namesOrArns.size() <= 100, field + " lists " + namesOrArns.size() + " entries; at most 100 are allowed.");
+    Set<String> names = new HashSet<>();
+    namesOrArns.forEach(n -> names.add(AwsIdentity.nameFrom(ClientError.required(n, field), resourceType, field)));
+    return names;
+  }
+
+  // ---- jobs
+
+  private CompletionStage<?> submitJob(SubmitJobRequest request) {
+    String jobId = UUID.randomUUID().toString();
+    return controlPlane.read(state -> Submissions.resolve(state, controlPlane.rules(), request, jobId))
+        .thenCompose(spec -> submit(spec));
+  }
+
+  private CompletionStage<JobSubmitted> submit(JobSpec spec) {
+    return sharding.entityRefFor(JobProtocol.JOB, spec.jobId())
+        .<StatusReply<Done>>ask(replyTo -> new JobEntity.Submit(spec.jobId(), spec, System.currentTimeMillis(), replyTo),
+            settings.askTimeout())
+        .thenApply(reply -> {
+          if (reply.isError()) {
+            throw new ClientError(reply.getError().getMessage());
+          }
+          return new JobSubmitted(identity.jobArn(spec.jobId()), spec.jobName(), spec.jobId());
+        });
+  }
+
+  private CompletionStage<?> describeJobs(DescribeJobsRequest request) {
+    List<String> ids = ClientError.required(request.jobs(), "jobs");
+    ClientError.require(ids.size() <= 100, "jobs lists " + ids.size() + " job ids; at most 100 are allowed.");
+    List<CompletableFuture<JobDetail>> details = new ArrayList<>();
+    for (String id : new LinkedHashSet<>(ids)) {
+      ClientError.require(id != null, "jobs cannot contain null.");
+      if (JOB_ID.matcher(id).matches()) {
+        details.add(job(id).thenApply(s -> s.state() == null ? null : JobViews.detail(s.state(), identity)).toCompletableFuture());
+      }
+    }
+    return CompletableFuture.allOf(details.toArray(CompletableFuture[]::new))
+        .thenApply(ignored -> new Responses.Jobs(details.stream().map(CompletableFuture::join).filter(d -> d != null).toList()));
+  }
+
+  /** Asks the job entity for its state. */
+  public CompletionStage<JobEntity.JobSnapshot> job(String jobId) {
+    return sharding.entityRefFor(JobProtocol.JOB, jobId)
+        .ask(replyTo -> new JobEntity.Get(jobId, replyTo), settings.askTimeout());
+  }
+
+  private CompletionStage<?> listJobs(ListJobsRequest request) {
+    ClientError.require(request.arrayJobId() == null, "arrayJobId: array jobs are not available yet.");
+    ClientError.require(request.multiNodeJobId() == null, "multiNodeJobId: multi-node jobs are not available.");
+    ClientError.require(request.filters() == null || request.filters().isEmpty(), "filters are not available yet; list by jobQueue and jobStatus.");
+    String queue = AwsIdentity.nameFrom(ClientError.required(request.jobQueue(), "jobQueue"), "job-queue", "jobQueue");
+    int maxResults = request.maxResults() == null ? 1000 : request.maxResults();
+    ClientError.require(maxResults >= 1 && maxResults <= 1000, "maxResults must be from 1 to 1000, not " + maxResults + ".");
+    JobStatus status = request.jobStatus() == null ? JobStatus.RUNNING : request.jobStatus();
+    return controlPlane.read(state -> controlPlane.rules().jobQueue(state, queue, "jobQueue"))
+        .thenCompose(q -> readStore.list(q.jobQueueName(), status, maxResults, request.nextToken()))
+        .thenApply(page -> new Responses.JobSummaries(page.summaries(), page.nextToken()));
+  }
+
+  private CompletionStage<?> jobCommand(String jobId, String reason, boolean cancel) {
+    return sharding.entityRefFor(JobProtocol.JOB, jobId)
+        .<StatusReply<Done>>ask(replyTo -> cancel
+                ? new JobEntity.Cancel(jobId, reason, replyTo)
+                : new JobEntity.Terminate(jobId, reason, replyTo),
+            settings.askTimeout())
+        .thenApply(reply -> {
+          if (reply.isError()) {
+            throw new ClientError(reply.getError().getMessage());
+          }
+          return new Empty();
+        });
+  }
+
+  private static String required(String jobId, String field) {
+    ClientError.required(jobId, field);
+    ClientError.require(JOB_ID.matcher(jobId).matches(), field + " '" + jobId + "' is not a job id.");
+    return jobId;
+  }
+
+  // ---- plumbing
+
+  private static CompletionStage<Object> done(Object value) {
+    return CompletableFuture.completedFuture(value);
+  }
+
+  /** Parses a request body; malformed JSON, unknown fields and wrong types are client errors naming the field. */
+  static <T> T parse(ObjectMapper json, String body, Class<T> type) {
+    String text = body == null || body.isBlank() ? "{}" : body;
+    try {
+      return json.readValue(text.getBytes(StandardCharsets.UTF_8), type);
+    } catch (UnrecognizedPropertyException e) {
+      throw new ClientError("Unknown field '" + path(e) + "': Drover does not accept it in this request.");
+    } catch (InvalidFormatException e) {
+      throw new ClientError("Invalid value " + e.getValue() + " for '" + path(e) + "': " + e.getOriginalMessage().replaceAll("\\s+", " "));
+    } catch (JsonMappingException e) {
+      throw new ClientError("Invalid value for '" + path(e) + "': " + e.getOriginalMessage().replaceAll("\\s+", " "));
+    } catch (JsonProcessingException e) {
+      throw new ClientError("The request body is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new ClientError("The request body could not be read: " + e.getMessage());
+    }
+  }
+
+  private static String path(JsonMappingException e) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        if (path.length() > 0) {
+          path.append('.');
+        }
+        path.append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        path.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return path.length() == 0 ? "(body)" : path.toString();
+  }
+
+  /** Name-ordered pagination for the Describe operations: the token is the last name returned. */
+  record Paged<T>(List<T> items, String nextToken) {
+    static <T> Paged<T> of(List<T> all, Function<T, String> key, Integer maxResults, String nextToken) {
+      int max = maxResults == null ? 100 : maxResults;
+      ClientError.require(max >= 1 && max <= 100, "maxResults must be from 1 to 100, not " + max + ".");
+      String after = null;
+      if (nextToken != null) {
+        try {
+          after = new String(Base64.getUrlDecoder().decode(nextToken), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+          throw new ClientError("nextToken '" + nextToken + "' is not a token this operation returned.");
+        }
+      }
+      List<T> sorted = new ArrayList<>(all);
+      sorted.sort(Comparator.comparing(key));
+      List<T> page = new ArrayList<>();
+      String last = null;
+      boolean more = false;
+      for (T item : sorted) {
+        String k = key.apply(item);
+        if (after != null && k.compareTo(after) <= 0) {
+          continue;
+        }
+        if (page.size() == max) {
+          more = true;
+          break;
+        }
+        page.add(item);
+        last = k;
+      }
+      String token = more ? Base64.getUrlEncoder().withoutPadding().encodeToString(last.getBytes(StandardCharsets.UTF_8)) : null;
+      return new Paged<>(page, token);
+    }
+  }
+}

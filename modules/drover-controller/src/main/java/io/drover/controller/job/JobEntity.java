@@ -1,0 +1,453 @@
+package io.drover.controller.job;
+
+import io.drover.controller.ControllerSettings;
+import io.drover.controller.queue.JobQueueActor;
+import io.drover.core.CborSerializable;
+import io.drover.core.job.Attempt;
+import io.drover.core.job.JobEvent;
+import io.drover.core.job.JobEvent.AttemptEnded;
+import io.drover.core.job.JobEvent.Cancelled;
+import io.drover.core.job.JobEvent.Placed;
+import io.drover.core.job.JobEvent.Started;
+import io.drover.core.job.JobEvent.Submitted;
+import io.drover.core.job.JobEvent.TerminationRequested;
+import io.drover.core.job.JobSpec;
+import io.drover.core.job.JobState;
+import io.drover.core.job.Placement;
+import io.drover.core.model.JobStatus;
+import io.drover.core.scheduling.JobTicket;
+import io.drover.protocol.AgentProtocol;
+import io.drover.protocol.AgentProtocol.AgentCommand;
+import io.drover.protocol.AgentProtocol.AttemptLaunch;
+import io.drover.protocol.AgentProtocol.LaunchAccepted;
+import io.drover.protocol.JobProtocol;
+import io.drover.protocol.JobProtocol.AttemptExited;
+import io.drover.protocol.JobProtocol.AttemptReportAck;
+import io.drover.protocol.JobProtocol.AttemptStarted;
+import io.drover.protocol.JobProtocol.JobCommand;
+import io.drover.protocol.Roles;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityContext;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * One job, sharded by job id and event-sourced in Cassandra. It is the authority on its own
+ * lifecycle: it accepts a placement only while RUNNABLE, launches the attempt on the agent and
+ * retries until the agent confirms, follows the agent (a lost host ends the attempt), times
+ * attempts out, and applies retry rules. The decisions themselves live in {@link JobState}.
+ *
+ * <p>A job stays in memory while an attempt holds a host, so it notices when that host goes
+ * away; otherwise it passivates after {@code drover.controller.job.idle-timeout}.
+ */
+public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<JobCommand, JobEvent, JobState> {
+
+  /** Accept a job; idempotent for the same spec, so the API may retry after a timeout. */
+  public record Submit(String jobId, JobSpec spec, long at, ActorRef<StatusReply<Done>> replyTo) implements JobCommand {}
+
+  public record Get(String jobId, ActorRef<JobSnapshot> replyTo) implements JobCommand {}
+
+  /** The job's state; null when no job has this id. */
+  public record JobSnapshot(String jobId, JobState state) implements CborSerializable {}
+
+  /** From the scheduler: start the next attempt there. */
+  public record Place(String jobId, Placement placement, ActorRef<PlaceResult> replyTo) implements JobCommand {}
+
+  /**
+   * @param placed true when the job now runs (or already ran) on {@code agentId}
+   * @param reason why not, when not placed
+   */
+  public record PlaceResult(String jobId, boolean placed, int attempt, String agentId, String reason)
+      implements CborSerializable {}
+
+  public record Cancel(String jobId, String reason, ActorRef<StatusReply<Done>> replyTo) implements JobCommand {}
+
+  public record Terminate(String jobId, String reason, ActorRef<StatusReply<Done>> replyTo) implements JobCommand {}
+
+  /** From the scheduler: the agent of this job's attempt left the cluster. */
+  public record AgentLost(String jobId, String agentId) implements JobCommand {}
+
+  private record LaunchConfirmed(String jobId, int attempt) implements JobCommand {}
+
+  private record ResendLaunch(String jobId, int attempt) implements JobCommand {}
+
+  private record ResendStop(String jobId, int attempt) implements JobCommand {}
+
+  private record AttemptTimedOut(String jobId, int attempt) implements JobCommand {}
+
+  private record AgentTerminated(String jobId, int attempt) implements JobCommand {}
+
+  private record Idle(String jobId) implements JobCommand {}
+
+  private record Passivate(String jobId) implements JobCommand {}
+
+  public static final String TIMEOUT_REASON = "Job attempt duration exceeded timeout";
+
+  /** Registers the entity with sharding on controllers. */
+  public static void init(ActorSystem<?> system, ControllerSettings settings) {
+    ClusterSharding.get(system).init(Entity.of(JobProtocol.JOB, ctx -> create(ctx, settings))
+        .withRole(Roles.CONTROLLER)
+        .withStopMessage(new Passivate(""))
+        .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
+  }
+
+  static Behavior<JobCommand> create(EntityContext<JobCommand> entityContext, ControllerSettings settings) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new JobEntity(ctx, timers, entityContext, settings)));
+  }
+
+  private final ActorContext<JobCommand> context;
+  private final TimerScheduler<JobCommand> timers;
+  private final EntityContext<JobCommand> entityContext;
+  private final ControllerSettings settings;
+  private final String jobId;
+  private final ClusterSharding sharding;
+  private final ActorRefResolver resolver;
+  private boolean launchConfirmed;
+  private String stopReason;
+
+  private JobEntity(
+      ActorContext<JobCommand> context,
+      TimerScheduler<JobCommand> timers,
+      EntityContext<JobCommand> entityContext,
+      ControllerSettings settings) {
+    super(PersistenceId.of(JobProtocol.JOB.name(), entityContext.getEntityId()));
+    this.context = context;
+    this.timers = timers;
+    this.entityContext = entityContext;
+    this.settings = settings;
+    this.jobId = entityContext.getEntityId();
+    this.sharding = ClusterSharding.get(context.getSystem());
+    this.resolver = ActorRefResolver.get(context.getSystem());
+    context.setReceiveTimeout(settings.jobIdleTimeout(), new Idle(jobId));
+  }
+
+  @Override
+  public JobState emptyState() {
+    return null;
+  }
+
+  @Override
+  public Set<String> tagsFor(JobEvent event) {
+    return Set.of(settings.jobTag(jobId));
+  }
+
+  @Override
+  public SignalHandler<JobState> signalHandler() {
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::onRecovered).build();
+  }
+
+  /** After a restart or a move to another controller: pick up where the job was. */
+  private void onRecovered(JobState state) {
+    if (state == null) {
+      return;
+    }
+    switch (state.status()) {
+      case RUNNABLE -> enqueue(state);
+      case STARTING -> {
+        follow(state);
+        launch(state);
+      }
+      case RUNNING -> {
+        follow(state);
+        armTimeout(state);
+        if (state.terminationReason() != null) {
+          stop(state, state.terminationReason());
+        }
+      }
+      default -> {}
+    }
+  }
+
+  @Override
+  public CommandHandlerWithReply<JobCommand, JobEvent, JobState> commandHandler() {
+    CommandHandlerWithReplyBuilder<JobCommand, JobEvent, JobState> builder = newCommandHandlerWithReplyBuilder();
+    builder.forNullState()
+        .onCommand(Submit.class, this::onSubmit)
+        .onCommand(Place.class, (state, cmd) ->
+            Effect().reply(cmd.replyTo(), new PlaceResult(jobId, false, 0, null, "no such job")))
+        .onCommand(Cancel.class, (state, cmd) -> Effect().reply(cmd.replyTo(), noSuchJob()))
+        .onCommand(Terminate.class, (state, cmd) -> Effect().reply(cmd.replyTo(), noSuchJob()));
+    builder.forNonNullState()
+        .onCommand(Submit.class, this::onResubmit)
+        .onCommand(Place.class, this::onPlace)
+        .onCommand(AttemptStarted.class, this::onAttemptStarted)
+        .onCommand(AttemptExited.class, this::onAttemptExited)
+        .onCommand(Cancel.class, this::onCancel)
+        .onCommand(Terminate.class, this::onTerminate)
+        .onCommand(AgentLost.class, (state, cmd) -> onHostLost(state, cmd.agentId(), -1))
+        .onCommand(AgentTerminated.class, (state, cmd) -> onHostLost(state, null, cmd.attempt()))
+        .onCommand(LaunchConfirmed.class, this::onLaunchConfirmed)
+        .onCommand(ResendLaunch.class, (state, cmd) -> {
+          if (isCurrent(state, cmd.attempt()) && state.status() == JobStatus.STARTING && !launchConfirmed) {
+            launch(state);
+          }
+          return Effect().noReply();
+        })
+        .onCommand(ResendStop.class, (state, cmd) -> {
+          if (isCurrent(state, cmd.attempt()) && stopReason != null) {
+            stop(state, stopReason);
+          }
+          return Effect().noReply();
+        })
+        .onCommand(AttemptTimedOut.class, (state, cmd) -> {
+          if (isCurrent(state, cmd.attempt()) && stopReason == null) {
+            context.getLog().info("Job {} attempt {} exceeded its timeout of {} s; stopping it",
+                jobId, cmd.attempt(), state.spec().timeout().attemptDurationSeconds());
+            stop(state, TIMEOUT_REASON);
+          }
+          return Effect().noReply();
+        });
+    builder.forAnyState()
+        .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new JobSnapshot(jobId, state)))
+        .onCommand(AttemptStarted.class, (state, cmd) -> Effect().reply(cmd.replyTo(), ack(cmd.attempt())))
+        .onCommand(AttemptExited.class, (state, cmd) -> Effect().reply(cmd.replyTo(), ack(cmd.attempt())))
+        .onCommand(Idle.class, (state, cmd) -> {
+          if (state == null || !state.status().isActiveOnHost()) {
+            entityContext.getShard().tell(new ClusterSharding.Passivate<>(context.getSelf()));
+          }
+          return Effect().noReply();
+        })
+        .onCommand(Passivate.class, (state, cmd) -> Effect().stop().thenNoReply())
+        .onAnyCommand((state, cmd) -> Effect().noReply());
+    return builder.build();
+  }
+
+  private ReplyEffect<JobEvent, JobState> onSubmit(JobState state, Submit cmd) {
+    return Effect()
+        .persist(new Submitted(jobId, cmd.spec(), cmd.at()))
+        .thenRun(this::enqueue)
+        .thenReply(cmd.replyTo(), s -> StatusReply.ack());
+  }
+
+  private ReplyEffect<JobEvent, JobState> onResubmit(JobState state, Submit cmd) {
+    return Effect().reply(cmd.replyTo(), state.spec().equals(cmd.spec())
+        ? StatusReply.ack()
+        : StatusReply.error("A different job with id " + jobId + " already exists."));
+  }
+
+  private ReplyEffect<JobEvent, JobState> onPlace(JobState state, Place cmd) {
+    if (state.status() == JobStatus.RUNNABLE) {
+      int attempt = state.nextAttemptNumber();
+      return Effect()
+          .persist(new Placed(jobId, attempt, cmd.placement(), System.currentTimeMillis()))
+          .thenRun(s -> {
+            dequeue(s);
+            launchConfirmed = false;
+            stopReason = null;
+            follow(s);
+            launch(s);
+          })
+          .thenReply(cmd.replyTo(), s -> new PlaceResult(jobId, true, attempt, cmd.placement().agentId(), null));
+    }
+    Attempt current = state.currentAttempt();
+    if (current != null) {
+      return Effect().reply(cmd.replyTo(),
+          new PlaceResult(jobId, true, current.number(), current.placement().agentId(), null));
+    }
+    return Effect().reply(cmd.replyTo(), new PlaceResult(jobId, false, 0, null, "job is " + state.status()));
+  }
+
+  private ReplyEffect<JobEvent, JobState> onAttemptStarted(JobState state, AttemptStarted cmd) {
+    if (!isCurrent(state, cmd.attempt()) || state.status() != JobStatus.STARTING) {
+      return Effect().reply(cmd.replyTo(), ack(cmd.attempt()));
+    }
+    return Effect()
+        .persist(new Started(jobId, cmd.attempt(), cmd.at()))
+        .thenRun(s -> {
+          launchConfirmed = true;
+          timers.cancel(ResendLaunch.class);
+          armTimeout(s);
+        })
+        .thenReply(cmd.replyTo(), s -> ack(cmd.attempt()));
+  }
+
+  private ReplyEffect<JobEvent, JobState> onAttemptExited(JobState state, AttemptExited cmd) {
+    String statusReason = stopReason != null && cmd.exitCode() != null && cmd.exitCode() != 0 ? stopReason : cmd.statusReason();
+    AttemptEnded ended = state.attemptEnded(cmd.attempt(), cmd.exitCode(), cmd.reason(), statusReason, cmd.at());
+    if (ended == null) {
+      return Effect().reply(cmd.replyTo(), ack(cmd.attempt()));
+    }
+    return Effect().persist(ended).thenRun(this::afterAttempt).thenReply(cmd.replyTo(), s -> ack(cmd.attempt()));
+  }
+
+  private ReplyEffect<JobEvent, JobState> onHostLost(JobState state, String agentId, int attempt) {
+    Attempt current = state.currentAttempt();
+    if (current == null
+        || (agentId != null && !current.placement().agentId().equals(agentId))
+        || (attempt >= 0 && current.number() != attempt)) {
+      return Effect().noReply();
+    }
+    String reason = "Host " + current.placement().hostDescription() + " terminated.";
+    context.getLog().warn("Job {} attempt {} lost its host: {}", jobId, current.number(), reason);
+    AttemptEnded ended = state.attemptEnded(current.number(), null, null, reason, System.currentTimeMillis());
+    return Effect().persist(ended).thenRun(this::afterAttempt).thenNoReply();
+  }
+
+  private ReplyEffect<JobEvent, JobState> onCancel(JobState state, Cancel cmd) {
+    Cancelled cancelled = state.cancel(cmd.reason(), System.currentTimeMillis());
+    if (cancelled == null) {
+      return Effect().reply(cmd.replyTo(), StatusReply.ack());
+    }
+    return Effect().persist(cancelled).thenRun(this::dequeue).thenReply(cmd.replyTo(), s -> StatusReply.ack());
+  }
+
+  private ReplyEffect<JobEvent, JobState> onTerminate(JobState state, Terminate cmd) {
+    JobEvent event = state.terminate(cmd.reason(), System.currentTimeMillis());
+    if (event == null) {
+      return Effect().reply(cmd.replyTo(), StatusReply.ack());
+    }
+    return Effect()
+        .persist(event)
+        .thenRun(s -> {
+          if (event instanceof TerminationRequested) {
+            stop(s, s.terminationReason());
+          } else {
+            dequeue(s);
+          }
+        })
+        .thenReply(cmd.replyTo(), s -> StatusReply.ack());
+  }
+
+  private ReplyEffect<JobEvent, JobState> onLaunchConfirmed(JobState state, LaunchConfirmed cmd) {
+    if (isCurrent(state, cmd.attempt())) {
+      launchConfirmed = true;
+      timers.cancel(ResendLaunch.class);
+    }
+    return Effect().noReply();
+  }
+
+  /** Cleans up after an attempt ended; a retry goes back to the queue. */
+  private void afterAttempt(JobState state) {
+    timers.cancel(ResendLaunch.class);
+    timers.cancel(ResendStop.class);
+    timers.cancel(AttemptTimedOut.class);
+    stopReason = null;
+    Attempt last = state.lastAttempt();
+    context.unwatch(agentOf(last.placement()));
+    context.getLog().info("Job {} attempt {} ended (exit code {}, {}): job is {}",
+        jobId, last.number(), last.exitCode(), last.statusReason(), state.status());
+    if (state.status() == JobStatus.RUNNABLE) {
+      enqueue(state);
+    }
+  }
+
+  private void enqueue(JobState state) {
+    JobSpec spec = state.spec();
+    queue(spec.jobQueue()).tell(new JobQueueActor.Enqueue(
+        new JobTicket(jobId, spec.jobQueue(), spec.resources(), state.createdAt(), spec.schedulingPriority())));
+  }
+
+  private void dequeue(JobState state) {
+    queue(state.spec().jobQueue()).tell(new JobQueueActor.Dequeue(jobId));
+  }
+
+  private EntityRef<JobQueueActor.Command> queue(String name) {
+    return sharding.entityRefFor(JobQueueActor.TYPE, name);
+  }
+
+  /** Watches the attempt's agent: if its node leaves the cluster, the attempt has lost its host. */
+  private void follow(JobState state) {
+    Attempt current = state.currentAttempt();
+    context.watchWith(agentOf(current.placement()), new AgentTerminated(jobId, current.number()));
+  }
+
+  /** Sends the launch to the agent, and again every few seconds until the agent confirms. */
+  private void launch(JobState state) {
+    Attempt current = state.currentAttempt();
+    JobSpec spec = state.spec();
+    Map<String, String> environment = new LinkedHashMap<>();
+    if (spec.container().environment() != null) {
+      spec.container().environment().forEach(pair -> environment.put(pair.name(), pair.value()));
+    }
+    environment.put("AWS_BATCH_JOB_ID", jobId);
+    environment.put("AWS_BATCH_JOB_ATTEMPT", Integer.toString(current.number()));
+    environment.put("AWS_BATCH_JQ_NAME", spec.jobQueue());
+    environment.put("AWS_BATCH_CE_NAME", current.placement().computeEnvironment());
+    AttemptLaunch launch = new AttemptLaunch(
+        jobId,
+        current.number(),
+        spec.jobName(),
+        spec.jobQueue(),
+        current.placement().computeEnvironment(),
+        spec.container().image(),
+        spec.container().command() == null ? List.of() : spec.container().command(),
+        environment,
+        spec.resources(),
+        spec.container().user(),
+        Boolean.TRUE.equals(spec.container().readonlyRootFilesystem()),
+        Boolean.TRUE.equals(spec.container().privileged()));
+    ActorRef<LaunchAccepted> confirm = context.messageAdapter(LaunchAccepted.class,
+        accepted -> new LaunchConfirmed(accepted.jobId(), accepted.attempt()));
+    agentOf(current.placement()).tell(new AgentProtocol.LaunchAttempt(launch, confirm));
+    timers.startSingleTimer(ResendLaunch.class, new ResendLaunch(jobId, current.number()), settings.launchRetryInterval());
+  }
+
+  /** Asks the agent to stop the attempt, and again until the attempt ends. */
+  private void stop(JobState state, String reason) {
+    Attempt current = state.currentAttempt();
+    stopReason = reason;
+    agentOf(current.placement()).tell(
+        new AgentProtocol.StopAttempt(jobId, current.number(), reason, settings.stopGraceSeconds()));
+    timers.startSingleTimer(ResendStop.class, new ResendStop(jobId, current.number()), settings.stopRetryInterval());
+  }
+
+  /** Arms the attempt timeout, counted from the attempt's start, as AWS does. */
+  private void armTimeout(JobState state) {
+    Attempt current = state.currentAttempt();
+    if (state.spec().timeout() == null || state.spec().timeout().attemptDurationSeconds() == null
+        || current.startedAt() == null) {
+      return;
+    }
+    long deadline = current.startedAt() + state.spec().timeout().attemptDurationSeconds() * 1000L;
+    Duration remaining = Duration.ofMillis(Math.max(0, deadline - System.currentTimeMillis()));
+    timers.startSingleTimer(AttemptTimedOut.class, new AttemptTimedOut(jobId, current.number()), remaining);
+  }
+
+  private ActorRef<AgentCommand> agentOf(Placement placement) {
+    return resolver.resolveActorRef(placement.agentRef());
+  }
+
+  private static boolean isCurrent(JobState state, int attempt) {
+    Attempt current = state.currentAttempt();
+    return current != null && current.number() == attempt;
+  }
+
+  private AttemptReportAck ack(int attempt) {
+    return new AttemptReportAck(jobId, attempt);
+  }
+
+  private StatusReply<Done> noSuchJob() {
+    return StatusReply.error("Job " + jobId + " does not exist.");
+  }
+
+  @Override
+  public EventHandler<JobState, JobEvent> eventHandler() {
+    var builder = newEventHandlerBuilder();
+    builder.forNullState().onEvent(Submitted.class, JobState::submitted);
+    builder.forNonNullState().onAnyEvent(JobState::apply);
+    return builder.build();
+  }
+}

@@ -1,0 +1,43 @@
+package io.drover.controller.logs;
+
+import io.drover.controller.readside.LogStore;
+import io.drover.protocol.LogProtocol;
+import io.drover.protocol.LogProtocol.AppendLog;
+import io.drover.protocol.LogProtocol.LogAppended;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receives attempt output from agents and stores it; one per controller, found by agents through
+ * the receptionist. It acknowledges a batch only once Cassandra has it, so an agent keeps (and
+ * resends) output until it is durable.
+ */
+public final class LogIngest {
+
+  private static final Logger log = LoggerFactory.getLogger(LogIngest.class);
+
+  private LogIngest() {}
+
+  public static Behavior<LogProtocol.LogCommand> create(LogStore store) {
+    return Behaviors.setup(ctx -> {
+      ctx.getSystem().receptionist().tell(Receptionist.register(LogProtocol.SERVICE_KEY, ctx.getSelf()));
+      return Behaviors.receive(LogProtocol.LogCommand.class)
+          .onMessage(AppendLog.class, msg -> {
+            long last = msg.chunks().get(msg.chunks().size() - 1).seq();
+            store.append(msg.jobId(), msg.attempt(), msg.chunks()).whenComplete((ok, error) -> {
+              if (error == null) {
+                msg.replyTo().tell(new LogAppended(msg.jobId(), msg.attempt(), last));
+              } else {
+                log.warn("Could not store output of job {} attempt {} (the agent will resend it): {}",
+                    msg.jobId(), msg.attempt(), error.getMessage());
+              }
+            });
+            return Behaviors.same();
+          })
+          .build();
+    });
+  }
+}

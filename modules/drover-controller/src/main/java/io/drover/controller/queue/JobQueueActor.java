@@ -1,0 +1,211 @@
+package io.drover.controller.queue;
+
+import io.drover.controller.ControllerSettings;
+import io.drover.controller.controlplane.ControlPlaneClient;
+import io.drover.controller.job.JobEntity;
+import io.drover.controller.readside.JobReadStore;
+import io.drover.controller.scheduler.SchedulerActor;
+import io.drover.core.CborSerializable;
+import io.drover.core.scheduling.JobTicket;
+import io.drover.protocol.JobProtocol;
+import io.drover.protocol.Roles;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/**
+ * One job queue's RUNNABLE jobs, in the order the queue starts them (first in, first out), sharded
+ * by queue name. It holds no durable state of its own: jobs tell it when they become RUNNABLE and
+ * when they stop being so, and after a restart it reloads the RUNNABLE set from the read side.
+ * It offers the head of the line to the {@link SchedulerActor}, which decides placements across
+ * queues.
+ */
+public final class JobQueueActor {
+
+  public interface Command extends CborSerializable {}
+
+  public static final EntityTypeKey<Command> TYPE = EntityTypeKey.create(Command.class, "JobQueue");
+
+  /** A job of this queue is RUNNABLE. Idempotent. */
+  public record Enqueue(JobTicket ticket) implements Command {}
+
+  /** A job left RUNNABLE (placed, cancelled). Idempotent. */
+  public record Dequeue(String jobId) implements Command {}
+
+  /** Starts the queue if it is not running, so that it offers its jobs. */
+  public record Wake() implements Command {}
+
+  private record Loaded(List<JobTicket> tickets) implements Command {}
+
+  private record LoadFailed(String message) implements Command {}
+
+  private record Offer() implements Command {}
+
+  private record Refresh() implements Command {}
+
+  private static final Comparator<JobTicket> FIFO =
+      Comparator.comparingLong(JobTicket::createdAt).thenComparing(JobTicket::jobId);
+
+  public static void init(
+      ActorSystem<?> system,
+      ControllerSettings settings,
+      JobReadStore store,
+      ControlPlaneClient controlPlane,
+      ActorRef<SchedulerActor.Command> scheduler) {
+    ClusterSharding.get(system).init(Entity.of(TYPE, ctx -> create(ctx.getEntityId(), settings, store, controlPlane, scheduler))
+        .withRole(Roles.CONTROLLER));
+  }
+
+  static Behavior<Command> create(
+      String queue,
+      ControllerSettings settings,
+      JobReadStore store,
+      ControlPlaneClient controlPlane,
+      ActorRef<SchedulerActor.Command> scheduler) {
+    return Behaviors.withStash(100_000, stash -> Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new JobQueueActor(queue, settings, store, controlPlane, scheduler, ctx, timers, stash).loading())));
+  }
+
+  private final String queue;
+  private final ControllerSettings settings;
+  private final JobReadStore store;
+  private final ControlPlaneClient controlPlane;
+  private final ActorRef<SchedulerActor.Command> scheduler;
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final StashBuffer<Command> stash;
+  private final TreeSet<JobTicket> runnable = new TreeSet<>(FIFO);
+  private final Map<String, JobTicket> byId = new HashMap<>();
+
+  private JobQueueActor(
+      String queue,
+      ControllerSettings settings,
+      JobReadStore store,
+      ControlPlaneClient controlPlane,
+      ActorRef<SchedulerActor.Command> scheduler,
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      StashBuffer<Command> stash) {
+    this.queue = queue;
+    this.settings = settings;
+    this.store = store;
+    this.controlPlane = controlPlane;
+    this.scheduler = scheduler;
+    this.context = context;
+    this.timers = timers;
+    this.stash = stash;
+  }
+
+  /** Reloads the RUNNABLE set from the read side, holding messages back until it has it. */
+  private Behavior<Command> loading() {
+    context.pipeToSelf(store.runnableTickets(queue), (tickets, error) ->
+        error == null ? new Loaded(tickets) : new LoadFailed(error.getMessage()));
+    return Behaviors.receive(Command.class)
+        .onMessage(Loaded.class, msg -> {
+          msg.tickets().forEach(this::add);
+          context.getLog().info("Job queue {} started with {} RUNNABLE job(s)", queue, runnable.size());
+          timers.startTimerWithFixedDelay(new Refresh(), Duration.ofSeconds(5));
+          offerSoon();
+          return stash.unstashAll(active());
+        })
+        .onMessage(LoadFailed.class, msg -> {
+          context.getLog().warn("Job queue {} could not load its RUNNABLE jobs from Cassandra ({}); retrying in 2 s",
+              queue, msg.message());
+          timers.startSingleTimer(new Refresh(), Duration.ofSeconds(2));
+          return Behaviors.same();
+        })
+        .onMessage(Refresh.class, msg -> loading())
+        .onAnyMessage(msg -> {
+          stash.stash(msg);
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  private Behavior<Command> active() {
+    return Behaviors.receive(Command.class)
+        .onMessage(Enqueue.class, msg -> {
+          if (add(msg.ticket())) {
+            offerSoon();
+          }
+          return Behaviors.same();
+        })
+        .onMessage(Dequeue.class, msg -> {
+          JobTicket removed = byId.remove(msg.jobId());
+          if (removed != null) {
+            runnable.remove(removed);
+            offerSoon();
+          }
+          return Behaviors.same();
+        })
+        .onMessage(Wake.class, msg -> {
+          offerSoon();
+          return Behaviors.same();
+        })
+        .onMessage(Offer.class, msg -> {
+          offer();
+          return Behaviors.same();
+        })
+        .onMessage(Refresh.class, msg -> {
+          if (controlPlane.state().jobQueue(queue).isEmpty()) {
+            return deleted();
+          }
+          offer();
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  /** The queue was deleted: its waiting jobs fail, as AWS terminates the jobs of a deleted queue. */
+  private Behavior<Command> deleted() {
+    String reason = "Job queue " + queue + " was deleted.";
+    ClusterSharding sharding = ClusterSharding.get(context.getSystem());
+    runnable.forEach(ticket -> sharding.entityRefFor(JobProtocol.JOB, ticket.jobId())
+        .tell(new JobEntity.Terminate(ticket.jobId(), reason, context.getSystem().ignoreRef())));
+    context.getLog().info("Job queue {} was deleted; terminated its {} RUNNABLE job(s)", queue, runnable.size());
+    runnable.clear();
+    byId.clear();
+    return Behaviors.stopped();
+  }
+
+  private boolean add(JobTicket ticket) {
+    if (byId.containsKey(ticket.jobId())) {
+      return false;
+    }
+    byId.put(ticket.jobId(), ticket);
+    runnable.add(ticket);
+    return true;
+  }
+
+  /** Coalesces changes: one offer per interval however many jobs arrive in it. */
+  private void offerSoon() {
+    if (!timers.isTimerActive(Offer.class)) {
+      timers.startSingleTimer(Offer.class, new Offer(), settings.queueOfferInterval());
+    }
+  }
+
+  private void offer() {
+    List<JobTicket> head = new ArrayList<>(Math.min(runnable.size(), settings.queueHeadSize()));
+    for (JobTicket ticket : runnable) {
+      if (head.size() == settings.queueHeadSize()) {
+        break;
+      }
+      head.add(ticket);
+    }
+    scheduler.tell(new SchedulerActor.QueueOffer(queue, head, runnable.size()));
+  }
+}

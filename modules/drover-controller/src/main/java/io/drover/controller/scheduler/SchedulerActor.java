@@ -1,0 +1,326 @@
+package io.drover.controller.scheduler;
+
+import io.drover.controller.ControllerSettings;
+import io.drover.controller.controlplane.ControlPlaneClient;
+import io.drover.controller.job.JobEntity;
+import io.drover.controller.queue.JobQueueActor;
+import io.drover.core.compute.ComputeEnvironment;
+import io.drover.core.controlplane.ControlPlaneState;
+import io.drover.core.job.Placement;
+import io.drover.core.model.AwsIdentity;
+import io.drover.core.model.Resources;
+import io.drover.core.queue.ComputeEnvironmentOrder;
+import io.drover.core.queue.JobQueue;
+import io.drover.core.scheduling.Assignment;
+import io.drover.core.scheduling.ComputeEnvironmentView;
+import io.drover.core.scheduling.HostView;
+import io.drover.core.scheduling.JobTicket;
+import io.drover.core.scheduling.QueueView;
+import io.drover.core.scheduling.Scheduler;
+import io.drover.core.scheduling.SchedulingDecision;
+import io.drover.protocol.AgentProtocol.AgentCommand;
+import io.drover.protocol.JobProtocol;
+import io.drover.protocol.Roles;
+import io.drover.protocol.SchedulerProtocol;
+import io.drover.protocol.SchedulerProtocol.AgentInfo;
+import io.drover.protocol.SchedulerProtocol.AgentStatus;
+import io.drover.protocol.SchedulerProtocol.HostedAttempt;
+import io.drover.protocol.SchedulerProtocol.SchedulerCommand;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
+import org.apache.pekko.cluster.typed.SingletonActor;
+
+/**
+ * Decides where RUNNABLE jobs run: a cluster singleton on the controllers that sees every queue's
+ * head of line, every compute environment and every agent, and runs one pure scheduling pass
+ * ({@link Scheduler#schedule}) whenever something changes. Its state is derived: agents report
+ * their capacity and attempts, queues offer their jobs, the control plane comes from this
+ * node's view. A new instance (after the singleton moves) rebuilds it within one heartbeat.
+ *
+ * <p>It counts a placement against its agent from the moment it is made until the agent reports
+ * the attempt, so two passes never give the same free capacity away twice.
+ */
+public final class SchedulerActor {
+
+  /** Agents' {@link AgentStatus} arrives as a {@link SchedulerCommand}; these are the rest. */
+  public interface Command extends SchedulerCommand {}
+
+  /**
+   * A queue's head of line, in its order.
+   *
+   * @param runnable how many RUNNABLE jobs the queue has in all (the head is capped)
+   */
+  public record QueueOffer(String queue, List<JobTicket> head, int runnable) implements Command {}
+
+  private record ControlPlaneChanged(ControlPlaneState state) implements Command {}
+
+  private record RunPass() implements Command {}
+
+  private record Placed(Assignment assignment, JobEntity.PlaceResult result) implements Command {}
+
+  private record PlaceFailed(Assignment assignment, String message) implements Command {}
+
+  private record AgentTerminated(String agentId, ActorRef<AgentCommand> ref) implements Command {}
+
+  private record Housekeeping() implements Command {}
+
+  public static final String SINGLETON_NAME = "scheduler";
+
+  public static ActorRef<Command> init(ActorSystem<?> system, ControllerSettings settings, ControlPlaneClient controlPlane) {
+    return ClusterSingleton.get(system).init(
+        SingletonActor.of(create(settings, controlPlane), SINGLETON_NAME)
+            .withSettings(ClusterSingletonSettings.create(system).withRole(Roles.CONTROLLER)));
+  }
+
+  public static Behavior<Command> create(ControllerSettings settings, ControlPlaneClient controlPlane) {
+    return Behaviors.<SchedulerCommand>setup(ctx -> Behaviors.withTimers(timers ->
+            new SchedulerActor(settings, controlPlane, ctx, timers).behavior()))
+        .narrow();
+  }
+
+  /** An agent as last reported. */
+  private static final class Agent {
+    AgentInfo info;
+    ActorRef<AgentCommand> ref;
+    Map<String, HostedAttempt> running = Map.of();
+    long lastSeen;
+  }
+
+  /** A placement the agent has not reported yet. */
+  private record InFlight(String agentId, Resources resources, int attempt, long since) {}
+
+  private final ControllerSettings settings;
+  private final ControlPlaneClient controlPlane;
+  private final ActorContext<SchedulerCommand> context;
+  private final TimerScheduler<SchedulerCommand> timers;
+  private final ClusterSharding sharding;
+  private final ActorRefResolver resolver;
+  private final Map<String, Agent> agents = new HashMap<>();
+  private final Map<String, InFlight> inFlight = new HashMap<>();
+  private final Map<String, QueueOffer> offers = new HashMap<>();
+  private ControlPlaneState controlPlaneState = ControlPlaneState.EMPTY;
+
+  private SchedulerActor(
+      ControllerSettings settings,
+      ControlPlaneClient controlPlane,
+      ActorContext<SchedulerCommand> context,
+      TimerScheduler<SchedulerCommand> timers) {
+    this.settings = settings;
+    this.controlPlane = controlPlane;
+    this.context = context;
+    this.timers = timers;
+    this.sharding = ClusterSharding.get(context.getSystem());
+    this.resolver = ActorRefResolver.get(context.getSystem());
+    context.getSystem().receptionist().tell(Receptionist.register(SchedulerProtocol.SERVICE_KEY, context.getSelf()));
+    controlPlane.listen(context.messageAdapter(ControlPlaneState.class, ControlPlaneChanged::new));
+    timers.startTimerWithFixedDelay(new Housekeeping(), Duration.ofSeconds(1));
+  }
+
+  private Behavior<SchedulerCommand> behavior() {
+    return Behaviors.receive(SchedulerCommand.class)
+        .onMessage(AgentStatus.class, this::onAgentStatus)
+        .onMessage(QueueOffer.class, msg -> {
+          offers.put(msg.queue(), msg);
+          passSoon();
+          return Behaviors.same();
+        })
+        .onMessage(ControlPlaneChanged.class, msg -> {
+          wakeNewQueues(controlPlaneState, msg.state());
+          controlPlaneState = msg.state();
+          passSoon();
+          return Behaviors.same();
+        })
+        .onMessage(RunPass.class, msg -> {
+          pass();
+          return Behaviors.same();
+        })
+        .onMessage(Placed.class, this::onPlaced)
+        .onMessage(PlaceFailed.class, msg -> {
+          context.getLog().warn("Placing job {} on agent {} got no answer ({}); it stays RUNNABLE and is offered again",
+              msg.assignment().job().jobId(), msg.assignment().agentId(), msg.message());
+          inFlight.remove(msg.assignment().job().jobId());
+          passSoon();
+          return Behaviors.same();
+        })
+        .onMessage(AgentTerminated.class, this::onAgentTerminated)
+        .onMessage(Housekeeping.class, msg -> {
+          expireInFlight();
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  private Behavior<SchedulerCommand> onAgentStatus(AgentStatus status) {
+    AgentInfo info = status.info();
+    Agent agent = agents.get(info.agentId());
+    if (agent == null || !agent.ref.equals(status.agent())) {
+      if (agent != null) {
+        context.unwatch(agent.ref);
+        context.getLog().info("Agent {} restarted; its earlier incarnation's attempts are gone", info.agentId());
+        lose(info.agentId(), agent);
+      }
+      agent = new Agent();
+      agents.put(info.agentId(), agent);
+      context.watchWith(status.agent(), new AgentTerminated(info.agentId(), status.agent()));
+      context.getLog().info("Agent {} on {} joined compute environment {} with {} ({} executor)",
+          info.agentId(), info.host(), info.computeEnvironment(), info.capacity().describe(), info.executor());
+    }
+    agent.info = info;
+    agent.ref = status.agent();
+    agent.lastSeen = System.currentTimeMillis();
+    Map<String, HostedAttempt> running = new HashMap<>();
+    status.running().forEach(a -> running.put(a.jobId(), a));
+    agent.running = running;
+    List<HostedAttempt> reported = new ArrayList<>(status.running());
+    reported.addAll(status.recentlyEnded());
+    for (HostedAttempt attempt : reported) {
+      InFlight pending = inFlight.get(attempt.jobId());
+      if (pending != null && pending.agentId().equals(info.agentId()) && pending.attempt() <= attempt.attempt()) {
+        inFlight.remove(attempt.jobId());
+      }
+    }
+    passSoon();
+    return Behaviors.same();
+  }
+
+  private Behavior<SchedulerCommand> onAgentTerminated(AgentTerminated msg) {
+    Agent agent = agents.get(msg.agentId());
+    if (agent != null && agent.ref.equals(msg.ref())) {
+      agents.remove(msg.agentId());
+      context.getLog().warn("Agent {} left the cluster; its {} attempt(s) lost their host", msg.agentId(), agent.running.size());
+      lose(msg.agentId(), agent);
+      passSoon();
+    }
+    return Behaviors.same();
+  }
+
+  /** Tells every job with an attempt on the agent that its host is gone. */
+  private void lose(String agentId, Agent agent) {
+    Set<String> jobs = new HashSet<>(agent.running.keySet());
+    inFlight.forEach((jobId, pending) -> {
+      if (pending.agentId().equals(agentId)) {
+        jobs.add(jobId);
+      }
+    });
+    inFlight.values().removeIf(pending -> pending.agentId().equals(agentId));
+    jobs.forEach(jobId -> sharding.entityRefFor(JobProtocol.JOB, jobId).tell(new JobEntity.AgentLost(jobId, agentId)));
+  }
+
+  private Behavior<SchedulerCommand> onPlaced(Placed msg) {
+    String jobId = msg.assignment().job().jobId();
+    JobEntity.PlaceResult result = msg.result();
+    if (!result.placed()) {
+      inFlight.remove(jobId);
+      sharding.entityRefFor(JobQueueActor.TYPE, msg.assignment().job().queue()).tell(new JobQueueActor.Dequeue(jobId));
+    } else {
+      InFlight pending = inFlight.get(jobId);
+      if (pending != null) {
+        if (result.agentId().equals(pending.agentId())) {
+          inFlight.put(jobId, new InFlight(pending.agentId(), pending.resources(), result.attempt(), pending.since()));
+        } else {
+          inFlight.remove(jobId);
+        }
+      }
+    }
+    passSoon();
+    return Behaviors.same();
+  }
+
+  private void expireInFlight() {
+    long cutoff = System.currentTimeMillis() - settings.placementTimeout().toMillis();
+    inFlight.values().removeIf(pending -> pending.since() < cutoff);
+  }
+
+  /** Queues that appeared or were enabled are woken, so they offer their jobs. */
+  private void wakeNewQueues(ControlPlaneState before, ControlPlaneState after) {
+    after.jobQueues().forEach((name, queue) -> {
+      JobQueue old = before.jobQueues().get(name);
+      if (old == null || (!old.enabled() && queue.enabled())) {
+        sharding.entityRefFor(JobQueueActor.TYPE, name).tell(new JobQueueActor.Wake());
+      }
+    });
+  }
+
+  private void passSoon() {
+    if (!timers.isTimerActive(RunPass.class)) {
+      timers.startSingleTimer(RunPass.class, new RunPass(), settings.schedulerPassDelay());
+    }
+  }
+
+  private void pass() {
+    long now = System.currentTimeMillis();
+    List<QueueView> queues = new ArrayList<>();
+    for (QueueOffer offer : offers.values()) {
+      JobQueue queue = controlPlaneState.jobQueues().get(offer.queue());
+      if (queue == null) {
+        continue;
+      }
+      List<JobTicket> waiting = offer.head().stream().filter(t -> !inFlight.containsKey(t.jobId())).toList();
+      List<String> ces = queue.computeEnvironmentOrder().stream()
+          .map(ComputeEnvironmentOrder::computeEnvironment)
+          .map(arn -> AwsIdentity.nameFrom(arn, "compute-environment", "computeEnvironment"))
+          .toList();
+      queues.add(new QueueView(queue.jobQueueName(), queue.priority(), queue.enabled(), ces, waiting));
+    }
+    if (queues.stream().allMatch(q -> q.jobs().isEmpty())) {
+      return;
+    }
+    Map<String, ComputeEnvironmentView> ces = new HashMap<>();
+    for (ComputeEnvironment ce : controlPlaneState.computeEnvironments().values()) {
+      ces.put(ce.computeEnvironmentName(), new ComputeEnvironmentView(ce.computeEnvironmentName(), ce.enabled()));
+    }
+    long staleBefore = now - settings.agentHeartbeatTimeout().toMillis();
+    List<HostView> hosts = new ArrayList<>();
+    for (Agent agent : agents.values()) {
+      Resources allocated = Resources.ZERO;
+      for (HostedAttempt a : agent.running.values()) {
+        allocated = allocated.plus(a.resources());
+      }
+      for (Map.Entry<String, InFlight> e : inFlight.entrySet()) {
+        if (e.getValue().agentId().equals(agent.info.agentId()) && !agent.running.containsKey(e.getKey())) {
+          allocated = allocated.plus(e.getValue().resources());
+        }
+      }
+      hosts.add(new HostView(agent.info.agentId(), agent.info.computeEnvironment(), agent.info.capacity(), allocated,
+          agent.info.schedulable() && agent.lastSeen >= staleBefore));
+    }
+    SchedulingDecision decision = Scheduler.schedule(queues, ces, hosts);
+    for (Assignment assignment : decision.assignments()) {
+      place(assignment, now);
+    }
+  }
+
+  private void place(Assignment assignment, long now) {
+    Agent agent = agents.get(assignment.agentId());
+    JobTicket job = assignment.job();
+    inFlight.put(job.jobId(), new InFlight(assignment.agentId(), job.resources(), 0, now));
+    Placement placement = new Placement(
+        agent.info.agentId(),
+        resolver.toSerializationFormat(agent.ref),
+        agent.info.host(),
+        agent.info.instanceId(),
+        assignment.computeEnvironment());
+    context.ask(
+        JobEntity.PlaceResult.class,
+        sharding.entityRefFor(JobProtocol.JOB, job.jobId()),
+        settings.askTimeout(),
+        replyTo -> new JobEntity.Place(job.jobId(), placement, replyTo),
+        (result, error) -> result != null ? new Placed(assignment, result) : new PlaceFailed(assignment, error.getMessage()));
+  }
+}

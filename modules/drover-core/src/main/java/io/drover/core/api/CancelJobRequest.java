@@ -1,0 +1,4 @@
+package io.drover.core.api;
+
+/** AWS Batch {@code CancelJob} request. */
+public record CancelJobRequest(String jobId, String reason) {}

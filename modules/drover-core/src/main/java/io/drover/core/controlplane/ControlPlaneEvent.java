@@ -1,0 +1,39 @@
+package io.drover.core.controlplane;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.drover.core.CborSerializable;
+import io.drover.core.compute.ComputeEnvironment;
+import io.drover.core.definition.JobDefinition;
+import io.drover.core.queue.JobQueue;
+
+/** What changed in the control plane. Each event carries the object's whole new value. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "event")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = ControlPlaneEvent.ComputeEnvironmentCreated.class, name = "ComputeEnvironmentCreated"),
+  @JsonSubTypes.Type(value = ControlPlaneEvent.ComputeEnvironmentUpdated.class, name = "ComputeEnvironmentUpdated"),
+  @JsonSubTypes.Type(value = ControlPlaneEvent.ComputeEnvironmentDeleted.class, name = "ComputeEnvironmentDeleted"),
+  @JsonSubTypes.Type(value = ControlPlaneEvent.JobQueueCreated.class, name = "JobQueueCreated"),
+  @JsonSubTypes.Type(value = ControlPlaneEvent.JobQueueUpdated.class, name = "JobQueueUpdated"),
+  @JsonSubTypes.Type(value = ControlPlaneEvent.JobQueueDeleted.class, name = "JobQueueDeleted"),
+  @JsonSubTypes.Type(value = ControlPlaneEvent.JobDefinitionRegistered.class, name = "JobDefinitionRegistered"),
+  @JsonSubTypes.Type(value = ControlPlaneEvent.JobDefinitionDeregistered.class, name = "JobDefinitionDeregistered")
+})
+public sealed interface ControlPlaneEvent extends CborSerializable {
+
+  record ComputeEnvironmentCreated(ComputeEnvironment computeEnvironment) implements ControlPlaneEvent {}
+
+  record ComputeEnvironmentUpdated(ComputeEnvironment computeEnvironment) implements ControlPlaneEvent {}
+
+  record ComputeEnvironmentDeleted(String computeEnvironmentName) implements ControlPlaneEvent {}
+
+  record JobQueueCreated(JobQueue jobQueue) implements ControlPlaneEvent {}
+
+  record JobQueueUpdated(JobQueue jobQueue) implements ControlPlaneEvent {}
+
+  record JobQueueDeleted(String jobQueueName) implements ControlPlaneEvent {}
+
+  record JobDefinitionRegistered(JobDefinition jobDefinition) implements ControlPlaneEvent {}
+
+  record JobDefinitionDeregistered(String jobDefinitionName, int revision) implements ControlPlaneEvent {}
+}

@@ -1,0 +1,124 @@
+package io.drover.core.controlplane;
+
+import io.drover.core.CborSerializable;
+import io.drover.core.compute.ComputeEnvironment;
+import io.drover.core.controlplane.ControlPlaneEvent.ComputeEnvironmentCreated;
+import io.drover.core.controlplane.ControlPlaneEvent.ComputeEnvironmentDeleted;
+import io.drover.core.controlplane.ControlPlaneEvent.ComputeEnvironmentUpdated;
+import io.drover.core.controlplane.ControlPlaneEvent.JobDefinitionDeregistered;
+import io.drover.core.controlplane.ControlPlaneEvent.JobDefinitionRegistered;
+import io.drover.core.controlplane.ControlPlaneEvent.JobQueueCreated;
+import io.drover.core.controlplane.ControlPlaneEvent.JobQueueDeleted;
+import io.drover.core.controlplane.ControlPlaneEvent.JobQueueUpdated;
+import io.drover.core.definition.JobDefinition;
+import io.drover.core.queue.JobQueue;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Every compute environment, job queue and job definition revision, keyed by name and sorted.
+ * Immutable: {@link #apply} returns a new state. Sizes are control-plane sizes (thousands at most),
+ * so copying a map per change is cheaper than anything cleverer.
+ */
+public record ControlPlaneState(
+    SortedMap<String, ComputeEnvironment> computeEnvironments,
+    SortedMap<String, JobQueue> jobQueues,
+    SortedMap<String, List<JobDefinition>> jobDefinitions)
+    implements CborSerializable {
+
+  public static final ControlPlaneState EMPTY = new ControlPlaneState(new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+
+  public ControlPlaneState {
+    computeEnvironments = Collections.unmodifiableSortedMap(new TreeMap<>(computeEnvironments));
+    jobQueues = Collections.unmodifiableSortedMap(new TreeMap<>(jobQueues));
+    jobDefinitions = Collections.unmodifiableSortedMap(new TreeMap<>(jobDefinitions));
+  }
+
+  public Optional<ComputeEnvironment> computeEnvironment(String name) {
+    return Optional.ofNullable(computeEnvironments.get(name));
+  }
+
+  public Optional<JobQueue> jobQueue(String name) {
+    return Optional.ofNullable(jobQueues.get(name));
+  }
+
+  /** All revisions of a definition, oldest first; empty when the name was never registered. */
+  public List<JobDefinition> revisions(String name) {
+    return jobDefinitions.getOrDefault(name, List.of());
+  }
+
+  public Optional<JobDefinition> jobDefinition(String name, int revision) {
+    List<JobDefinition> revisions = revisions(name);
+    return revision >= 1 && revision <= revisions.size() ? Optional.of(revisions.get(revision - 1)) : Optional.empty();
+  }
+
+  /** The newest ACTIVE revision, which a bare name refers to. */
+  public Optional<JobDefinition> latestActive(String name) {
+    List<JobDefinition> revisions = revisions(name);
+    for (int i = revisions.size() - 1; i >= 0; i--) {
+      if (revisions.get(i).active()) {
+        return Optional.of(revisions.get(i));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Queues whose compute environment order names {@code computeEnvironmentArn}. */
+  public List<JobQueue> queuesUsing(String computeEnvironmentArn) {
+    return jobQueues.values().stream()
+        .filter(q -> q.computeEnvironmentOrder().stream()
+            .anyMatch(o -> o.computeEnvironment().equals(computeEnvironmentArn)))
+        .toList();
+  }
+
+  public ControlPlaneState apply(ControlPlaneEvent event) {
+    if (event instanceof ComputeEnvironmentCreated e) {
+      return withComputeEnvironment(e.computeEnvironment());
+    } else if (event instanceof ComputeEnvironmentUpdated e) {
+      return withComputeEnvironment(e.computeEnvironment());
+    } else if (event instanceof ComputeEnvironmentDeleted e) {
+      TreeMap<String, ComputeEnvironment> next = new TreeMap<>(computeEnvironments);
+      next.remove(e.computeEnvironmentName());
+      return new ControlPlaneState(next, jobQueues, jobDefinitions);
+    } else if (event instanceof JobQueueCreated e) {
+      return withJobQueue(e.jobQueue());
+    } else if (event instanceof JobQueueUpdated e) {
+      return withJobQueue(e.jobQueue());
+    } else if (event instanceof JobQueueDeleted e) {
+      TreeMap<String, JobQueue> next = new TreeMap<>(jobQueues);
+      next.remove(e.jobQueueName());
+      return new ControlPlaneState(computeEnvironments, next, jobDefinitions);
+    } else if (event instanceof JobDefinitionRegistered e) {
+      List<JobDefinition> revisions = new ArrayList<>(revisions(e.jobDefinition().jobDefinitionName()));
+      revisions.add(e.jobDefinition());
+      return withRevisions(e.jobDefinition().jobDefinitionName(), revisions);
+    } else if (event instanceof JobDefinitionDeregistered e) {
+      List<JobDefinition> revisions = new ArrayList<>(revisions(e.jobDefinitionName()));
+      revisions.set(e.revision() - 1, revisions.get(e.revision() - 1).deregistered());
+      return withRevisions(e.jobDefinitionName(), revisions);
+    }
+    throw new IllegalArgumentException("Unknown control-plane event " + event);
+  }
+
+  private ControlPlaneState withComputeEnvironment(ComputeEnvironment ce) {
+    TreeMap<String, ComputeEnvironment> next = new TreeMap<>(computeEnvironments);
+    next.put(ce.computeEnvironmentName(), ce);
+    return new ControlPlaneState(next, jobQueues, jobDefinitions);
+  }
+
+  private ControlPlaneState withJobQueue(JobQueue queue) {
+    TreeMap<String, JobQueue> next = new TreeMap<>(jobQueues);
+    next.put(queue.jobQueueName(), queue);
+    return new ControlPlaneState(computeEnvironments, next, jobDefinitions);
+  }
+
+  private ControlPlaneState withRevisions(String name, List<JobDefinition> revisions) {
+    TreeMap<String, List<JobDefinition>> next = new TreeMap<>(jobDefinitions);
+    next.put(name, List.copyOf(revisions));
+    return new ControlPlaneState(computeEnvironments, jobQueues, next);
+  }
+}

@@ -1,0 +1,163 @@
+package io.drover.core.definition;
+
+import io.drover.core.ClientError;
+import io.drover.core.model.KeyValuePair;
+import io.drover.core.model.ResourceRequirement;
+import io.drover.core.model.Resources;
+import java.math.BigDecimal;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Validation of container settings and the resources they ask for. */
+public final class ContainerRules {
+
+  private static final Pattern EXIT_CODE_GLOB = Pattern.compile("[0-9]{0,511}\\*?");
+  private static final Pattern REASON_GLOB = Pattern.compile("[A-Za-z0-9.: \\t]{0,511}\\*?");
+
+  private ContainerRules() {}
+
+  /** The resources one attempt needs; the container must already have passed {@link #validate}. */
+  public static Resources resources(ContainerProperties container) {
+    long milliCpus = 0;
+    long memory = 0;
+    int gpus = 0;
+    if (container.vcpus() != null) {
+      milliCpus = container.vcpus() * 1000L;
+    }
+    if (container.memory() != null) {
+      memory = container.memory();
+    }
+    for (ResourceRequirement r : nullToEmpty(container.resourceRequirements())) {
+      switch (r.type()) {
+        case ResourceRequirement.VCPU -> milliCpus = new BigDecimal(r.value().trim()).movePointRight(3).longValueExact();
+        case ResourceRequirement.MEMORY -> memory = Long.parseLong(r.value().trim());
+        case ResourceRequirement.GPU -> gpus = Integer.parseInt(r.value().trim());
+        default -> throw new IllegalStateException("unvalidated resource type " + r.type());
+      }
+    }
+    return new Resources(milliCpus, memory, gpus);
+  }
+
+  /** Checks a definition's container: an image, and a vCPU and memory requirement. */
+  public static void validate(ContainerProperties container, String field) {
+    ClientError.required(container, field);
+    ClientError.required(container.image(), field + ".image");
+    validateRequirements(container.resourceRequirements(), container.vcpus(), container.memory(), field);
+    Resources resources = resources(container);
+    ClientError.require(resources.milliCpus() > 0,
+        field + " needs a VCPU resourceRequirement (for example {\"type\":\"VCPU\",\"value\":\"1\"}).");
+    ClientError.require(resources.memoryMib() >= 4,
+        field + " needs a MEMORY resourceRequirement of at least 4 MiB (for example {\"type\":\"MEMORY\",\"value\":\"2048\"}).");
+    validateEnvironment(container.environment(), field + ".environment");
+    if (container.command() != null) {
+      ClientError.require(container.command().stream().allMatch(c -> c != null),
+          field + ".command cannot contain null entries.");
+    }
+  }
+
+  /** Checks resource requirements (from a definition or an override). */
+  public static void validateRequirements(
+      List<ResourceRequirement> requirements, Integer vcpus, Integer memory, String field) {
+    Set<String> seen = new HashSet<>();
+    for (ResourceRequirement r : nullToEmpty(requirements)) {
+      String path = field + ".resourceRequirements";
+      ClientError.require(r != null && r.type() != null && r.value() != null,
+          path + " entries need a type (VCPU, MEMORY or GPU) and a value.");
+      ClientError.require(seen.add(r.type()), path + " lists " + r.type() + " more than once.");
+      switch (r.type()) {
+        case ResourceRequirement.VCPU -> {
+          BigDecimal value = decimal(r.value(), path + " VCPU");
+          ClientError.require(value.signum() > 0 && value.scale() <= 3 && value.compareTo(BigDecimal.valueOf(4096)) <= 0,
+              path + " VCPU value '" + r.value() + "' must be a number of vCPUs above 0 (at most 3 decimals, at most 4096).");
+          ClientError.require(vcpus == null, field + " sets both vcpus and a VCPU resourceRequirement; use only resourceRequirements.");
+        }
+        case ResourceRequirement.MEMORY -> {
+          long value = integer(r.value(), path + " MEMORY");
+          ClientError.require(value >= 4, path + " MEMORY value '" + r.value() + "' must be at least 4 (MiB).");
+          ClientError.require(memory == null, field + " sets both memory and a MEMORY resourceRequirement; use only resourceRequirements.");
+        }
+        case ResourceRequirement.GPU -> {
+          long value = integer(r.value(), path + " GPU");
+          ClientError.require(value >= 0 && value <= 64, path + " GPU value '" + r.value() + "' must be a whole number from 0 to 64.");
+        }
+        default -> throw new ClientError(path + " type '" + r.type() + "' is not one of VCPU, MEMORY, GPU.");
+      }
+    }
+    if (vcpus != null) {
+      ClientError.require(vcpus > 0, field + ".vcpus must be at least 1.");
+    }
+    if (memory != null) {
+      ClientError.require(memory >= 4, field + ".memory must be at least 4 (MiB).");
+    }
+  }
+
+  public static void validateEnvironment(List<KeyValuePair> environment, String field) {
+    for (KeyValuePair pair : nullToEmpty(environment)) {
+      ClientError.require(pair != null && pair.name() != null && !pair.name().isBlank(), field + " entries need a name.");
+      ClientError.require(!pair.name().startsWith("AWS_BATCH"),
+          field + " variable '" + pair.name() + "' uses the prefix AWS_BATCH, which is reserved for variables Drover sets.");
+    }
+  }
+
+  public static void validateRetryStrategy(RetryStrategy strategy, String field) {
+    if (strategy == null) {
+      return;
+    }
+    if (strategy.attempts() != null) {
+      ClientError.require(strategy.attempts() >= 1 && strategy.attempts() <= 10,
+          field + ".attempts must be from 1 to 10, not " + strategy.attempts() + ".");
+    }
+    List<EvaluateOnExit> rules = nullToEmpty(strategy.evaluateOnExit());
+    ClientError.require(rules.size() <= 5, field + ".evaluateOnExit has " + rules.size() + " rules; at most 5 are allowed.");
+    for (int i = 0; i < rules.size(); i++) {
+      EvaluateOnExit rule = rules.get(i);
+      String path = field + ".evaluateOnExit[" + i + "]";
+      ClientError.require(rule != null && rule.action() != null, path + ".action is required (RETRY or EXIT).");
+      String action = rule.action().toUpperCase(Locale.ROOT);
+      ClientError.require(action.equals("RETRY") || action.equals("EXIT"),
+          path + ".action '" + rule.action() + "' must be RETRY or EXIT.");
+      ClientError.require(rule.onExitCode() == null || EXIT_CODE_GLOB.matcher(rule.onExitCode()).matches(),
+          path + ".onExitCode '" + rule.onExitCode() + "' must be digits, optionally ending in *.");
+      ClientError.require(rule.onReason() == null || REASON_GLOB.matcher(rule.onReason()).matches(),
+          path + ".onReason may hold letters, numbers, periods, colons and white space, optionally ending in *.");
+      ClientError.require(rule.onStatusReason() == null || REASON_GLOB.matcher(rule.onStatusReason()).matches(),
+          path + ".onStatusReason may hold letters, numbers, periods, colons and white space, optionally ending in *.");
+    }
+  }
+
+  public static void validateTimeout(JobTimeout timeout, String field) {
+    if (timeout != null && timeout.attemptDurationSeconds() != null) {
+      ClientError.require(timeout.attemptDurationSeconds() >= 60,
+          field + ".attemptDurationSeconds must be at least 60, not " + timeout.attemptDurationSeconds() + ".");
+    }
+  }
+
+  public static void validateSchedulingPriority(Integer priority, String field) {
+    if (priority != null) {
+      ClientError.require(priority >= 0 && priority <= 9999, field + " must be from 0 to 9999, not " + priority + ".");
+    }
+  }
+
+  private static BigDecimal decimal(String value, String field) {
+    try {
+      return new BigDecimal(value.trim());
+    } catch (NumberFormatException e) {
+      throw new ClientError(field + " value '" + value + "' is not a number.");
+    }
+  }
+
+  private static long integer(String value, String field) {
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new ClientError(field + " value '" + value + "' is not a whole number.");
+    }
+  }
+
+  static <T> List<T> nullToEmpty(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+}

@@ -1,0 +1,39 @@
+package io.drover.core.job;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.drover.core.CborSerializable;
+
+/**
+ * One attempt of a job: where it ran, when, and how it ended.
+ *
+ * @param number counts from 1, as {@code AWS_BATCH_JOB_ATTEMPT} does
+ * @param exitCode the container's exit code; null when it never ran or its host was lost
+ * @param reason the container-level reason (e.g. {@code CannotPullContainerError: ...})
+ * @param statusReason the attempt-level reason (e.g. {@code Essential container in task exited})
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Attempt(
+    int number,
+    Placement placement,
+    long placedAt,
+    Long startedAt,
+    Long stoppedAt,
+    Integer exitCode,
+    String reason,
+    String statusReason,
+    String logStreamName)
+    implements CborSerializable {
+
+  public Attempt started(long at) {
+    return new Attempt(number, placement, placedAt, at, stoppedAt, exitCode, reason, statusReason, logStreamName);
+  }
+
+  public Attempt ended(Integer code, String containerReason, String attemptStatusReason, long at) {
+    return new Attempt(number, placement, placedAt, startedAt, at, code, containerReason, attemptStatusReason, logStreamName);
+  }
+
+  /** The log stream of attempt {@code number} of {@code jobId}. */
+  public static String logStreamName(String jobId, int number) {
+    return "drover/" + jobId + "/" + number;
+  }
+}

@@ -1,0 +1,56 @@
+package io.drover.core.job;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.drover.core.CborSerializable;
+import io.drover.core.model.JobStatus;
+
+/**
+ * What happened to a job. Events record decisions (the status an ended attempt leads to is in the
+ * event), so replaying them never re-runs rules that may have changed since.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "event")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = JobEvent.Submitted.class, name = "Submitted"),
+  @JsonSubTypes.Type(value = JobEvent.Placed.class, name = "Placed"),
+  @JsonSubTypes.Type(value = JobEvent.Started.class, name = "Started"),
+  @JsonSubTypes.Type(value = JobEvent.AttemptEnded.class, name = "AttemptEnded"),
+  @JsonSubTypes.Type(value = JobEvent.Cancelled.class, name = "Cancelled"),
+  @JsonSubTypes.Type(value = JobEvent.TerminationRequested.class, name = "TerminationRequested")
+})
+public sealed interface JobEvent extends CborSerializable {
+
+  String jobId();
+
+  long at();
+
+  /** Accepted and durable; the job is RUNNABLE. */
+  record Submitted(String jobId, JobSpec spec, long at) implements JobEvent {}
+
+  /** Attempt {@code attempt} was given a host; the job is STARTING. */
+  record Placed(String jobId, int attempt, Placement placement, long at) implements JobEvent {}
+
+  /** The attempt's container runs; the job is RUNNING. */
+  record Started(String jobId, int attempt, long at) implements JobEvent {}
+
+  /**
+   * The attempt is over, for whatever reason; {@code next} is SUCCEEDED, FAILED or RUNNABLE
+   * (a retry). {@code jobStatusReason} is the job's status reason after this event.
+   */
+  record AttemptEnded(
+      String jobId,
+      int attempt,
+      Integer exitCode,
+      String reason,
+      String statusReason,
+      JobStatus next,
+      String jobStatusReason,
+      long at)
+      implements JobEvent {}
+
+  /** Cancelled before it ran (CancelJob, or TerminateJob before STARTING); the job is FAILED. */
+  record Cancelled(String jobId, String reason, long at) implements JobEvent {}
+
+  /** TerminateJob on a STARTING or RUNNING job: its container is being stopped; it will not retry. */
+  record TerminationRequested(String jobId, String reason, long at) implements JobEvent {}
+}

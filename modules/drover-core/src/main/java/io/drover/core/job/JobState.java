@@ -1,0 +1,147 @@
+package io.drover.core.job;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.drover.core.CborSerializable;
+import io.drover.core.job.JobEvent.AttemptEnded;
+import io.drover.core.job.JobEvent.Cancelled;
+import io.drover.core.job.JobEvent.Placed;
+import io.drover.core.job.JobEvent.Started;
+import io.drover.core.job.JobEvent.Submitted;
+import io.drover.core.job.JobEvent.TerminationRequested;
+import io.drover.core.model.JobStatus;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A job's state, rebuilt from its events by {@link #apply}. The decisions that produce those
+ * events ({@link #attemptEnded}, {@link #cancel}, ...) are here too, free of actors and I/O.
+ *
+ * @param terminationReason set once TerminateJob reached a STARTING or RUNNING job
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record JobState(
+    JobSpec spec,
+    JobStatus status,
+    String statusReason,
+    long createdAt,
+    Long startedAt,
+    Long stoppedAt,
+    List<Attempt> attempts,
+    String terminationReason,
+    boolean cancelled,
+    boolean terminated)
+    implements CborSerializable {
+
+  public static final String CONTAINER_EXITED = "Essential container in task exited";
+  public static final String TASK_FAILED_TO_START = "Task failed to start";
+
+  public JobState {
+    attempts = List.copyOf(attempts);
+  }
+
+  /** The state a {@link Submitted} event creates. */
+  public static JobState submitted(Submitted event) {
+    return new JobState(event.spec(), JobStatus.RUNNABLE, null, event.at(), null, null, List.of(), null, false, false);
+  }
+
+  /** The attempt currently holding a host, or null. */
+  public Attempt currentAttempt() {
+    return status.isActiveOnHost() ? attempts.get(attempts.size() - 1) : null;
+  }
+
+  public Attempt lastAttempt() {
+    return attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
+  }
+
+  /** The number the next attempt will get. */
+  public int nextAttemptNumber() {
+    return attempts.size() + 1;
+  }
+
+  /** Decides how attempt {@code number} ended; null when that attempt is not the current one. */
+  public AttemptEnded attemptEnded(int number, Integer exitCode, String reason, String attemptStatusReason, long at) {
+    Attempt current = currentAttempt();
+    if (current == null || current.number() != number) {
+      return null;
+    }
+    JobStatus next;
+    String jobReason;
+    if (terminationReason != null) {
+      next = JobStatus.FAILED;
+      jobReason = terminationReason;
+    } else if (exitCode != null && exitCode == 0) {
+      next = JobStatus.SUCCEEDED;
+      jobReason = attemptStatusReason;
+    } else if (RetryPolicy.shouldRetry(spec.retryStrategy(), attempts.size(), exitCode, reason, attemptStatusReason)) {
+      next = JobStatus.RUNNABLE;
+      jobReason = "Attempt " + number + " of " + spec.maxAttempts() + " failed (" + describe(exitCode, reason, attemptStatusReason)
+          + "); retrying.";
+    } else {
+      next = JobStatus.FAILED;
+      jobReason = attemptStatusReason;
+    }
+    return new AttemptEnded(spec.jobId(), number, exitCode, reason, attemptStatusReason, next, jobReason, at);
+  }
+
+  private static String describe(Integer exitCode, String reason, String statusReason) {
+    StringBuilder text = new StringBuilder(statusReason == null ? "failed" : statusReason);
+    if (exitCode != null) {
+      text.append(", exit code ").append(exitCode);
+    }
+    if (reason != null) {
+      text.append(", ").append(reason);
+    }
+    return text.toString();
+  }
+
+  /**
+   * CancelJob: a job that has not started is cancelled; a STARTING, RUNNING or finished job is
+   * left alone (AWS answers success either way). Null when nothing changes.
+   */
+  public Cancelled cancel(String reason, long at) {
+    return status.isTerminal() || status.isActiveOnHost() ? null : new Cancelled(spec.jobId(), reason, at);
+  }
+
+  /**
+   * TerminateJob: a job that has not started is cancelled; a STARTING or RUNNING one is stopped
+   * and fails without retrying. Null when nothing changes (finished, or already terminating).
+   */
+  public JobEvent terminate(String reason, long at) {
+    if (status.isTerminal() || terminationReason != null) {
+      return null;
+    }
+    return status.isActiveOnHost()
+        ? new TerminationRequested(spec.jobId(), reason, at)
+        : new Cancelled(spec.jobId(), reason, at);
+  }
+
+  public JobState apply(JobEvent event) {
+    if (event instanceof Placed e) {
+      List<Attempt> next = new ArrayList<>(attempts);
+      next.add(new Attempt(e.attempt(), e.placement(), e.at(), null, null, null, null, null,
+          Attempt.logStreamName(spec.jobId(), e.attempt())));
+      return new JobState(spec, JobStatus.STARTING, null, createdAt, null, null, next, terminationReason, cancelled, terminated);
+    } else if (event instanceof Started e) {
+      return new JobState(spec, JobStatus.RUNNING, null, createdAt, e.at(), null,
+          replaceLast(lastAttempt().started(e.at())), terminationReason, cancelled, terminated);
+    } else if (event instanceof AttemptEnded e) {
+      List<Attempt> next = replaceLast(lastAttempt().ended(e.exitCode(), e.reason(), e.statusReason(), e.at()));
+      Long stopped = e.next().isTerminal() ? e.at() : null;
+      return new JobState(spec, e.next(), e.jobStatusReason(), createdAt, startedAt, stopped, next, terminationReason,
+          cancelled, terminated || terminationReason != null);
+    } else if (event instanceof Cancelled e) {
+      return new JobState(spec, JobStatus.FAILED, e.reason(), createdAt, startedAt, e.at(), attempts, terminationReason,
+          true, false);
+    } else if (event instanceof TerminationRequested e) {
+      return new JobState(spec, status, statusReason, createdAt, startedAt, stoppedAt, attempts, e.reason(), cancelled,
+          terminated);
+    }
+    throw new IllegalStateException("Event " + event + " cannot apply to a job that already exists");
+  }
+
+  private List<Attempt> replaceLast(Attempt attempt) {
+    List<Attempt> next = new ArrayList<>(attempts);
+    next.set(next.size() - 1, attempt);
+    return next;
+  }
+}

@@ -1,0 +1,169 @@
+package io.drover.core.job;
+
+import io.drover.core.ClientError;
+import io.drover.core.api.ContainerOverrides;
+import io.drover.core.api.SubmitJobRequest;
+import io.drover.core.controlplane.ControlPlaneRules;
+import io.drover.core.controlplane.ControlPlaneState;
+import io.drover.core.definition.ContainerProperties;
+import io.drover.core.definition.ContainerRules;
+import io.drover.core.definition.JobDefinition;
+import io.drover.core.definition.RetryStrategy;
+import io.drover.core.definition.JobTimeout;
+import io.drover.core.model.KeyValuePair;
+import io.drover.core.model.Names;
+import io.drover.core.model.ResourceRequirement;
+import io.drover.core.queue.JobQueue;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a SubmitJob request into a {@link JobSpec}: resolves queue and definition, applies
+ * container overrides and parameters the way AWS Batch does, and rejects what would never run.
+ */
+public final class Submissions {
+
+  private Submissions() {}
+
+  public static JobSpec resolve(ControlPlaneState state, ControlPlaneRules rules, SubmitJobRequest request, String jobId) {
+    String jobName = Names.jobName(request.jobName(), "jobName");
+    JobQueue queue = rules.jobQueue(state, request.jobQueue(), "jobQueue");
+    ClientError.require(queue.enabled(),
+        "jobQueue '" + queue.jobQueueName() + "' is DISABLED and accepts no new jobs; enable it with UpdateJobQueue.");
+    JobDefinition definition = rules.jobDefinition(state, request.jobDefinition(), "jobDefinition", true);
+    ClientError.require(request.shareIdentifier() == null,
+        "shareIdentifier can only be used with a fair-share job queue; '" + queue.jobQueueName()
+            + "' has no scheduling policy.");
+    ClientError.require(request.arrayProperties() == null,
+        "arrayProperties: array jobs are not available yet; submit the jobs one by one.");
+    ClientError.require(request.dependsOn() == null || request.dependsOn().isEmpty(),
+        "dependsOn: job dependencies are not available yet.");
+    ContainerRules.validateRetryStrategy(request.retryStrategy(), "retryStrategy");
+    ContainerRules.validateTimeout(request.timeout(), "timeout");
+    ContainerRules.validateSchedulingPriority(request.schedulingPriorityOverride(), "schedulingPriorityOverride");
+    Map<String, String> tags = Names.tags(request.tags(), "tags");
+
+    Map<String, String> parameters = new LinkedHashMap<>(definition.parameters());
+    if (request.parameters() != null) {
+      request.parameters().forEach((key, value) -> {
+        ClientError.require(key != null && value != null, "parameters entries need a name and a value.");
+        parameters.put(key, value);
+      });
+    }
+    ContainerProperties container = applyOverrides(definition.containerProperties(), request.containerOverrides(), parameters);
+    RetryStrategy retry = request.retryStrategy() != null ? request.retryStrategy() : definition.retryStrategy();
+    JobTimeout timeout = request.timeout() != null ? request.timeout() : definition.timeout();
+    int priority = request.schedulingPriorityOverride() != null
+        ? request.schedulingPriorityOverride()
+        : definition.schedulingPriority() == null ? 0 : definition.schedulingPriority();
+    boolean propagateTags = request.propagateTags() != null
+        ? request.propagateTags()
+        : Boolean.TRUE.equals(definition.propagateTags());
+    Map<String, String> effectiveTags = new HashMap<>();
+    if (propagateTags) {
+      effectiveTags.putAll(definition.tags());
+    }
+    effectiveTags.putAll(tags);
+    return new JobSpec(
+        jobId,
+        jobName,
+        queue.jobQueueName(),
+        definition.jobDefinitionArn(),
+        container,
+        ContainerRules.resources(container),
+        Map.copyOf(parameters),
+        retry,
+        timeout,
+        Map.copyOf(effectiveTags),
+        propagateTags,
+        priority,
+        null,
+        definition.platformCapabilities());
+  }
+
+  static ContainerProperties applyOverrides(
+      ContainerProperties base, ContainerOverrides overrides, Map<String, String> parameters) {
+    List<String> command = base.command() == null ? List.of() : base.command();
+    List<KeyValuePair> environment = base.environment() == null ? List.of() : base.environment();
+    Map<String, ResourceRequirement> requirements = new LinkedHashMap<>();
+    if (base.vcpus() != null) {
+      requirements.put(ResourceRequirement.VCPU, new ResourceRequirement(ResourceRequirement.VCPU, base.vcpus().toString()));
+    }
+    if (base.memory() != null) {
+      requirements.put(ResourceRequirement.MEMORY, new ResourceRequirement(ResourceRequirement.MEMORY, base.memory().toString()));
+    }
+    if (base.resourceRequirements() != null) {
+      base.resourceRequirements().forEach(r -> requirements.put(r.type(), r));
+    }
+    if (overrides != null) {
+      ContainerRules.validateRequirements(overrides.resourceRequirements(), overrides.vcpus(), overrides.memory(), "containerOverrides");
+      ContainerRules.validateEnvironment(overrides.environment(), "containerOverrides.environment");
+      if (overrides.command() != null) {
+        ClientError.require(overrides.command().stream().allMatch(c -> c != null),
+            "containerOverrides.command cannot contain null entries.");
+        command = overrides.command();
+      }
+      if (overrides.environment() != null) {
+        Map<String, KeyValuePair> merged = new LinkedHashMap<>();
+        environment.forEach(pair -> merged.put(pair.name(), pair));
+        overrides.environment().forEach(pair -> merged.put(pair.name(), pair));
+        environment = List.copyOf(merged.values());
+      }
+      if (overrides.vcpus() != null) {
+        requirements.put(ResourceRequirement.VCPU, new ResourceRequirement(ResourceRequirement.VCPU, overrides.vcpus().toString()));
+      }
+      if (overrides.memory() != null) {
+        requirements.put(ResourceRequirement.MEMORY, new ResourceRequirement(ResourceRequirement.MEMORY, overrides.memory().toString()));
+      }
+      if (overrides.resourceRequirements() != null) {
+        overrides.resourceRequirements().forEach(r -> requirements.put(r.type(), r));
+      }
+    }
+    return base.withCommandEnvironmentAndResources(
+        substitute(command, parameters), environment, new ArrayList<>(requirements.values()));
+  }
+
+  /**
+   * Replaces {@code Ref::name} placeholders in each command argument with the parameter's value,
+   * as AWS Batch does; a placeholder without a parameter stays as it is.
+   */
+  public static List<String> substitute(List<String> command, Map<String, String> parameters) {
+    if (parameters.isEmpty()) {
+      return List.copyOf(command);
+    }
+    List<String> result = new ArrayList<>(command.size());
+    for (String argument : command) {
+      result.add(substitute(argument, parameters));
+    }
+    return List.copyOf(result);
+  }
+
+  private static String substitute(String argument, Map<String, String> parameters) {
+    StringBuilder out = new StringBuilder();
+    int i = 0;
+    while (i < argument.length()) {
+      int ref = argument.indexOf("Ref::", i);
+      if (ref < 0) {
+        out.append(argument, i, argument.length());
+        break;
+      }
+      out.append(argument, i, ref);
+      int end = ref + 5;
+      while (end < argument.length() && isNameChar(argument.charAt(end))) {
+        end++;
+      }
+      String name = argument.substring(ref + 5, end);
+      String value = parameters.get(name);
+      out.append(value != null ? value : argument.substring(ref, end));
+      i = end;
+    }
+    return out.toString();
+  }
+
+  private static boolean isNameChar(char c) {
+    return Character.isLetterOrDigit(c) || c == '_' || c == '-';
+  }
+}

@@ -1,0 +1,11 @@
+package io.drover.core.scheduling;
+
+import io.drover.core.model.Resources;
+
+/**
+ * An agent's host as one scheduling pass sees it.
+ *
+ * @param allocated what attempts placed on it hold now, including placements not yet confirmed
+ * @param schedulable false while the host drains or is unhealthy: it takes no new placements
+ */
+public record HostView(String agentId, String computeEnvironment, Resources capacity, Resources allocated, boolean schedulable) {}

@@ -1,0 +1,49 @@
+package io.drover.node;
+
+import io.drover.node.cassandra.CassandraStartException;
+import io.drover.node.cassandra.RepoRoot;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The Drover process. {@code ./drover} calls it as {@code Main <command> [options]}; today's
+ * command is {@code dev} (see {@link DevMode}).
+ */
+public final class Main {
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    if (args.length == 0) {
+      System.err.println("usage: Main dev [options]   (see ./drover help)");
+      System.exit(2);
+    }
+    List<String> rest = Arrays.asList(args).subList(1, args.length);
+    Path repoRoot = RepoRoot.locate();
+    try {
+      switch (args[0]) {
+        case "dev" -> {
+          DevMode.Options options = DevMode.Options.parse(rest, repoRoot);
+          // Before the first logger exists: conf/logback-dev.xml writes the full log here.
+          System.setProperty("drover.log.dir", options.dataDir().resolve("logs").toString());
+          new DevMode(options, repoRoot, System.out).run();
+        }
+        default -> throw new DevMode.UsageException("Unknown command " + args[0] + ".");
+      }
+    } catch (DevMode.UsageException e) {
+      if (e.getMessage() != null) {
+        System.err.println(e.getMessage());
+      }
+      System.err.print(DevMode.Options.USAGE);
+      System.exit(e.getMessage() == null ? 0 : 2);
+    } catch (CassandraStartException e) {
+      System.err.println("Cassandra did not start: " + e.getMessage());
+      System.exit(1);
+    } catch (Exception e) {
+      System.err.println("Drover did not start: " + e.getMessage());
+      e.printStackTrace(System.err);
+      System.exit(1);
+    }
+  }
+}

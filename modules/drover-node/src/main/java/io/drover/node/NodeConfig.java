@@ -1,0 +1,42 @@
+package io.drover.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Loads a node's configuration: the overrides given on the command line, over a mode file from
+ * {@code conf/}, over the modules' reference.conf defaults.
+ */
+public final class NodeConfig {
+
+  private NodeConfig() {}
+
+  public static Config load(Path modeFile, Map<String, Object> overrides) {
+    if (!Files.isRegularFile(modeFile)) {
+      throw new IllegalArgumentException("Configuration file " + modeFile + " does not exist.");
+    }
+    Config file = ConfigFactory.parseFile(modeFile.toFile());
+    Config given = ConfigFactory.parseMap(overrides, "command line");
+    Config merged = ConfigFactory.load(given.withFallback(file));
+    return withContactPoints(merged);
+  }
+
+  /** {@code drover.cassandra.contact-points} ("host:port,host:port") becomes the driver's list. */
+  static Config withContactPoints(Config config) {
+    List<String> points = Arrays.stream(config.getString("drover.cassandra.contact-points").split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .toList();
+    if (points.isEmpty()) {
+      throw new IllegalArgumentException("drover.cassandra.contact-points (DROVER_CASSANDRA_CONTACT_POINTS) is empty; "
+          + "name at least one Cassandra node as host:port.");
+    }
+    return config.withValue("datastax-java-driver.basic.contact-points", ConfigValueFactory.fromIterable(points));
+  }
+}

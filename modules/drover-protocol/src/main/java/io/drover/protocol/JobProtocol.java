@@ -1,0 +1,60 @@
+package io.drover.protocol;
+
+import io.drover.core.CborSerializable;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/**
+ * The part of the job entity's protocol that agents use: they report what happened to the
+ * attempts they run. Reports are retried until acknowledged, and a job ignores (but acknowledges)
+ * reports about attempts that are not its current one, so delivery is at least once and
+ * idempotent.
+ */
+public final class JobProtocol {
+
+  /** Every message a job entity accepts; the controller adds its own. */
+  public interface JobCommand extends CborSerializable {
+    String jobId();
+  }
+
+  /** Sharded job entities, one per job id. */
+  public static final EntityTypeKey<JobCommand> JOB = EntityTypeKey.create(JobCommand.class, "Job");
+
+  /**
+   * On a node without the controller role: a sharding proxy, so this node's agent can reach jobs
+   * (which live on controllers only). Controllers register the real entity instead.
+   */
+  public static void initProxy(ActorSystem<?> system) {
+    ClusterSharding.get(system).init(Entity.of(JOB, ctx -> Behaviors.<JobCommand>stopped()).withRole(Roles.CONTROLLER));
+  }
+
+  /** The attempt's container (or process) is running. */
+  public record AttemptStarted(String jobId, int attempt, String agentId, long at, ActorRef<AttemptReportAck> replyTo)
+      implements JobCommand {}
+
+  /**
+   * The attempt is over on its host: it exited, or never started.
+   *
+   * @param exitCode null when the container never ran
+   * @param reason the container-level reason, e.g. {@code CannotPullContainerError: ...}
+   * @param statusReason the attempt-level reason, e.g. {@code Essential container in task exited}
+   */
+  public record AttemptExited(
+      String jobId,
+      int attempt,
+      String agentId,
+      Integer exitCode,
+      String reason,
+      String statusReason,
+      long at,
+      ActorRef<AttemptReportAck> replyTo)
+      implements JobCommand {}
+
+  public record AttemptReportAck(String jobId, int attempt) implements CborSerializable {}
+
+  private JobProtocol() {}
+}

@@ -1,0 +1,51 @@
+package io.drover.protocol;
+
+import io.drover.core.CborSerializable;
+import io.drover.core.model.Resources;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+
+/** How agents make themselves known to the scheduler. */
+public final class SchedulerProtocol {
+
+  public interface SchedulerCommand extends CborSerializable {}
+
+  /** The scheduler registers under this key; agents find it through the receptionist. */
+  public static final ServiceKey<SchedulerCommand> SERVICE_KEY = ServiceKey.create(SchedulerCommand.class, "drover-scheduler");
+
+  /**
+   * An agent's full status: sent when it starts, whenever an attempt starts or ends, and as a
+   * heartbeat. The scheduler derives every host's free capacity from these.
+   *
+   * @param running the attempts holding resources on the host now
+   * @param recentlyEnded attempts that ended in the last minute, so that a placement the scheduler
+   *     still counts as in flight is released even when it ended between two statuses
+   */
+  public record AgentStatus(
+      AgentInfo info,
+      ActorRef<AgentProtocol.AgentCommand> agent,
+      List<HostedAttempt> running,
+      List<HostedAttempt> recentlyEnded)
+      implements SchedulerCommand {}
+
+  /**
+   * @param agentId stable id of the host's agent (defaults to the host name)
+   * @param instanceId EC2 instance id when the host is one, else null
+   * @param schedulable false while draining: no new placements
+   */
+  public record AgentInfo(
+      String agentId,
+      String host,
+      String instanceId,
+      String computeEnvironment,
+      Resources capacity,
+      String executor,
+      boolean schedulable)
+      implements CborSerializable {}
+
+  /** An attempt an agent holds or held, with the resources it reserves. */
+  public record HostedAttempt(String jobId, int attempt, Resources resources) implements CborSerializable {}
+
+  private SchedulerProtocol() {}
+}
