@@ -41,24 +41,30 @@ public final class Scheduler {
       for (JobTicket job : queue.jobs()) {
         Assignment assignment = null;
         List<String> reasons = new ArrayList<>(queue.computeEnvironments().size());
-        boolean everFits = false;
+        boolean canEverFit = false;
+        boolean mayFitLater = false;
         for (String ceName : queue.computeEnvironments()) {
           ComputeEnvironmentView ce = computeEnvironments.get(ceName);
           Pool pool = pools.get(ceName);
           if (ce == null || !ce.enabled()) {
             reasons.add("compute environment " + ceName + " is DISABLED");
+            mayFitLater = true;
             continue;
           }
           if (pool == null || pool.hosts.isEmpty()) {
-            reasons.add("no host has joined compute environment " + ceName);
+            reasons.add(pool != null && pool.draining > 0
+                ? "every host of compute environment " + ceName + " is draining"
+                : "no host has joined compute environment " + ceName);
+            mayFitLater = true;
             continue;
           }
-          if (!pool.largestCapacity().fits(job.resources())) {
+          Resources largest = pool.largestHostFor(job.resources());
+          if (largest != null) {
             reasons.add("no host in compute environment " + ceName + " can ever fit it (largest host: "
-                + pool.largestCapacity().describe() + ")");
+                + largest.describe() + ")");
             continue;
           }
-          everFits = true;
+          canEverFit = true;
           Slot slot = pool.bestFit(job.resources());
           if (slot != null) {
             slot.allocate(job.resources());
@@ -70,40 +76,61 @@ public final class Scheduler {
         if (assignment != null) {
           assignments.add(assignment);
         } else {
-          waiting.put(job.jobId(), explain(queue, job, reasons, everFits));
+          waiting.put(job.jobId(), explain(queue, job, reasons, canEverFit, mayFitLater));
         }
       }
     }
     return new SchedulingDecision(assignments, waiting);
   }
 
-  private static String explain(QueueView queue, JobTicket job, List<String> reasons, boolean everFits) {
-    String prefix = everFits
-        ? "Waiting for capacity: "
-        : "Cannot run: no compute environment of job queue " + queue.name() + " can ever fit "
-            + job.resources().describe() + ": ";
+  /**
+   * Why a job waits. "Cannot run" only when every compute environment of the queue is enabled,
+   * has hosts, and has none big enough: that will not change without an operator.
+   */
+  private static String explain(
+      QueueView queue, JobTicket job, List<String> reasons, boolean canEverFit, boolean mayFitLater) {
+    String prefix;
+    if (canEverFit) {
+      prefix = "Waiting for capacity: ";
+    } else if (mayFitLater) {
+      prefix = "Waiting: ";
+    } else {
+      prefix = "Cannot run: no compute environment of job queue " + queue.name() + " can ever fit "
+          + job.resources().describe() + ": ";
+    }
     return prefix + String.join("; ", reasons) + ".";
   }
 
   /** The hosts of one compute environment, with what each has left during this pass. */
   private static final class Pool {
     final List<Slot> hosts = new ArrayList<>();
-    private Resources largestCapacity = Resources.ZERO;
+    int draining;
 
     void add(HostView host) {
-      if (!host.schedulable()) {
-        return;
+      if (host.schedulable()) {
+        hosts.add(new Slot(host));
+      } else {
+        draining++;
       }
-      hosts.add(new Slot(host));
-      Resources c = host.capacity();
-      largestCapacity = new Resources(
-          Math.max(largestCapacity.milliCpus(), c.milliCpus()),
-          Math.max(largestCapacity.memoryMib(), c.memoryMib()),
-          Math.max(largestCapacity.gpus(), c.gpus()));
     }
 
-    Resources largestCapacity() {
-      return largestCapacity;
+    /**
+     * Null when some host's whole capacity fits {@code need}; else the capacity of the largest
+     * host (by vCPU, then memory), to name in the reason.
+     */
+    Resources largestHostFor(Resources need) {
+      Resources largest = null;
+      for (Slot slot : hosts) {
+        Resources capacity = slot.host.capacity();
+        if (capacity.fits(need)) {
+          return null;
+        }
+        if (largest == null || capacity.milliCpus() > largest.milliCpus()
+            || (capacity.milliCpus() == largest.milliCpus() && capacity.memoryMib() > largest.memoryMib())) {
+          largest = capacity;
+        }
+      }
+      return largest;
     }
 
     /** The host whose free capacity fits {@code need} most tightly; busy hosts win ties. */

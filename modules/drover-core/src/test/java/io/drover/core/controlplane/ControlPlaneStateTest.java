@@ -1,0 +1,197 @@
+package io.drover.core.controlplane;
+
+import static io.drover.core.Fixtures.ARN_PREFIX;
+import static io.drover.core.Fixtures.JSON;
+import static io.drover.core.Fixtures.RULES;
+import static io.drover.core.Fixtures.apply;
+import static io.drover.core.Fixtures.computeEnvironment;
+import static io.drover.core.Fixtures.computeEnvironmentState;
+import static io.drover.core.Fixtures.jobDefinition;
+import static io.drover.core.Fixtures.jobQueue;
+import static io.drover.core.Fixtures.jobQueueState;
+import static io.drover.core.Fixtures.roundTrip;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.drover.core.api.DeregisterJobDefinitionRequest;
+import io.drover.core.controlplane.ControlPlaneEvent.ComputeEnvironmentDeleted;
+import io.drover.core.controlplane.ControlPlaneEvent.ComputeEnvironmentUpdated;
+import io.drover.core.controlplane.ControlPlaneEvent.JobDefinitionDeregistered;
+import io.drover.core.controlplane.ControlPlaneEvent.JobQueueDeleted;
+import io.drover.core.controlplane.ControlPlaneEvent.JobQueueUpdated;
+import io.drover.core.definition.EvaluateOnExit;
+import io.drover.core.definition.JobDefinition;
+import io.drover.core.definition.RetryStrategy;
+import io.drover.core.model.State;
+import io.drover.core.queue.JobQueue;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class ControlPlaneStateTest {
+
+  private static final ControlPlaneState EMPTY = ControlPlaneState.EMPTY;
+
+  /** Two environments, a queue using both, and two revisions of a definition with rich settings. */
+  private static ControlPlaneState populated() {
+    return apply(EMPTY,
+        computeEnvironment("ce-b"),
+        computeEnvironment("ce-a"),
+        jobQueue("nightly", 5, "ce-b", "ce-a"),
+        jobDefinition("app")
+            .parameters(Map.of("input", "in.txt"))
+            .retryStrategy(new RetryStrategy(3, List.of(new EvaluateOnExit(null, "CannotPull*", null, "RETRY"))))
+            .timeout(300)
+            .tags(Map.of("team", "data"))
+            .build(),
+        jobDefinition("app").build());
+  }
+
+  /** One event of every type, each valid against the state the previous ones left. */
+  private static List<ControlPlaneEvent> everyEventType() {
+    ControlPlaneState state = populated();
+    ControlPlaneEvent ceCreated = RULES.execute(state, computeEnvironment("ce-c"));
+    ControlPlaneEvent ceUpdated = RULES.execute(state, computeEnvironmentState("ce-a", State.DISABLED));
+    ControlPlaneEvent queueCreated = RULES.execute(state, jobQueue("urgent", 900, "ce-a"));
+    ControlPlaneEvent queueUpdated = RULES.execute(state, jobQueueState("nightly", State.DISABLED));
+    ControlPlaneEvent definitionRegistered = RULES.execute(state, jobDefinition("app").timeout(60).build());
+    ControlPlaneEvent definitionDeregistered = RULES.execute(state, new DeregisterJobDefinitionRequest("app:1"));
+    return List.of(ceCreated, ceUpdated, new ComputeEnvironmentDeleted("ce-c"), queueCreated, queueUpdated,
+        new JobQueueDeleted("nightly"), definitionRegistered, definitionDeregistered);
+  }
+
+  @Test
+  void computeEnvironmentEventsCreateReplaceAndRemove() {
+    ControlPlaneState created = apply(EMPTY, computeEnvironment("ce"));
+    assertEquals(State.ENABLED, created.computeEnvironment("ce").orElseThrow().state());
+
+    ControlPlaneEvent update = RULES.execute(created, computeEnvironmentState("ce", State.DISABLED));
+    ControlPlaneState updated = created.apply(update);
+    assertEquals(((ComputeEnvironmentUpdated) update).computeEnvironment(), updated.computeEnvironments().get("ce"));
+    assertEquals(1, updated.computeEnvironments().size());
+
+    ControlPlaneState deleted = updated.apply(new ComputeEnvironmentDeleted("ce"));
+    assertTrue(deleted.computeEnvironment("ce").isEmpty());
+    assertTrue(deleted.computeEnvironments().isEmpty());
+  }
+
+  @Test
+  void jobQueueEventsCreateReplaceAndRemove() {
+    ControlPlaneState created = apply(EMPTY, computeEnvironment("ce"), jobQueue("q", 1, "ce"));
+    JobQueue queue = created.jobQueue("q").orElseThrow();
+    assertEquals(1, queue.priority());
+
+    ControlPlaneState updated = created.apply(new JobQueueUpdated(queue.with(State.DISABLED, 7, queue.computeEnvironmentOrder())));
+    assertEquals(7, updated.jobQueue("q").orElseThrow().priority());
+    assertEquals(State.DISABLED, updated.jobQueue("q").orElseThrow().state());
+    assertEquals(1, updated.jobQueues().size());
+
+    ControlPlaneState deleted = updated.apply(new JobQueueDeleted("q"));
+    assertTrue(deleted.jobQueue("q").isEmpty());
+    assertEquals(Set.of("ce"), deleted.computeEnvironments().keySet());
+  }
+
+  @Test
+  void registrationsAppendRevisionsAndDeregistrationMarksOnlyThatOneInactive() {
+    ControlPlaneState state = populated();
+    assertEquals(List.of(1, 2), state.revisions("app").stream().map(JobDefinition::revision).toList());
+    assertEquals(2, state.latestActive("app").orElseThrow().revision());
+
+    ControlPlaneState deregistered = state.apply(new JobDefinitionDeregistered("app", 2));
+    assertEquals(List.of(JobDefinition.ACTIVE, JobDefinition.INACTIVE),
+        deregistered.revisions("app").stream().map(JobDefinition::status).toList());
+    assertEquals(state.revisions("app").get(1).deregistered(), deregistered.jobDefinition("app", 2).orElseThrow());
+    assertEquals(1, deregistered.latestActive("app").orElseThrow().revision());
+    assertTrue(deregistered.jobDefinition("app", 3).isEmpty());
+    assertTrue(deregistered.revisions("unknown").isEmpty());
+  }
+
+  @Test
+  void applyReturnsANewStateAndLeavesTheOldOneAlone() {
+    ControlPlaneState before = populated();
+
+    ControlPlaneState after = before.apply(new ComputeEnvironmentDeleted("ce-a"));
+
+    assertEquals(Set.of("ce-a", "ce-b"), before.computeEnvironments().keySet());
+    assertEquals(Set.of("ce-b"), after.computeEnvironments().keySet());
+    assertThrows(UnsupportedOperationException.class, () -> before.computeEnvironments().clear());
+    assertThrows(UnsupportedOperationException.class, () -> before.jobQueues().clear());
+    assertThrows(UnsupportedOperationException.class, () -> before.revisions("app").clear());
+  }
+
+  @Test
+  void everyMapStaysSortedByName() {
+    ControlPlaneState state = apply(EMPTY,
+        computeEnvironment("zeta"), computeEnvironment("alpha"), computeEnvironment("mid"),
+        jobQueue("zq", 1, "zeta"), jobQueue("aq", 1, "alpha"), jobQueue("mq", 1, "mid"),
+        jobDefinition("zd").build(), jobDefinition("ad").build(), jobDefinition("md").build());
+    state = state.apply(RULES.execute(state, computeEnvironmentState("alpha", State.DISABLED)));
+
+    assertEquals(List.of("alpha", "mid", "zeta"), List.copyOf(state.computeEnvironments().keySet()));
+    assertEquals(List.of("aq", "mq", "zq"), List.copyOf(state.jobQueues().keySet()));
+    assertEquals(List.of("ad", "md", "zd"), List.copyOf(state.jobDefinitions().keySet()));
+  }
+
+  @Test
+  void queuesUsingFindsQueuesByComputeEnvironmentArn() {
+    ControlPlaneState state = apply(populated(), jobQueue("solo", 1, "ce-b"));
+
+    assertEquals(List.of("nightly"),
+        state.queuesUsing(ARN_PREFIX + "compute-environment/ce-a").stream().map(JobQueue::jobQueueName).toList());
+    assertEquals(List.of("nightly", "solo"),
+        state.queuesUsing(ARN_PREFIX + "compute-environment/ce-b").stream().map(JobQueue::jobQueueName).toList());
+    assertEquals(List.of(), state.queuesUsing("ce-a"));
+  }
+
+  @Test
+  void theWholeStateSurvivesAJsonRoundTrip() {
+    ControlPlaneState state = apply(populated(), new DeregisterJobDefinitionRequest("app:1"));
+
+    ControlPlaneState copy = roundTrip(state, ControlPlaneState.class);
+
+    assertEquals(state, copy);
+    assertEquals(JobDefinition.INACTIVE, copy.jobDefinition("app", 1).orElseThrow().status());
+    assertEquals(List.of("ce-a", "ce-b"), List.copyOf(copy.computeEnvironments().keySet()));
+  }
+
+  @Test
+  void theEmptyStateSurvivesAJsonRoundTrip() {
+    assertEquals(EMPTY, roundTrip(EMPTY, ControlPlaneState.class));
+  }
+
+  @Test
+  void everyEventSurvivesAJsonRoundTripTaggedWithItsTypeName() throws Exception {
+    List<ControlPlaneEvent> events = everyEventType();
+    assertEquals(
+        Stream.of(ControlPlaneEvent.class.getPermittedSubclasses()).collect(Collectors.toSet()),
+        events.stream().map(Object::getClass).collect(Collectors.toSet()),
+        "the test covers every event type");
+
+    for (ControlPlaneEvent event : events) {
+      JsonNode json = JSON.readTree(JSON.writeValueAsString(event));
+      assertEquals(event.getClass().getSimpleName(), json.path("event").asText(), json.toString());
+      assertEquals(event, roundTrip(event, ControlPlaneEvent.class));
+    }
+  }
+
+  @Test
+  void replayingRoundTrippedEventsRebuildsTheSameState() {
+    ControlPlaneState original = populated();
+    ControlPlaneState replayed = populated();
+    for (ControlPlaneEvent event : everyEventType()) {
+      original = original.apply(event);
+      replayed = replayed.apply(roundTrip(event, ControlPlaneEvent.class));
+    }
+
+    assertEquals(original, replayed);
+    assertFalse(replayed.jobQueue("nightly").isPresent());
+    assertTrue(replayed.jobQueue("urgent").isPresent());
+    assertEquals(3, replayed.revisions("app").size());
+  }
+}
