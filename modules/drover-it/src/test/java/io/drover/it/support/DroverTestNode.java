@@ -1,0 +1,128 @@
+package io.drover.it.support;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import io.drover.node.DroverNode;
+import io.drover.node.NodeConfig;
+import io.drover.node.cassandra.RepoRoot;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.batch.BatchClient;
+
+/**
+ * A real Drover node (controller and agent roles) in the test JVM, configured from the repository's
+ * {@code conf/dev.conf} like {@code ./drover dev}, against the shared test Cassandra, with its own
+ * keyspaces so test classes never see each other's data. Nodes started with the same
+ * {@code keyspacePrefix} share all durable state: that is how restart tests work.
+ */
+public final class DroverTestNode implements AutoCloseable {
+
+  /** Which executor the node's agent uses. */
+  public enum Executor {
+    DOCKER,
+    PROCESS
+  }
+
+  private final DroverNode node;
+  private final int httpPort;
+  private final BatchClient batch;
+
+  private DroverTestNode(DroverNode node, int httpPort) {
+    this.node = node;
+    this.httpPort = httpPort;
+    this.batch = BatchClient.builder()
+        .endpointOverride(URI.create(endpoint()))
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30)))
+        .build();
+  }
+
+  /**
+   * Starts a node and waits until its API answers.
+   *
+   * @param keyspacePrefix distinct per test class (letters, digits, underscores)
+   * @param computeEnvironment the compute environment the node's agent serves
+   */
+  public static DroverTestNode start(String keyspacePrefix, String computeEnvironment, Executor executor) {
+    int httpPort = freePort();
+    Map<String, Object> overrides = new LinkedHashMap<>();
+    overrides.put("drover.controller.http.port", httpPort);
+    overrides.put("pekko.management.http.port", freePort());
+    overrides.put("pekko.remote.artery.canonical.port", 0);
+    overrides.put("pekko.coordinated-shutdown.exit-jvm", "off");
+    overrides.put("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
+    overrides.put("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on");
+    overrides.put("drover.cassandra.contact-points", TestCassandra.contactPoint());
+    overrides.put("pekko.persistence.cassandra.journal.keyspace", keyspacePrefix + "_journal");
+    overrides.put("pekko.persistence.cassandra.snapshot.keyspace", keyspacePrefix + "_snapshot");
+    overrides.put("pekko.projection.cassandra.offset-store.keyspace", keyspacePrefix);
+    overrides.put("drover.controller.read-side.keyspace", keyspacePrefix);
+    overrides.put("drover.agent.agent-id", "it-agent");
+    overrides.put("drover.agent.compute-environment", computeEnvironment);
+    overrides.put("drover.agent.executor", executor.name().toLowerCase());
+    overrides.put("drover.agent.vcpus", 2);
+    overrides.put("drover.agent.memory-mib", 2048);
+    overrides.put("drover.agent.docker.network-mode", "none");
+    overrides.put("drover.agent.process.work-dir",
+        Path.of(System.getProperty("java.io.tmpdir"), "drover-it-" + keyspacePrefix).toString());
+    overrides.put("datastax-java-driver.basic.request.timeout", "20s");
+    overrides.put("drover.controller.job.stop-grace-seconds", 2);
+    Config config = NodeConfig.load(RepoRoot.locate().resolve("conf/dev.conf"), overrides);
+    DroverNode node = DroverNode.start(config);
+    try {
+      node.controller().orElseThrow().binding().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      node.controller().orElseThrow().controlPlane().ready().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      node.system().terminate();
+      throw new IllegalStateException("The test node did not start: " + e, e);
+    }
+    return new DroverTestNode(node, httpPort);
+  }
+
+  public String endpoint() {
+    return "http://127.0.0.1:" + httpPort;
+  }
+
+  /** An AWS SDK v2 Batch client pointed at this node. */
+  public BatchClient batch() {
+    return batch;
+  }
+
+  public DroverNode node() {
+    return node;
+  }
+
+  /** Coordinated shutdown, as SIGTERM would do; waits until the node is gone. */
+  @Override
+  public void close() {
+    batch.close();
+    node.system().terminate();
+    try {
+      node.system().getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("The test node did not stop within 60 s", e);
+    }
+    assertTrue(node.system().whenTerminated().isCompleted());
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
