@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import ch.qos.logback.classic.Level;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
@@ -33,7 +32,6 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs against the real Docker engine at {@code /var/run/docker.sock} with the local image {@code
@@ -53,11 +51,6 @@ class DockerAttemptExecutorTest {
 
   @BeforeAll
   static void connect() {
-    // This module has no logback-test.xml, so logback logs everything at DEBUG, including
-    // httpclient5's wire log of every byte, which slows a busy log stream down tenfold.
-    for (String noisy : List.of("org.apache.hc", "com.github.dockerjava")) {
-      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(noisy)).setLevel(Level.INFO);
-    }
     pool = Executors.newCachedThreadPool();
     docker =
         DockerClientImpl.getInstance(
