@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -53,7 +54,11 @@ public final class NodeAgent {
   private record Ended(HostedAttempt attempt, long at) {}
 
   public static Behavior<AgentCommand> create(AgentInfo info, AttemptExecutor executor, AgentSettings settings) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new NodeAgent(info, executor, settings, ctx, timers).behavior()));
+    Behavior<AgentCommand> agent =
+        Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new NodeAgent(info, executor, settings, ctx, timers).behavior()));
+    // A restart would stop every attempt runner (its children) and orphan their containers: an
+    // unexpected failure on one message is logged and the agent carries on.
+    return Behaviors.supervise(agent).onFailure(SupervisorStrategy.resume());
   }
 
   private final AgentInfo info;

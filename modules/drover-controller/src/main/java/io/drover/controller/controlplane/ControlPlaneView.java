@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -67,7 +68,10 @@ public final class ControlPlaneView {
   }
 
   static Behavior<Command> create(ActorRef<ControlPlaneEntity.Command> entity, Shared shared, Duration resubscribeEvery) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ControlPlaneView(ctx, timers, entity, shared, resubscribeEvery).behavior()));
+    Behavior<Command> view = Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new ControlPlaneView(ctx, timers, entity, shared, resubscribeEvery).behavior()));
+    // Resume, not restart: its listeners are local actors that registered once.
+    return Behaviors.supervise(view).onFailure(SupervisorStrategy.resume());
   }
 
   private final ActorContext<Command> context;

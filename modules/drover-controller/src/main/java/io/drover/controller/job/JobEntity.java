@@ -87,8 +87,11 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   public record Terminate(String jobId, String reason, ActorRef<StatusReply<Done>> replyTo) implements JobCommand {}
 
-  /** From the scheduler: the agent of this job's attempt left the cluster. */
-  public record AgentLost(String jobId, String agentId) implements JobCommand {}
+  /**
+   * From the scheduler: this incarnation of an agent is gone (its node left the cluster, or it
+   * restarted). {@code agentRef} is the agent's serialized address, which names the incarnation.
+   */
+  public record AgentLost(String jobId, String agentRef) implements JobCommand {}
 
   private record LaunchConfirmed(String jobId, int attempt) implements JobCommand {}
 
@@ -197,7 +200,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
         .onCommand(AttemptExited.class, this::onAttemptExited)
         .onCommand(Cancel.class, this::onCancel)
         .onCommand(Terminate.class, this::onTerminate)
-        .onCommand(AgentLost.class, (state, cmd) -> onHostLost(state, cmd.agentId(), -1))
+        .onCommand(AgentLost.class, (state, cmd) -> onHostLost(state, cmd.agentRef(), -1))
         .onCommand(AgentTerminated.class, (state, cmd) -> onHostLost(state, null, cmd.attempt()))
         .onCommand(LaunchConfirmed.class, this::onLaunchConfirmed)
         .onCommand(ResendLaunch.class, (state, cmd) -> {
@@ -293,10 +296,10 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     return Effect().persist(ended).thenRun(this::afterAttempt).thenReply(cmd.replyTo(), s -> ack(cmd.attempt()));
   }
 
-  private ReplyEffect<JobEvent, JobState> onHostLost(JobState state, String agentId, int attempt) {
+  private ReplyEffect<JobEvent, JobState> onHostLost(JobState state, String agentRef, int attempt) {
     Attempt current = state.currentAttempt();
     if (current == null
-        || (agentId != null && !current.placement().agentId().equals(agentId))
+        || (agentRef != null && !current.placement().agentRef().equals(agentRef))
         || (attempt >= 0 && current.number() != attempt)) {
       return Effect().noReply();
     }

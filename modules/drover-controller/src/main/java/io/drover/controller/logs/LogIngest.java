@@ -5,6 +5,7 @@ import io.drover.protocol.LogProtocol;
 import io.drover.protocol.LogProtocol.AppendLog;
 import io.drover.protocol.LogProtocol.LogAppended;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.slf4j.Logger;
@@ -22,10 +23,17 @@ public final class LogIngest {
   private LogIngest() {}
 
   public static Behavior<LogProtocol.LogCommand> create(LogStore store) {
+    return Behaviors.supervise(ingest(store)).onFailure(SupervisorStrategy.restart());
+  }
+
+  private static Behavior<LogProtocol.LogCommand> ingest(LogStore store) {
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(LogProtocol.SERVICE_KEY, ctx.getSelf()));
       return Behaviors.receive(LogProtocol.LogCommand.class)
           .onMessage(AppendLog.class, msg -> {
+            if (msg.chunks().isEmpty()) {
+              return Behaviors.same();
+            }
             long last = msg.chunks().get(msg.chunks().size() - 1).seq();
             store.append(msg.jobId(), msg.attempt(), msg.chunks()).whenComplete((ok, error) -> {
               if (error == null) {

@@ -23,6 +23,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -66,8 +67,10 @@ public final class JobQueueActor {
       JobReadStore store,
       ControlPlaneClient controlPlane,
       ActorRef<SchedulerActor.Command> scheduler) {
+    // Queues are few and hold their RUNNABLE set in memory: they stay up instead of passivating.
     ClusterSharding.get(system).init(Entity.of(TYPE, ctx -> create(ctx.getEntityId(), settings, store, controlPlane, scheduler))
-        .withRole(Roles.CONTROLLER));
+        .withRole(Roles.CONTROLLER)
+        .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
 
   static Behavior<Command> create(

@@ -37,6 +37,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -89,8 +90,11 @@ public final class SchedulerActor {
   }
 
   public static Behavior<Command> create(ControllerSettings settings, ControlPlaneClient controlPlane) {
-    return Behaviors.<SchedulerCommand>setup(ctx -> Behaviors.withTimers(timers ->
-            new SchedulerActor(settings, controlPlane, ctx, timers).behavior()))
+    Behavior<SchedulerCommand> scheduler = Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new SchedulerActor(settings, controlPlane, ctx, timers).behavior()));
+    // Its state is derived, so a restart after an unexpected failure only costs one heartbeat.
+    return Behaviors.supervise(scheduler)
+        .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2))
         .narrow();
   }
 
@@ -191,7 +195,10 @@ public final class SchedulerActor {
     reported.addAll(status.recentlyEnded());
     for (HostedAttempt attempt : reported) {
       InFlight pending = inFlight.get(attempt.jobId());
-      if (pending != null && pending.agentId().equals(info.agentId()) && pending.attempt() <= attempt.attempt()) {
+      // Until the job has answered with the attempt number, an older attempt of the same job that
+      // ended recently must not release this placement.
+      if (pending != null && pending.agentId().equals(info.agentId()) && pending.attempt() > 0
+          && attempt.attempt() >= pending.attempt()) {
         inFlight.remove(attempt.jobId());
       }
     }
@@ -219,7 +226,8 @@ public final class SchedulerActor {
       }
     });
     inFlight.values().removeIf(pending -> pending.agentId().equals(agentId));
-    jobs.forEach(jobId -> sharding.entityRefFor(JobProtocol.JOB, jobId).tell(new JobEntity.AgentLost(jobId, agentId)));
+    String agentRef = resolver.toSerializationFormat(agent.ref);
+    jobs.forEach(jobId -> sharding.entityRefFor(JobProtocol.JOB, jobId).tell(new JobEntity.AgentLost(jobId, agentRef)));
   }
 
   private Behavior<SchedulerCommand> onPlaced(Placed msg) {
