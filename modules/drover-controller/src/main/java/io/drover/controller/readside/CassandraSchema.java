@@ -2,6 +2,9 @@ package io.drover.controller.readside;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.drover.controller.ControllerSettings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.persistence.cassandra.KeyspaceAndTableStatements;
@@ -22,9 +25,15 @@ public final class CassandraSchema {
     KeyspaceAndTableStatements persistence =
         new KeyspaceAndTableStatements(system, PLUGIN, PluginSettings.apply(Adapter.toClassic(system)));
     session.execute(persistence.createJournalKeyspaceStatement());
-    persistence.getCreateJournalTablesStatements().forEach(session::execute);
     session.execute(persistence.createSnapshotKeyspaceStatement());
-    persistence.getCreateSnapshotTablesStatements().forEach(session::execute);
-    JobReadStore.createSchema(session, settings.readSideKeyspace(), settings.readSideReplicationFactor());
+    JobReadStore.createKeyspace(session, settings.readSideKeyspace(), settings.readSideReplicationFactor());
+    List<String> tables = new ArrayList<>(persistence.getCreateJournalTablesStatements());
+    tables.addAll(persistence.getCreateSnapshotTablesStatements());
+    tables.addAll(JobReadStore.createTableStatements(settings.readSideKeyspace()));
+    // Each table costs Cassandra about a second of schema work; issued together they overlap.
+    CompletableFuture.allOf(tables.stream()
+            .map(cql -> session.executeAsync(cql).toCompletableFuture())
+            .toArray(CompletableFuture[]::new))
+        .join();
   }
 }

@@ -50,15 +50,19 @@ public final class JobReadStore {
     this.selectTickets = session.prepare("SELECT ticket FROM " + table + " WHERE queue = ? AND status = 'RUNNABLE'");
   }
 
-  /** Creates the keyspace and tables when missing (dev and test; production runs deploy/cassandra/schema.cql). */
-  public static void createSchema(CqlSession session, String keyspace, int replicationFactor) {
+  static void createKeyspace(CqlSession session, String keyspace, int replicationFactor) {
     session.execute("CREATE KEYSPACE IF NOT EXISTS " + keyspace
         + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': " + replicationFactor + "}");
-    session.execute("CREATE TABLE IF NOT EXISTS " + keyspace + ".jobs_by_queue_status ("
-        + "queue text, status text, created_at bigint, job_id text, summary text, ticket text, "
-        + "PRIMARY KEY ((queue, status), created_at, job_id)) "
-        + "WITH CLUSTERING ORDER BY (created_at DESC, job_id ASC)");
-    LogStore.createSchema(session, keyspace);
+  }
+
+  /** The read side's tables (this store's and {@link LogStore}'s), created when missing. */
+  static List<String> createTableStatements(String keyspace) {
+    return List.of(
+        "CREATE TABLE IF NOT EXISTS " + keyspace + ".jobs_by_queue_status ("
+            + "queue text, status text, created_at bigint, job_id text, summary text, ticket text, "
+            + "PRIMARY KEY ((queue, status), created_at, job_id)) "
+            + "WITH CLUSTERING ORDER BY (created_at DESC, job_id ASC)",
+        LogStore.createTableStatement(keyspace));
   }
 
   CompletionStage<Void> put(JobRow row) {

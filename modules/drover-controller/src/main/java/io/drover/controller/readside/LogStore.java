@@ -31,10 +31,10 @@ public final class LogStore {
         + ".job_logs WHERE job_id = ? AND attempt = ? AND seq >= ? LIMIT ?");
   }
 
-  static void createSchema(CqlSession session, String keyspace) {
-    session.execute("CREATE TABLE IF NOT EXISTS " + keyspace + ".job_logs ("
+  static String createTableStatement(String keyspace) {
+    return "CREATE TABLE IF NOT EXISTS " + keyspace + ".job_logs ("
         + "job_id text, attempt int, seq bigint, stream text, ts bigint, text text, "
-        + "PRIMARY KEY ((job_id, attempt), seq))");
+        + "PRIMARY KEY ((job_id, attempt), seq))";
   }
 
   /** Stores chunks of one attempt in one single-partition batch. */
