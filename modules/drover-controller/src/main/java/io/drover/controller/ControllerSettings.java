@@ -20,6 +20,8 @@ public record ControllerSettings(
     Duration schedulerPassDelay,
     Duration agentHeartbeatTimeout,
     Duration placementTimeout,
+    Duration reconcileGrace,
+    Duration reconcileInterval,
     String readSideKeyspace,
     boolean createSchema,
     int readSideReplicationFactor) {
@@ -42,6 +44,8 @@ public record ControllerSettings(
         c.getDuration("scheduler.pass-delay"),
         c.getDuration("scheduler.agent-heartbeat-timeout"),
         c.getDuration("scheduler.placement-timeout"),
+        c.getDuration("scheduler.reconcile-grace"),
+        c.getDuration("scheduler.reconcile-interval"),
         c.getString("read-side.keyspace"),
         root.getBoolean("drover.cassandra.create-schema"),
         c.getInt("read-side.replication-factor"));

@@ -64,7 +64,7 @@ public final class DroverController {
     ControlPlaneClient controlPlane =
         ControlPlaneClient.start(system, new ControlPlaneRules(settings.identity()), settings.askTimeout());
     JobEntity.init(system, settings);
-    ActorRef<SchedulerActor.Command> scheduler = SchedulerActor.init(system, settings, controlPlane);
+    ActorRef<SchedulerActor.Command> scheduler = SchedulerActor.init(system, settings, controlPlane, readStore);
     JobQueueActor.init(system, settings, readStore, controlPlane, scheduler);
     JobProjection.init(system, settings, readStore);
     system.systemActorOf(LogIngest.create(logStore), "log-ingest", Props.empty());

@@ -31,6 +31,7 @@ class RestartRecoveryTest {
   void stateSurvivesARestartAndWaitingJobsRunAfterIt() {
     String finished;
     String waiting;
+    String interrupted;
     try (DroverTestNode first = DroverTestNode.start(KEYSPACES, "restart-ce", DroverTestNode.Executor.PROCESS)) {
       BatchClient batch = first.batch();
       batch.createComputeEnvironment(b -> b.computeEnvironmentName("restart-ce").type(CEType.UNMANAGED));
@@ -46,6 +47,11 @@ class RestartRecoveryTest {
       waiting = batch.submitJob(b -> b.jobName("waiting").jobQueue("later").jobDefinition("echo")
           .containerOverrides(o -> o.command("echo", "after restart"))).jobId();
       await(batch, waiting, JobStatus.RUNNABLE);
+
+      interrupted = batch.submitJob(b -> b.jobName("interrupted").jobQueue("restart").jobDefinition("echo")
+          .retryStrategy(r -> r.attempts(2))
+          .containerOverrides(o -> o.command("sh", "-c", "echo attempt $AWS_BATCH_JOB_ATTEMPT; sleep 600"))).jobId();
+      await(batch, interrupted, JobStatus.RUNNING);
     }
 
     // The restarted node's agent serves the compute environment the waiting job needs.
@@ -62,6 +68,17 @@ class RestartRecoveryTest {
       await(batch, waiting, JobStatus.SUCCEEDED);
       assertTrue(Logs.of(second, waiting, "").contains("after restart"));
       assertTrue(Logs.of(second, finished, "").contains("before restart"));
+
+      // The job that was running when the node stopped lost its host: the restarted scheduler
+      // finds it held by no agent, and its attempt ends as a lost host. It has an attempt left,
+      // so it waits RUNNABLE for a host of restart-ce (this node's agent serves later-ce).
+      JobDetail retried = Await.until(TIMEOUT, () -> describe(batch, interrupted),
+          j -> j.attempts().size() == 1, "the interrupted job's first attempt to end");
+      assertEquals(JobStatus.RUNNABLE, retried.status());
+      String reason = retried.attempts().get(0).statusReason();
+      assertTrue(reason.startsWith("Host ") && reason.endsWith(" terminated."), reason);
+      batch.cancelJob(b -> b.jobId(interrupted).reason("test over"));
+      await(batch, interrupted, JobStatus.FAILED);
     }
   }
 

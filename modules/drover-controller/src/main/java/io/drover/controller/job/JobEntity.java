@@ -93,6 +93,12 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
    */
   public record AgentLost(String jobId, String agentRef) implements JobCommand {}
 
+  /**
+   * From the scheduler: no live agent reported this job's attempt (as of {@code checkedAt}). An
+   * attempt placed before that, and still not ended, has lost its host.
+   */
+  public record AttemptUnaccounted(String jobId, long checkedAt) implements JobCommand {}
+
   private record LaunchConfirmed(String jobId, int attempt) implements JobCommand {}
 
   private record ResendLaunch(String jobId, int attempt) implements JobCommand {}
@@ -202,6 +208,12 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
         .onCommand(Terminate.class, this::onTerminate)
         .onCommand(AgentLost.class, (state, cmd) -> onHostLost(state, cmd.agentRef(), -1))
         .onCommand(AgentTerminated.class, (state, cmd) -> onHostLost(state, null, cmd.attempt()))
+        .onCommand(AttemptUnaccounted.class, (state, cmd) -> {
+          Attempt current = state.currentAttempt();
+          return current != null && current.placedAt() < cmd.checkedAt() - settings.reconcileGrace().toMillis()
+              ? onHostLost(state, null, current.number())
+              : Effect().noReply();
+        })
         .onCommand(LaunchConfirmed.class, this::onLaunchConfirmed)
         .onCommand(ResendLaunch.class, (state, cmd) -> {
           if (isCurrent(state, cmd.attempt()) && state.status() == JobStatus.STARTING && !launchConfirmed) {

@@ -37,6 +37,7 @@ public final class JobReadStore {
   private final PreparedStatement deleteRow;
   private final PreparedStatement selectByQueueStatus;
   private final PreparedStatement selectTickets;
+  private final PreparedStatement selectJobIds;
 
   public JobReadStore(CqlSession session, String keyspace, ObjectMapper json) {
     this.session = session;
@@ -48,6 +49,7 @@ public final class JobReadStore {
         + " WHERE queue = ? AND status = ? AND created_at = ? AND job_id = ?");
     this.selectByQueueStatus = session.prepare("SELECT summary FROM " + table + " WHERE queue = ? AND status = ?");
     this.selectTickets = session.prepare("SELECT ticket FROM " + table + " WHERE queue = ? AND status = 'RUNNABLE'");
+    this.selectJobIds = session.prepare("SELECT job_id FROM " + table + " WHERE queue = ? AND status = ?");
   }
 
   static void createKeyspace(CqlSession session, String keyspace, int replicationFactor) {
@@ -87,6 +89,14 @@ public final class JobReadStore {
           }
         }))
         .thenApply(done -> tickets);
+  }
+
+  /** Ids of a queue's jobs in {@code status}, as the projection last saw them. */
+  public CompletionStage<List<String>> jobIds(String queue, JobStatus status) {
+    List<String> ids = new ArrayList<>();
+    return session.executeAsync(selectJobIds.bind(queue, status.name()).setPageSize(5000))
+        .thenCompose(rs -> drain(rs, row -> ids.add(row.getString("job_id"))))
+        .thenApply(done -> ids);
   }
 
   private CompletionStage<Void> drain(AsyncResultSet rs, Consumer<Row> each) {

@@ -7,7 +7,9 @@ import io.drover.controller.queue.JobQueueActor;
 import io.drover.core.compute.ComputeEnvironment;
 import io.drover.core.controlplane.ControlPlaneState;
 import io.drover.core.job.Placement;
+import io.drover.controller.readside.JobReadStore;
 import io.drover.core.model.AwsIdentity;
+import io.drover.core.model.JobStatus;
 import io.drover.core.model.Resources;
 import io.drover.core.queue.ComputeEnvironmentOrder;
 import io.drover.core.queue.JobQueue;
@@ -33,6 +35,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -81,17 +84,22 @@ public final class SchedulerActor {
 
   private record Housekeeping() implements Command {}
 
+  private record Reconcile() implements Command {}
+
+  private record ActiveJobs(List<String> jobIds, long askedAt) implements Command {}
+
   public static final String SINGLETON_NAME = "scheduler";
 
-  public static ActorRef<Command> init(ActorSystem<?> system, ControllerSettings settings, ControlPlaneClient controlPlane) {
+  public static ActorRef<Command> init(
+      ActorSystem<?> system, ControllerSettings settings, ControlPlaneClient controlPlane, JobReadStore readStore) {
     return ClusterSingleton.get(system).init(
-        SingletonActor.of(create(settings, controlPlane), SINGLETON_NAME)
+        SingletonActor.of(create(settings, controlPlane, readStore), SINGLETON_NAME)
             .withSettings(ClusterSingletonSettings.create(system).withRole(Roles.CONTROLLER)));
   }
 
-  public static Behavior<Command> create(ControllerSettings settings, ControlPlaneClient controlPlane) {
+  public static Behavior<Command> create(ControllerSettings settings, ControlPlaneClient controlPlane, JobReadStore readStore) {
     Behavior<SchedulerCommand> scheduler = Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new SchedulerActor(settings, controlPlane, ctx, timers).behavior()));
+        new SchedulerActor(settings, controlPlane, readStore, ctx, timers).behavior()));
     // Its state is derived, so a restart after an unexpected failure only costs one heartbeat.
     return Behaviors.supervise(scheduler)
         .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2))
@@ -111,6 +119,7 @@ public final class SchedulerActor {
 
   private final ControllerSettings settings;
   private final ControlPlaneClient controlPlane;
+  private final JobReadStore readStore;
   private final ActorContext<SchedulerCommand> context;
   private final TimerScheduler<SchedulerCommand> timers;
   private final ClusterSharding sharding;
@@ -123,10 +132,12 @@ public final class SchedulerActor {
   private SchedulerActor(
       ControllerSettings settings,
       ControlPlaneClient controlPlane,
+      JobReadStore readStore,
       ActorContext<SchedulerCommand> context,
       TimerScheduler<SchedulerCommand> timers) {
     this.settings = settings;
     this.controlPlane = controlPlane;
+    this.readStore = readStore;
     this.context = context;
     this.timers = timers;
     this.sharding = ClusterSharding.get(context.getSystem());
@@ -134,6 +145,8 @@ public final class SchedulerActor {
     context.getSystem().receptionist().tell(Receptionist.register(SchedulerProtocol.SERVICE_KEY, context.getSelf()));
     controlPlane.listen(context.messageAdapter(ControlPlaneState.class, ControlPlaneChanged::new));
     timers.startTimerWithFixedDelay(new Housekeeping(), Duration.ofSeconds(1));
+    // The first check waits for every live agent to have reported at least once.
+    timers.startTimerWithFixedDelay(new Reconcile(), settings.reconcileGrace(), settings.reconcileInterval());
   }
 
   private Behavior<SchedulerCommand> behavior() {
@@ -167,6 +180,8 @@ public final class SchedulerActor {
           expireInFlight();
           return Behaviors.same();
         })
+        .onMessage(Reconcile.class, msg -> reconcile())
+        .onMessage(ActiveJobs.class, this::onActiveJobs)
         .build();
   }
 
@@ -247,6 +262,40 @@ public final class SchedulerActor {
       }
     }
     passSoon();
+    return Behaviors.same();
+  }
+
+  /**
+   * Finds STARTING and RUNNING jobs that no live agent holds: their host went away while nothing
+   * was watching (the controller that had the job in memory stopped at the same time, as when
+   * ./drover dev restarts). Each such job is told, and ends its attempt as a lost host.
+   */
+  private Behavior<SchedulerCommand> reconcile() {
+    long askedAt = System.currentTimeMillis();
+    List<CompletableFuture<List<String>>> queries = new ArrayList<>();
+    for (String queue : controlPlaneState.jobQueues().keySet()) {
+      queries.add(readStore.jobIds(queue, JobStatus.STARTING).toCompletableFuture());
+      queries.add(readStore.jobIds(queue, JobStatus.RUNNING).toCompletableFuture());
+    }
+    context.pipeToSelf(CompletableFuture.allOf(queries.toArray(CompletableFuture[]::new)), (ok, error) -> {
+      if (error != null) {
+        return new ActiveJobs(List.of(), askedAt);
+      }
+      List<String> ids = new ArrayList<>();
+      queries.forEach(q -> ids.addAll(q.join()));
+      return new ActiveJobs(ids, askedAt);
+    });
+    return Behaviors.same();
+  }
+
+  private Behavior<SchedulerCommand> onActiveJobs(ActiveJobs msg) {
+    Set<String> held = new HashSet<>(inFlight.keySet());
+    agents.values().forEach(agent -> held.addAll(agent.running.keySet()));
+    for (String jobId : msg.jobIds()) {
+      if (!held.contains(jobId)) {
+        sharding.entityRefFor(JobProtocol.JOB, jobId).tell(new JobEntity.AttemptUnaccounted(jobId, msg.askedAt()));
+      }
+    }
     return Behaviors.same();
   }
 

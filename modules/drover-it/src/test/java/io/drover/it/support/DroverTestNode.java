@@ -80,6 +80,8 @@ public final class DroverTestNode implements AutoCloseable {
         Path.of(System.getProperty("java.io.tmpdir"), "drover-it-" + keyspacePrefix).toString());
     overrides.put("datastax-java-driver.basic.request.timeout", "20s");
     overrides.put("drover.controller.job.stop-grace-seconds", 2);
+    overrides.put("drover.controller.scheduler.reconcile-grace", "5s");
+    overrides.put("drover.controller.scheduler.reconcile-interval", "5s");
     Config config = NodeConfig.load(RepoRoot.locate().resolve("conf/dev.conf"), overrides);
     DroverNode node = DroverNode.start(config);
     try {
