@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Exit: {@link Execution#exit()} completes once the log stream has ended and the exit code is
  * known. The container is then inspected (an OOM kill gives the reason {@value #OOM_REASON}) and,
- * if {@link DockerSettings#removeContainers()}, removed.
+ * if {@link DockerSettings#removeContainers()}, removed in the background.
  *
  * <p>Threads: request/response calls (inspect, pull, create, start, stop, remove, list) run on the
  * executor passed to the constructor. The followed log stream and the wait for the exit code are
@@ -317,10 +317,17 @@ public final class DockerAttemptExecutor implements AttemptExecutor {
       log.warn("cannot inspect exited container {}: {}", containerId, dockerMessage(e));
     }
     if (settings.removeContainers()) {
+      // The exit is known and recorded: removal need not delay the report of it.
       try {
-        removeContainer(containerId);
-      } catch (RuntimeException e) {
-        log.warn("cannot remove exited container {}: {}", containerId, dockerMessage(e));
+        blocking.execute(() -> {
+          try {
+            removeContainer(containerId);
+          } catch (RuntimeException e) {
+            log.warn("cannot remove exited container {}: {}", containerId, dockerMessage(e));
+          }
+        });
+      } catch (RejectedExecutionException e) {
+        log.warn("cannot remove exited container {}: the executor rejected the task", containerId);
       }
     }
     return new ExitStatus(exitCode, reason);

@@ -112,7 +112,21 @@ class DockerAttemptExecutorTest {
     assertEquals(new ExitStatus(0, null), status);
     assertEquals("out\n", sink.text(OutputStream.STDOUT));
     assertEquals("err\n", sink.text(OutputStream.STDERR));
-    assertThrows(NotFoundException.class, () -> docker.inspectContainerCmd(execution.id()).exec());
+    assertTrue(removedWithin(execution.id(), Duration.ofSeconds(10)), "the exited container is removed");
+  }
+
+  /** Removal happens in the background once the exit is known. */
+  private static boolean removedWithin(String containerId, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        docker.inspectContainerCmd(containerId).exec();
+      } catch (NotFoundException gone) {
+        return true;
+      }
+      Thread.sleep(50);
+    }
+    return false;
   }
 
   @Test
