@@ -118,14 +118,33 @@ class JobLifecycleTest {
   }
 
   @Test
-  void aJobWithNoHostWaitsRunnableUntilCancelled() {
+  void aJobWithNoHostWaitsRunnableSaysWhyAndCanBeCancelled() {
     String jobId = submit("waits", "nowhere", "true");
-    awaitStatus(jobId, JobStatus.RUNNABLE);
+    JobDetail waiting = Await.until(JOB_TIMEOUT, () -> describe(jobId),
+        j -> j.status() == JobStatus.RUNNABLE && j.statusReason() != null, "job " + jobId + " to say why it waits");
+    assertEquals("CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY - Waiting: no host has joined compute environment empty-ce.",
+        waiting.statusReason());
     batch.cancelJob(b -> b.jobId(jobId).reason("not needed any more"));
     JobDetail job = awaitStatus(jobId, JobStatus.FAILED);
     assertEquals("not needed any more", job.statusReason());
     assertTrue(job.isCancelled());
     assertTrue(job.attempts().isEmpty());
+  }
+
+  @Test
+  void aJobNoHostCanFitSaysSoAndDoesNotBlockSmallerJobs() {
+    String huge = batch.submitJob(b -> b.jobName("huge").jobQueue("jobs").jobDefinition("shell")
+        .containerOverrides(o -> o.command("true").resourceRequirements(vcpu("64")))).jobId();
+    String small = submit("small", "jobs", "true");
+    JobDetail waiting = Await.until(JOB_TIMEOUT, () -> describe(huge),
+        j -> j.statusReason() != null, "job " + huge + " to say why it waits");
+    assertEquals(JobStatus.RUNNABLE, waiting.status());
+    assertTrue(waiting.statusReason().startsWith("MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - Cannot run"),
+        waiting.statusReason());
+    assertTrue(waiting.statusReason().contains("largest host: 2 vCPU, 2048 MiB"), waiting.statusReason());
+    awaitStatus(small, JobStatus.SUCCEEDED);
+    batch.cancelJob(b -> b.jobId(huge).reason("too big"));
+    awaitStatus(huge, JobStatus.FAILED);
   }
 
   @Test

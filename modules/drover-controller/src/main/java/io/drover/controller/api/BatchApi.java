@@ -13,6 +13,7 @@ import io.drover.controller.api.Responses.JobQueueNameArn;
 import io.drover.controller.api.Responses.JobSubmitted;
 import io.drover.controller.controlplane.ControlPlaneClient;
 import io.drover.controller.job.JobEntity;
+import io.drover.controller.queue.JobQueueActor;
 import io.drover.controller.readside.JobReadStore;
 import io.drover.core.ClientError;
 import io.drover.core.api.CancelJobRequest;
@@ -37,6 +38,7 @@ import io.drover.core.controlplane.ControlPlaneRequest;
 import io.drover.core.controlplane.ControlPlaneState;
 import io.drover.core.definition.JobDefinition;
 import io.drover.core.job.JobDetail;
+import io.drover.core.job.JobState;
 import io.drover.core.job.JobSpec;
 import io.drover.core.job.JobViews;
 import io.drover.core.job.Submissions;
@@ -46,9 +48,11 @@ import io.drover.core.queue.JobQueue;
 import io.drover.protocol.JobProtocol;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -81,6 +85,7 @@ public final class BatchApi {
   }
 
   private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_:-]{1,128}");
+  private static final Duration EXPLAIN_TIMEOUT = Duration.ofSeconds(2);
 
   private final ObjectMapper json;
   private final ControllerSettings settings;
@@ -258,15 +263,41 @@ public final class BatchApi {
   private CompletionStage<?> describeJobs(DescribeJobsRequest request) {
     List<String> ids = ClientError.required(request.jobs(), "jobs");
     ClientError.require(ids.size() <= 100, "jobs lists " + ids.size() + " job ids; at most 100 are allowed.");
-    List<CompletableFuture<JobDetail>> details = new ArrayList<>();
+    List<CompletableFuture<JobState>> states = new ArrayList<>();
     for (String id : new LinkedHashSet<>(ids)) {
       ClientError.require(id != null, "jobs cannot contain null.");
       if (JOB_ID.matcher(id).matches()) {
-        details.add(job(id).thenApply(s -> s.state() == null ? null : JobViews.detail(s.state(), identity)).toCompletableFuture());
+        states.add(job(id).thenApply(JobEntity.JobSnapshot::state).toCompletableFuture());
       }
     }
-    return CompletableFuture.allOf(details.toArray(CompletableFuture[]::new))
-        .thenApply(ignored -> new Responses.Jobs(details.stream().map(CompletableFuture::join).filter(d -> d != null).toList()));
+    return CompletableFuture.allOf(states.toArray(CompletableFuture[]::new))
+        .thenCompose(ignored -> withWaitReasons(states.stream().map(CompletableFuture::join).filter(s -> s != null).toList()))
+        .thenApply(Responses.Jobs::new);
+  }
+
+  /**
+   * A RUNNABLE job's status reason says why it is not running yet: its queue keeps the
+   * scheduler's latest reason. A queue that does not answer in time leaves the job as it is.
+   */
+  private CompletionStage<List<JobDetail>> withWaitReasons(List<JobState> jobs) {
+    Map<String, List<String>> runnableByQueue = new HashMap<>();
+    jobs.stream().filter(j -> j.status() == JobStatus.RUNNABLE)
+        .forEach(j -> runnableByQueue.computeIfAbsent(j.spec().jobQueue(), q -> new ArrayList<>()).add(j.spec().jobId()));
+    List<CompletableFuture<Map<String, String>>> explanations = new ArrayList<>();
+    runnableByQueue.forEach((queue, jobIds) -> explanations.add(sharding.entityRefFor(JobQueueActor.TYPE, queue)
+        .<JobQueueActor.Explanation>ask(replyTo -> new JobQueueActor.Explain(jobIds, replyTo), EXPLAIN_TIMEOUT)
+        .thenApply(JobQueueActor.Explanation::reasons)
+        .exceptionally(e -> Map.of())
+        .toCompletableFuture()));
+    return CompletableFuture.allOf(explanations.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+      Map<String, String> reasons = new HashMap<>();
+      explanations.forEach(e -> reasons.putAll(e.join()));
+      return jobs.stream().map(j -> {
+        JobDetail detail = JobViews.detail(j, identity);
+        String reason = reasons.get(j.spec().jobId());
+        return reason == null ? detail : detail.withStatusReason(reason);
+      }).toList();
+    });
   }
 
   /** Asks the job entity for its state. */

@@ -50,6 +50,14 @@ public final class JobQueueActor {
   /** Starts the queue if it is not running, so that it offers its jobs. */
   public record Wake() implements Command {}
 
+  /** From the scheduler: why these jobs still wait (only reasons that changed). */
+  public record WaitReasons(Map<String, String> reasons) implements Command {}
+
+  /** Why each of these RUNNABLE jobs waits; jobs the queue does not hold are left out. */
+  public record Explain(List<String> jobIds, ActorRef<Explanation> replyTo) implements Command {}
+
+  public record Explanation(Map<String, String> reasons) implements CborSerializable {}
+
   private record Loaded(List<JobTicket> tickets) implements Command {}
 
   private record LoadFailed(String message) implements Command {}
@@ -93,6 +101,7 @@ public final class JobQueueActor {
   private final StashBuffer<Command> stash;
   private final TreeSet<JobTicket> runnable = new TreeSet<>(FIFO);
   private final Map<String, JobTicket> byId = new HashMap<>();
+  private final Map<String, String> reasons = new HashMap<>();
 
   private JobQueueActor(
       String queue,
@@ -149,10 +158,23 @@ public final class JobQueueActor {
         })
         .onMessage(Dequeue.class, msg -> {
           JobTicket removed = byId.remove(msg.jobId());
+          reasons.remove(msg.jobId());
           if (removed != null) {
             runnable.remove(removed);
             offerSoon();
           }
+          return Behaviors.same();
+        })
+        .onMessage(WaitReasons.class, msg -> {
+          msg.reasons().forEach((jobId, reason) -> {
+            if (byId.containsKey(jobId)) {
+              reasons.put(jobId, reason);
+            }
+          });
+          return Behaviors.same();
+        })
+        .onMessage(Explain.class, msg -> {
+          msg.replyTo().tell(new Explanation(explain(msg.jobIds())));
           return Behaviors.same();
         })
         .onMessage(Wake.class, msg -> {
@@ -182,7 +204,33 @@ public final class JobQueueActor {
     context.getLog().info("Job queue {} was deleted; terminated its {} RUNNABLE job(s)", queue, runnable.size());
     runnable.clear();
     byId.clear();
+    reasons.clear();
     return Behaviors.stopped();
+  }
+
+  /**
+   * The scheduler's reason for jobs it has seen; for jobs further back than the head it sees,
+   * how many jobs start before them.
+   */
+  private Map<String, String> explain(List<String> jobIds) {
+    Map<String, String> explained = new HashMap<>();
+    for (String jobId : jobIds) {
+      JobTicket ticket = byId.get(jobId);
+      if (ticket == null) {
+        continue;
+      }
+      String reason = reasons.get(jobId);
+      if (reason == null) {
+        int ahead = runnable.headSet(ticket).size();
+        if (ahead >= settings.queueHeadSize()) {
+          reason = "Waiting in job queue " + queue + ": " + ahead + " RUNNABLE jobs ahead of it start first.";
+        }
+      }
+      if (reason != null) {
+        explained.put(jobId, reason);
+      }
+    }
+    return explained;
   }
 
   private boolean add(JobTicket ticket) {

@@ -127,6 +127,8 @@ public final class SchedulerActor {
   private final Map<String, Agent> agents = new HashMap<>();
   private final Map<String, InFlight> inFlight = new HashMap<>();
   private final Map<String, QueueOffer> offers = new HashMap<>();
+  /** The wait reason each waiting job's queue last heard, so only changes are sent. */
+  private final Map<String, String> publishedReasons = new HashMap<>();
   private ControlPlaneState controlPlaneState = ControlPlaneState.EMPTY;
 
   private SchedulerActor(
@@ -323,19 +325,22 @@ public final class SchedulerActor {
   private void pass() {
     long now = System.currentTimeMillis();
     List<QueueView> queues = new ArrayList<>();
+    Map<String, String> queueOfJob = new HashMap<>();
     for (QueueOffer offer : offers.values()) {
       JobQueue queue = controlPlaneState.jobQueues().get(offer.queue());
       if (queue == null) {
         continue;
       }
       List<JobTicket> waiting = offer.head().stream().filter(t -> !inFlight.containsKey(t.jobId())).toList();
+      waiting.forEach(t -> queueOfJob.put(t.jobId(), t.queue()));
       List<String> ces = queue.computeEnvironmentOrder().stream()
           .map(ComputeEnvironmentOrder::computeEnvironment)
           .map(arn -> AwsIdentity.nameFrom(arn, "compute-environment", "computeEnvironment"))
           .toList();
       queues.add(new QueueView(queue.jobQueueName(), queue.priority(), queue.enabled(), ces, waiting));
     }
-    if (queues.stream().allMatch(q -> q.jobs().isEmpty())) {
+    if (queueOfJob.isEmpty()) {
+      publishedReasons.clear();
       return;
     }
     Map<String, ComputeEnvironmentView> ces = new HashMap<>();
@@ -361,6 +366,20 @@ public final class SchedulerActor {
     for (Assignment assignment : decision.assignments()) {
       place(assignment, now);
     }
+    publishReasons(decision.waiting(), queueOfJob);
+  }
+
+  /** Tells each queue the wait reasons of its jobs that changed since it last heard. */
+  private void publishReasons(Map<String, String> waiting, Map<String, String> queueOfJob) {
+    Map<String, Map<String, String>> changed = new HashMap<>();
+    waiting.forEach((jobId, reason) -> {
+      if (!reason.equals(publishedReasons.put(jobId, reason))) {
+        changed.computeIfAbsent(queueOfJob.get(jobId), q -> new HashMap<>()).put(jobId, reason);
+      }
+    });
+    publishedReasons.keySet().retainAll(waiting.keySet());
+    changed.forEach((queue, reasons) ->
+        sharding.entityRefFor(JobQueueActor.TYPE, queue).tell(new JobQueueActor.WaitReasons(reasons)));
   }
 
   private void place(Assignment assignment, long now) {

@@ -38,6 +38,12 @@ public record JobDetail(
     @JsonProperty("isTerminated") Boolean isTerminated)
     implements CborSerializable {
 
+  public JobDetail withStatusReason(String reason) {
+    return new JobDetail(jobArn, jobName, jobId, jobQueue, status, shareIdentifier, schedulingPriority, attempts, reason,
+        createdAt, retryStrategy, startedAt, stoppedAt, jobDefinition, parameters, container, timeout, tags,
+        propagateTags, platformCapabilities, isCancelled, isTerminated);
+  }
+
   /** AWS Batch's {@code ContainerDetail}. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record ContainerDetail(

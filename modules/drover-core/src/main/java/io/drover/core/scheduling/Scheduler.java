@@ -18,6 +18,12 @@ import java.util.Map;
  */
 public final class Scheduler {
 
+  /** AWS Batch's reason code for a job that waits for capacity to free up or to join. */
+  public static final String INSUFFICIENT_CAPACITY = "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY";
+
+  /** AWS Batch's reason code for a job that no compute environment of its queue can ever fit. */
+  public static final String JOB_RESOURCE_REQUIREMENT = "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT";
+
   private Scheduler() {}
 
   public static SchedulingDecision schedule(
@@ -84,19 +90,20 @@ public final class Scheduler {
   }
 
   /**
-   * Why a job waits. "Cannot run" only when every compute environment of the queue is enabled,
-   * has hosts, and has none big enough: that will not change without an operator.
+   * Why a job waits, starting with AWS Batch's reason code (which job state time limit actions
+   * match on). "Cannot run" only when every compute environment of the queue is enabled, has
+   * hosts, and has none big enough: that will not change without an operator.
    */
   private static String explain(
       QueueView queue, JobTicket job, List<String> reasons, boolean canEverFit, boolean mayFitLater) {
     String prefix;
     if (canEverFit) {
-      prefix = "Waiting for capacity: ";
+      prefix = INSUFFICIENT_CAPACITY + " - Waiting for capacity: ";
     } else if (mayFitLater) {
-      prefix = "Waiting: ";
+      prefix = INSUFFICIENT_CAPACITY + " - Waiting: ";
     } else {
-      prefix = "Cannot run: no compute environment of job queue " + queue.name() + " can ever fit "
-          + job.resources().describe() + ": ";
+      prefix = JOB_RESOURCE_REQUIREMENT + " - Cannot run: no compute environment of job queue " + queue.name()
+          + " can ever fit " + job.resources().describe() + ": ";
     }
     return prefix + String.join("; ", reasons) + ".";
   }

@@ -303,7 +303,7 @@ class SchedulerTest {
         List.of(idleHost("small", "ce-1", cpu(2, 4096)), idleHost("large", "ce-1", cpu(4, 8192))));
 
     String reason = reason(decision, "j");
-    assertTrue(reason.startsWith("Cannot run"), reason);
+    assertTrue(reason.startsWith("MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - Cannot run"), reason);
     assertContains(reason, "16 vCPU, 1024 MiB");
     assertContains(reason, "largest host: 4 vCPU, 8192 MiB");
   }
@@ -316,7 +316,7 @@ class SchedulerTest {
         List.of(new HostView("agent-1", "ce-1", cpu(4, 4096), cpu(3, 1024), true)));
 
     String reason = reason(decision, "j");
-    assertTrue(reason.startsWith("Waiting for capacity"), reason);
+    assertTrue(reason.startsWith("CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY - Waiting for capacity"), reason);
     assertContains(reason, "compute environment ce-1 has no host with 2 vCPU, 1024 MiB free");
   }
 
@@ -328,7 +328,7 @@ class SchedulerTest {
         List.of(new HostView("agent-2", "ce-2", cpu(2, 2048), cpu(1, 0), true)));
 
     String reason = reason(decision, "j");
-    assertTrue(reason.startsWith("Waiting for capacity"), reason);
+    assertTrue(reason.startsWith("CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY - Waiting for capacity"), reason);
     assertContains(reason, "compute environment ce-1 is DISABLED");
     assertContains(reason, "compute environment ce-2 has no host with");
   }
@@ -341,7 +341,7 @@ class SchedulerTest {
         List.of(idleHost("cpu-host", "ce-1", cpu(8, 16384)), idleHost("gpu-host", "ce-1", Resources.of(2, 4096, 1))));
 
     String reason = reason(decision, "j");
-    assertTrue(reason.startsWith("Cannot run"), reason);
+    assertTrue(reason.startsWith("MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - Cannot run"), reason);
     assertFalse(reason.contains("largest host: 8 vCPU, 16384 MiB, 1 GPU"), "no host has 8 vCPU and a GPU: " + reason);
   }
 
