@@ -24,7 +24,8 @@ public record ControllerSettings(
     Duration reconcileInterval,
     String readSideKeyspace,
     boolean createSchema,
-    int readSideReplicationFactor) {
+    int readSideReplicationFactor,
+    Duration readSideRetention) {
 
   public static ControllerSettings from(Config root) {
     Config c = root.getConfig("drover.controller");
@@ -48,7 +49,8 @@ public record ControllerSettings(
         c.getDuration("scheduler.reconcile-interval"),
         c.getString("read-side.keyspace"),
         root.getBoolean("drover.cassandra.create-schema"),
-        c.getInt("read-side.replication-factor"));
+        c.getInt("read-side.replication-factor"),
+        c.getDuration("read-side.retention"));
   }
 
   /** The tag a job's events carry, spreading jobs over {@link #jobTags} projection instances. */

@@ -58,7 +58,7 @@ public final class DroverController {
       await(CassandraProjection.createTablesIfNotExists(system), "create the projection offset tables");
     }
     ObjectMapper storage = Json.storageMapper();
-    JobReadStore readStore = new JobReadStore(session, settings.readSideKeyspace(), storage);
+    JobReadStore readStore = new JobReadStore(session, settings.readSideKeyspace(), storage, settings.readSideRetention());
     LogStore logStore = new LogStore(session, settings.readSideKeyspace());
 
     ControlPlaneClient controlPlane =

@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.batch.model.JobDetail;
 import software.amazon.awssdk.services.batch.model.JobStatus;
 import software.amazon.awssdk.services.batch.model.JobSummary;
 import software.amazon.awssdk.services.batch.model.KeyValuePair;
+import software.amazon.awssdk.services.batch.model.KeyValuesPair;
 import software.amazon.awssdk.services.batch.model.ListJobsResponse;
 
 /**
@@ -174,6 +175,30 @@ class JobLifecycleTest {
   }
 
   @Test
+  void listJobsFiltersByNameAndCreationTimeAcrossStatuses() {
+    String first = submit("Filtered-One", "jobs", "true");
+    awaitStatus(first, JobStatus.SUCCEEDED);
+    long between = describe(first).createdAt() + 1;
+    String second = submit("filtered-two", "jobs", "true");
+    String waiting = submit("filtered-waiting", "nowhere", "true");
+    awaitStatus(second, JobStatus.SUCCEEDED);
+
+    assertEquals(List.of(second, first),
+        Await.until(JOB_TIMEOUT, () -> listFiltered("jobs", "JOB_NAME", "filtered*", 1),
+            ids -> ids.size() == 2, "both filtered jobs to be listed by name prefix"));
+    assertEquals(List.of(first), listFiltered("jobs", "JOB_NAME", "FILTERED-ONE", 10));
+    assertEquals(List.of(first), listFiltered("jobs", "BEFORE_CREATED_AT", Long.toString(between), 1000).stream()
+        .filter(id -> id.equals(first) || id.equals(second)).toList());
+    assertEquals(List.of(second), listFiltered("jobs", "AFTER_CREATED_AT", Long.toString(between), 1000).stream()
+        .filter(id -> id.equals(first) || id.equals(second)).toList());
+    assertEquals(List.of(waiting), Await.until(JOB_TIMEOUT, () -> listFiltered("nowhere", "JOB_NAME", "filtered-waiting", 5),
+        ids -> !ids.isEmpty(), "a RUNNABLE job to be listed by name whatever its status"));
+    ClientException bad = assertThrows(ClientException.class, () -> listFiltered("jobs", "COLOR", "red", 5));
+    assertTrue(bad.awsErrorDetails().errorMessage().contains("JOB_NAME"));
+    batch.cancelJob(b -> b.jobId(waiting).reason("done"));
+  }
+
+  @Test
   void jobMistakesAreClientErrors() {
     assertThrows(ClientException.class, () -> batch.submitJob(b -> b.jobName("x").jobQueue("jobs").jobDefinition("nope")));
     assertThrows(ClientException.class, () -> batch.submitJob(b -> b.jobName("x").jobQueue("jobs").jobDefinition("shell")
@@ -216,6 +241,19 @@ class JobLifecycleTest {
     do {
       String next = token;
       ListJobsResponse page = batch.listJobs(b -> b.jobQueue(queue).jobStatus(status).maxResults(pageSize).nextToken(next));
+      page.jobSummaryList().stream().map(JobSummary::jobId).forEach(ids::add);
+      token = page.nextToken();
+    } while (token != null);
+    return ids;
+  }
+
+  private static List<String> listFiltered(String queue, String filter, String value, int pageSize) {
+    List<String> ids = new ArrayList<>();
+    String token = null;
+    do {
+      String next = token;
+      ListJobsResponse page = batch.listJobs(b -> b.jobQueue(queue).maxResults(pageSize).nextToken(next)
+          .filters(KeyValuesPair.builder().name(filter).values(value).build()));
       page.jobSummaryList().stream().map(JobSummary::jobId).forEach(ids::add);
       token = page.nextToken();
     } while (token != null);

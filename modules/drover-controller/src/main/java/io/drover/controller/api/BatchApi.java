@@ -26,6 +26,7 @@ import io.drover.core.api.DescribeComputeEnvironmentsRequest;
 import io.drover.core.api.DescribeJobDefinitionsRequest;
 import io.drover.core.api.DescribeJobQueuesRequest;
 import io.drover.core.api.DescribeJobsRequest;
+import io.drover.core.api.KeyValuesPair;
 import io.drover.core.api.ListJobsRequest;
 import io.drover.core.api.RegisterJobDefinitionRequest;
 import io.drover.core.api.SubmitJobRequest;
@@ -309,14 +310,30 @@ public final class BatchApi {
   private CompletionStage<?> listJobs(ListJobsRequest request) {
     ClientError.require(request.arrayJobId() == null, "arrayJobId: array jobs are not available yet.");
     ClientError.require(request.multiNodeJobId() == null, "multiNodeJobId: multi-node jobs are not available.");
-    ClientError.require(request.filters() == null || request.filters().isEmpty(), "filters are not available yet; list by jobQueue and jobStatus.");
     String queue = AwsIdentity.nameFrom(ClientError.required(request.jobQueue(), "jobQueue"), "job-queue", "jobQueue");
     int maxResults = request.maxResults() == null ? 1000 : request.maxResults();
     ClientError.require(maxResults >= 1 && maxResults <= 1000, "maxResults must be from 1 to 1000, not " + maxResults + ".");
+    JobReadStore.Filter filter = filter(request.filters());
     JobStatus status = request.jobStatus() == null ? JobStatus.RUNNING : request.jobStatus();
+    long now = System.currentTimeMillis();
     return controlPlane.read(state -> controlPlane.rules().jobQueue(state, queue, "jobQueue"))
-        .thenCompose(q -> readStore.list(q.jobQueueName(), status, maxResults, request.nextToken()))
+        .thenCompose(q -> filter == null
+            ? readStore.list(q.jobQueueName(), status, maxResults, request.nextToken(), now)
+            : readStore.list(q.jobQueueName(), filter, maxResults, request.nextToken(), now))
         .thenApply(page -> new Responses.JobSummaries(page.summaries(), page.nextToken()));
+  }
+
+  /** AWS allows one filter at a time; with it, jobStatus is ignored and every status is listed. */
+  private static JobReadStore.Filter filter(List<KeyValuesPair> filters) {
+    if (filters == null || filters.isEmpty()) {
+      return null;
+    }
+    ClientError.require(filters.size() == 1, "filters lists " + filters.size() + " filters; use one at a time.");
+    KeyValuesPair filter = filters.get(0);
+    ClientError.required(filter.name(), "filters[0].name");
+    ClientError.require(filter.values() != null && filter.values().size() == 1 && filter.values().get(0) != null,
+        "filters[0].values must hold exactly one value.");
+    return new JobReadStore.Filter(filter.name(), filter.values().get(0));
   }
 
   private CompletionStage<?> jobCommand(String jobId, String reason, boolean cancel) {

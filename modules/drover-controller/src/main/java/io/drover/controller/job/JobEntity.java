@@ -15,7 +15,6 @@ import io.drover.core.job.JobSpec;
 import io.drover.core.job.JobState;
 import io.drover.core.job.Placement;
 import io.drover.core.model.JobStatus;
-import io.drover.core.scheduling.JobTicket;
 import io.drover.protocol.AgentProtocol;
 import io.drover.protocol.AgentProtocol.AgentCommand;
 import io.drover.protocol.AgentProtocol.AttemptLaunch;
@@ -370,9 +369,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   }
 
   private void enqueue(JobState state) {
-    JobSpec spec = state.spec();
-    queue(spec.jobQueue()).tell(new JobQueueActor.Enqueue(
-        new JobTicket(jobId, spec.jobQueue(), spec.resources(), state.createdAt(), spec.schedulingPriority())));
+    queue(state.spec().jobQueue()).tell(new JobQueueActor.Enqueue(state.ticket()));
   }
 
   private void dequeue(JobState state) {

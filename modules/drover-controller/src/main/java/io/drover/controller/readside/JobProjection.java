@@ -132,22 +132,19 @@ public final class JobProjection extends Handler<List<EventEnvelope<JobEvent>>> 
     List<CompletableFuture<Void>> writes = new ArrayList<>();
     List<JobTicket> runnable = new ArrayList<>();
     for (Change change : changes.values()) {
-      JobState after = change.after();
-      JobState before = change.before();
-      if (before != null && before.status() != after.status()) {
-        writes.add(store.delete(before.spec().jobQueue(), before.status(), before.createdAt(), after.spec().jobId())
-            .toCompletableFuture());
+      JobReadStore.JobRow after = row(change.after());
+      if (after.ticket() != null) {
+        runnable.add(after.ticket());
       }
-      JobTicket ticket = null;
-      if (after.status() == JobStatus.RUNNABLE) {
-        ticket = new JobTicket(after.spec().jobId(), after.spec().jobQueue(), after.spec().resources(), after.createdAt(),
-            after.spec().schedulingPriority());
-        runnable.add(ticket);
-      }
-      writes.add(store.put(new JobReadStore.JobRow(after.spec().jobQueue(), after.status(), after.createdAt(),
-          after.spec().jobId(), JobViews.summary(after, settings.identity()), ticket)).toCompletableFuture());
+      writes.add(store.put(change.before() == null ? null : row(change.before()), after).toCompletableFuture());
     }
     return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).thenRun(() ->
         runnable.forEach(t -> sharding.entityRefFor(JobQueueActor.TYPE, t.queue()).tell(new JobQueueActor.Enqueue(t))));
+  }
+
+  private JobReadStore.JobRow row(JobState state) {
+    JobTicket ticket = state.status() == JobStatus.RUNNABLE ? state.ticket() : null;
+    return new JobReadStore.JobRow(state.spec().jobQueue(), state.status(), state.createdAt(), state.spec().jobId(),
+        state.spec().jobName(), JobViews.summary(state, settings.identity()), ticket);
   }
 }

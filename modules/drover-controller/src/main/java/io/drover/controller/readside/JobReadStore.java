@@ -11,45 +11,79 @@ import io.drover.core.ClientError;
 import io.drover.core.job.JobSummary;
 import io.drover.core.model.JobStatus;
 import io.drover.core.scheduling.JobTicket;
-import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
- * The read-side tables fed by {@link JobProjection}: jobs by queue and status (ListJobs, and the
- * RUNNABLE set a queue reloads after a restart).
+ * The read-side tables fed by {@link JobProjection}, newest job first in every partition:
+ *
+ * <ul>
+ *   <li>{@code jobs_by_status ((queue, status, bucket), created_at, job_id)}: ListJobs by queue
+ *       and status, and the RUNNABLE set a queue reloads after a restart. Jobs that are not finished
+ *       live in bucket 0 (their number is bounded by what the cluster holds); finished jobs in one
+ *       bucket per day of creation, so no partition grows without bound.
+ *   <li>{@code jobs_by_queue ((queue, bucket), created_at, job_id)}: every job of a queue whatever
+ *       its status, bucketed by day of creation: ListJobs with filters.
+ * </ul>
+ *
+ * Finished jobs' rows expire after the retention period ({@code drover.controller.read-side.retention});
+ * the jobs themselves stay in the journal and DescribeJobs still finds them.
  */
 public final class JobReadStore {
 
   /** A page of ListJobs results; {@code nextToken} is null on the last page. */
   public record Page(List<JobSummary> summaries, String nextToken) {}
 
-  /** One row of {@code jobs_by_queue_status}: where a job is listed, and what is shown. */
-  public record JobRow(String queue, JobStatus status, long createdAt, String jobId, JobSummary summary, JobTicket ticket) {}
+  /** Where a job is listed and what is shown; {@code ticket} only while RUNNABLE. */
+  public record JobRow(String queue, JobStatus status, long createdAt, String jobId, String jobName, JobSummary summary,
+      JobTicket ticket) {}
+
+  /** AWS's ListJobs filters: JOB_NAME (case-insensitive, trailing *), BEFORE_CREATED_AT, AFTER_CREATED_AT. */
+  public record Filter(String name, String value) {}
+
+  private static final long DAY = Duration.ofDays(1).toMillis();
 
   private final CqlSession session;
   private final ObjectMapper json;
-  private final PreparedStatement insertRow;
-  private final PreparedStatement deleteRow;
-  private final PreparedStatement selectByQueueStatus;
+  private final Duration retention;
+  private final PreparedStatement insertStatusRow;
+  private final PreparedStatement deleteStatusRow;
+  private final PreparedStatement upsertQueueRow;
+  private final PreparedStatement selectStatus;
+  private final PreparedStatement selectStatusAfter;
+  private final PreparedStatement selectQueue;
+  private final PreparedStatement selectQueueAfter;
   private final PreparedStatement selectTickets;
   private final PreparedStatement selectJobIds;
 
-  public JobReadStore(CqlSession session, String keyspace, ObjectMapper json) {
+  public JobReadStore(CqlSession session, String keyspace, ObjectMapper json, Duration retention) {
     this.session = session;
     this.json = json;
-    String table = keyspace + ".jobs_by_queue_status";
-    this.insertRow = session.prepare("INSERT INTO " + table
-        + " (queue, status, created_at, job_id, summary, ticket) VALUES (?, ?, ?, ?, ?, ?)");
-    this.deleteRow = session.prepare("DELETE FROM " + table
-        + " WHERE queue = ? AND status = ? AND created_at = ? AND job_id = ?");
-    this.selectByQueueStatus = session.prepare("SELECT summary FROM " + table + " WHERE queue = ? AND status = ?");
-    this.selectTickets = session.prepare("SELECT ticket FROM " + table + " WHERE queue = ? AND status = 'RUNNABLE'");
-    this.selectJobIds = session.prepare("SELECT job_id FROM " + table + " WHERE queue = ? AND status = ?");
+    this.retention = retention;
+    String byStatus = keyspace + ".jobs_by_status";
+    String byQueue = keyspace + ".jobs_by_queue";
+    this.insertStatusRow = session.prepare("INSERT INTO " + byStatus
+        + " (queue, status, bucket, created_at, job_id, summary, ticket) VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?");
+    this.deleteStatusRow = session.prepare("DELETE FROM " + byStatus
+        + " WHERE queue = ? AND status = ? AND bucket = ? AND created_at = ? AND job_id = ?");
+    this.upsertQueueRow = session.prepare("INSERT INTO " + byQueue
+        + " (queue, bucket, created_at, job_id, job_name, status, summary) VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?");
+    String statusColumns = "SELECT created_at, job_id, summary FROM " + byStatus + " WHERE queue = ? AND status = ? AND bucket = ?";
+    this.selectStatus = session.prepare(statusColumns + " LIMIT ?");
+    this.selectStatusAfter = session.prepare(statusColumns + " AND (created_at, job_id) < (?, ?) LIMIT ?");
+    String queueColumns = "SELECT created_at, job_id, job_name, summary FROM " + byQueue + " WHERE queue = ? AND bucket = ?";
+    this.selectQueue = session.prepare(queueColumns + " LIMIT ?");
+    this.selectQueueAfter = session.prepare(queueColumns + " AND (created_at, job_id) < (?, ?) LIMIT ?");
+    this.selectTickets = session.prepare("SELECT ticket FROM " + byStatus + " WHERE queue = ? AND status = 'RUNNABLE' AND bucket = 0");
+    this.selectJobIds = session.prepare("SELECT job_id FROM " + byStatus + " WHERE queue = ? AND status = ? AND bucket = 0");
   }
 
   static void createKeyspace(CqlSession session, String keyspace, int replicationFactor) {
@@ -60,22 +94,45 @@ public final class JobReadStore {
   /** The read side's tables (this store's and {@link LogStore}'s), created when missing. */
   static List<String> createTableStatements(String keyspace) {
     return List.of(
-        "CREATE TABLE IF NOT EXISTS " + keyspace + ".jobs_by_queue_status ("
-            + "queue text, status text, created_at bigint, job_id text, summary text, ticket text, "
-            + "PRIMARY KEY ((queue, status), created_at, job_id)) "
-            + "WITH CLUSTERING ORDER BY (created_at DESC, job_id ASC)",
+        "CREATE TABLE IF NOT EXISTS " + keyspace + ".jobs_by_status ("
+            + "queue text, status text, bucket bigint, created_at bigint, job_id text, summary text, ticket text, "
+            + "PRIMARY KEY ((queue, status, bucket), created_at, job_id)) "
+            + "WITH CLUSTERING ORDER BY (created_at DESC, job_id DESC)",
+        "CREATE TABLE IF NOT EXISTS " + keyspace + ".jobs_by_queue ("
+            + "queue text, bucket bigint, created_at bigint, job_id text, job_name text, status text, summary text, "
+            + "PRIMARY KEY ((queue, bucket), created_at, job_id)) "
+            + "WITH CLUSTERING ORDER BY (created_at DESC, job_id DESC)",
         LogStore.createTableStatement(keyspace));
   }
 
-  CompletionStage<Void> put(JobRow row) {
-    BoundStatement insert = insertRow.bind(
-        row.queue(), row.status().name(), row.createdAt(), row.jobId(), write(row.summary()),
-        row.ticket() == null ? null : write(row.ticket()));
-    return session.executeAsync(insert).thenApply(rs -> null);
+  /** The day a job was created, which buckets its rows. */
+  static long day(long createdAt) {
+    return Math.floorDiv(createdAt, DAY);
   }
 
-  CompletionStage<Void> delete(String queue, JobStatus status, long createdAt, String jobId) {
-    return session.executeAsync(deleteRow.bind(queue, status.name(), createdAt, jobId)).thenApply(rs -> null);
+  private static long statusBucket(JobStatus status, long createdAt) {
+    return status.isTerminal() ? day(createdAt) : 0;
+  }
+
+  /** Seconds a row lives: finished jobs for the retention period, others until they change. */
+  private int ttl(JobStatus status) {
+    return status.isTerminal() ? (int) retention.toSeconds() : 0;
+  }
+
+  /** Moves a job's rows from where {@code before} listed it (null for a new job) to {@code after}. */
+  CompletionStage<Void> put(JobRow before, JobRow after) {
+    List<CompletableFuture<AsyncResultSet>> writes = new ArrayList<>(3);
+    if (before != null && before.status() != after.status()) {
+      writes.add(session.executeAsync(deleteStatusRow.bind(before.queue(), before.status().name(),
+          statusBucket(before.status(), before.createdAt()), before.createdAt(), before.jobId())).toCompletableFuture());
+    }
+    String summary = write(after.summary());
+    writes.add(session.executeAsync(insertStatusRow.bind(after.queue(), after.status().name(),
+        statusBucket(after.status(), after.createdAt()), after.createdAt(), after.jobId(), summary,
+        after.ticket() == null ? null : write(after.ticket()), ttl(after.status()))).toCompletableFuture());
+    writes.add(session.executeAsync(upsertQueueRow.bind(after.queue(), day(after.createdAt()), after.createdAt(),
+        after.jobId(), after.jobName(), after.status().name(), summary, ttl(after.status()))).toCompletableFuture());
+    return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
   }
 
   /** The RUNNABLE jobs of a queue, as the projection last saw them. */
@@ -91,7 +148,7 @@ public final class JobReadStore {
         .thenApply(done -> tickets);
   }
 
-  /** Ids of a queue's jobs in {@code status}, as the projection last saw them. */
+  /** Ids of a queue's jobs in a status that is not final, as the projection last saw them. */
   public CompletionStage<List<String>> jobIds(String queue, JobStatus status) {
     List<String> ids = new ArrayList<>();
     return session.executeAsync(selectJobIds.bind(queue, status.name()).setPageSize(5000))
@@ -104,37 +161,124 @@ public final class JobReadStore {
     return rs.hasMorePages() ? rs.fetchNextPage().thenCompose(next -> drain(next, each)) : CompletableFuture.completedFuture(null);
   }
 
-  /** Jobs of one queue and status, newest first, one page at a time. */
-  public CompletionStage<Page> list(String queue, JobStatus status, int pageSize, String nextToken) {
-    BoundStatement statement = selectByQueueStatus.bind(queue, status.name()).setPageSize(pageSize);
-    if (nextToken != null) {
-      statement = statement.setPagingState(decodeToken(nextToken));
-    }
-    return session.executeAsync(statement).thenApply(rs -> {
-      List<JobSummary> page = new ArrayList<>(rs.remaining());
-      for (Row row : rs.currentPage()) {
-        page.add(read(row.getString("summary"), JobSummary.class));
+  /** Jobs of one queue and status, newest first. */
+  public CompletionStage<Page> list(String queue, JobStatus status, int max, String nextToken, long now) {
+    Cursor cursor = Cursor.decode(nextToken);
+    Scan scan = status.isTerminal()
+        ? new Scan(day(now), day(now - retention.toMillis()), row -> true, Long.MIN_VALUE)
+        : new Scan(0, 0, row -> true, Long.MIN_VALUE);
+    return scan(scan, (bucket, after, limit) -> after == null
+            ? selectStatus.bind(queue, status.name(), bucket, limit)
+            : selectStatusAfter.bind(queue, status.name(), bucket, after.createdAt(), after.jobId(), limit),
+        cursor == null ? new Cursor(scan.firstBucket(), null, null) : cursor, max, new ArrayList<>());
+  }
+
+  /** Jobs of one queue in every status, newest first, that pass AWS's ListJobs filter. */
+  public CompletionStage<Page> list(String queue, Filter filter, int max, String nextToken, long now) {
+    long newest = day(now);
+    long oldest = day(now - retention.toMillis());
+    Cursor start = new Cursor(newest, null, null);
+    Predicate<Row> test = row -> true;
+    long stopBelow = Long.MIN_VALUE;
+    switch (filter.name()) {
+      case "JOB_NAME" -> {
+        String wanted = filter.value().toLowerCase(Locale.ROOT);
+        boolean prefix = wanted.endsWith("*");
+        String stem = prefix ? wanted.substring(0, wanted.length() - 1) : wanted;
+        test = row -> {
+          String name = row.getString("job_name").toLowerCase(Locale.ROOT);
+          return prefix ? name.startsWith(stem) : name.equals(stem);
+        };
       }
-      ByteBuffer pagingState = rs.getExecutionInfo().getPagingState();
-      String token = rs.hasMorePages() && pagingState != null
-          ? Base64.getUrlEncoder().withoutPadding().encodeToString(toBytes(pagingState))
-          : null;
-      return new Page(page, token);
-    });
+      case "BEFORE_CREATED_AT" -> {
+        long before = millis(filter);
+        start = new Cursor(Math.min(newest, day(before)), before, "");
+      }
+      case "AFTER_CREATED_AT" -> {
+        long after = millis(filter);
+        oldest = Math.max(oldest, day(after));
+        stopBelow = after;
+      }
+      default -> throw new ClientError("filters name '" + filter.name()
+          + "' must be JOB_NAME, BEFORE_CREATED_AT or AFTER_CREATED_AT.");
+    }
+    Cursor cursor = Cursor.decode(nextToken);
+    Scan scan = new Scan(start.bucket(), oldest, test, stopBelow);
+    return scan(scan, (bucket, after, limit) -> after == null
+            ? selectQueue.bind(queue, bucket, limit)
+            : selectQueueAfter.bind(queue, bucket, after.createdAt(), after.jobId(), limit),
+        cursor == null ? start : cursor, max, new ArrayList<>());
   }
 
-  private static ByteBuffer decodeToken(String token) {
+  private static long millis(Filter filter) {
     try {
-      return ByteBuffer.wrap(Base64.getUrlDecoder().decode(token));
-    } catch (IllegalArgumentException e) {
-      throw new ClientError("nextToken '" + token + "' is not a token ListJobs returned.");
+      return Long.parseLong(filter.value());
+    } catch (NumberFormatException e) {
+      throw new ClientError("filters " + filter.name() + " value '" + filter.value()
+          + "' must be a time in milliseconds since the epoch.");
     }
   }
 
-  private static byte[] toBytes(ByteBuffer buffer) {
-    byte[] bytes = new byte[buffer.remaining()];
-    buffer.duplicate().get(bytes);
-    return bytes;
+  /** Buckets from {@code firstBucket} down to {@code lastBucket}; rows must pass {@code test}; creation times at or below {@code stopBelow} end the scan. */
+  private record Scan(long firstBucket, long lastBucket, Predicate<Row> test, long stopBelow) {}
+
+  @FunctionalInterface
+  private interface Query {
+    BoundStatement bind(long bucket, Cursor after, int limit);
+  }
+
+  /** Where the next page starts: in {@code bucket}, after the row ({@code createdAt}, {@code jobId}), or at its top. */
+  private record Cursor(long bucket, Long createdAt, String jobId) {
+
+    String encode() {
+      String text = bucket + ":" + (createdAt == null ? "" : createdAt + ":" + jobId);
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Cursor decode(String token) {
+      if (token == null) {
+        return null;
+      }
+      try {
+        String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split(":", 3);
+        return parts.length == 3
+            ? new Cursor(Long.parseLong(parts[0]), Long.parseLong(parts[1]), parts[2])
+            : new Cursor(Long.parseLong(parts[0]), null, null);
+      } catch (IllegalArgumentException e) {
+        throw new ClientError("nextToken '" + token + "' is not a token ListJobs returned.");
+      }
+    }
+  }
+
+  /** Reads buckets newest first until {@code max} rows pass the scan's test or the buckets run out. */
+  private CompletionStage<Page> scan(Scan scan, Query query, Cursor cursor, int max, List<JobSummary> found) {
+    if (cursor.bucket() < scan.lastBucket()) {
+      return CompletableFuture.completedFuture(new Page(found, null));
+    }
+    int limit = Math.max(max, 100);
+    BoundStatement statement = query.bind(cursor.bucket(), cursor.createdAt() == null ? null : cursor, limit);
+    return session.executeAsync(statement.setPageSize(limit)).thenCompose(rs -> {
+      int fetched = rs.remaining();
+      int seen = 0;
+      Cursor last = cursor;
+      for (Row row : rs.currentPage()) {
+        seen++;
+        long createdAt = row.getLong("created_at");
+        if (createdAt <= scan.stopBelow()) {
+          return CompletableFuture.completedFuture(new Page(found, null));
+        }
+        last = new Cursor(cursor.bucket(), createdAt, row.getString("job_id"));
+        if (scan.test().test(row)) {
+          found.add(read(row.getString("summary"), JobSummary.class));
+          if (found.size() == max) {
+            boolean more = seen < fetched || fetched == limit || cursor.bucket() > scan.lastBucket();
+            return CompletableFuture.completedFuture(new Page(found, more ? last.encode() : null));
+          }
+        }
+      }
+      Cursor next = fetched < limit ? new Cursor(cursor.bucket() - 1, null, null) : last;
+      return scan(scan, query, next, max, found);
+    });
   }
 
   private String write(Object value) {

@@ -9,6 +9,7 @@ import io.drover.core.job.JobEvent.Started;
 import io.drover.core.job.JobEvent.Submitted;
 import io.drover.core.job.JobEvent.TerminationRequested;
 import io.drover.core.model.JobStatus;
+import io.drover.core.scheduling.JobTicket;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,6 +52,11 @@ public record JobState(
 
   public Attempt lastAttempt() {
     return attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
+  }
+
+  /** What the scheduler needs to know about this job while it is RUNNABLE. */
+  public JobTicket ticket() {
+    return new JobTicket(spec.jobId(), spec.jobQueue(), spec.resources(), createdAt, spec.schedulingPriority());
   }
 
   /** The number the next attempt will get. */

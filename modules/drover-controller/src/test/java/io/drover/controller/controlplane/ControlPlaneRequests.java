@@ -1,0 +1,74 @@
+package io.drover.controller.controlplane;
+
+import io.drover.core.api.CreateComputeEnvironmentRequest;
+import io.drover.core.api.CreateJobQueueRequest;
+import io.drover.core.api.DeleteComputeEnvironmentRequest;
+import io.drover.core.api.DeleteJobQueueRequest;
+import io.drover.core.api.DeregisterJobDefinitionRequest;
+import io.drover.core.api.RegisterJobDefinitionRequest;
+import io.drover.core.api.UpdateComputeEnvironmentRequest;
+import io.drover.core.api.UpdateJobQueueRequest;
+import io.drover.core.compute.ComputeEnvironment;
+import io.drover.core.controlplane.ControlPlaneRules;
+import io.drover.core.definition.ContainerProperties;
+import io.drover.core.definition.EvaluateOnExit;
+import io.drover.core.definition.JobTimeout;
+import io.drover.core.definition.RetryStrategy;
+import io.drover.core.model.AwsIdentity;
+import io.drover.core.model.KeyValuePair;
+import io.drover.core.model.ResourceRequirement;
+import io.drover.core.model.State;
+import io.drover.core.queue.ComputeEnvironmentOrder;
+import java.util.List;
+import java.util.Map;
+
+/** Control-plane requests of each kind, valid unless a test makes them otherwise. */
+final class ControlPlaneRequests {
+
+  static final ControlPlaneRules RULES = new ControlPlaneRules(new AwsIdentity("us-east-1", "123456789012"));
+
+  private ControlPlaneRequests() {}
+
+  static CreateComputeEnvironmentRequest createComputeEnvironment(String name) {
+    return new CreateComputeEnvironmentRequest(
+        name, ComputeEnvironment.Type.UNMANAGED, null, 4, null, null, Map.of("team", "data"));
+  }
+
+  static UpdateComputeEnvironmentRequest updateComputeEnvironment(String nameOrArn, State state, Integer unmanagedvCpus) {
+    return new UpdateComputeEnvironmentRequest(nameOrArn, state, unmanagedvCpus, null, null);
+  }
+
+  static DeleteComputeEnvironmentRequest deleteComputeEnvironment(String nameOrArn) {
+    return new DeleteComputeEnvironmentRequest(nameOrArn);
+  }
+
+  static CreateJobQueueRequest createJobQueue(String name, String computeEnvironment) {
+    return new CreateJobQueueRequest(
+        name, null, null, 10, List.of(new ComputeEnvironmentOrder(1, computeEnvironment)), null, null);
+  }
+
+  static UpdateJobQueueRequest updateJobQueue(String nameOrArn, State state) {
+    return new UpdateJobQueueRequest(nameOrArn, state, null, 20, null, null);
+  }
+
+  static DeleteJobQueueRequest deleteJobQueue(String nameOrArn) {
+    return new DeleteJobQueueRequest(nameOrArn);
+  }
+
+  /** A container definition using most of what a definition may hold. */
+  static RegisterJobDefinitionRequest registerJobDefinition(String name) {
+    ContainerProperties container = new ContainerProperties(
+        "busybox:1.36", null, null, List.of("echo", "Ref::greeting"), null, null,
+        List.of(new KeyValuePair("MODE", "fast")), null, null, null,
+        List.of(new ResourceRequirement(ResourceRequirement.VCPU, "0.5"),
+            new ResourceRequirement(ResourceRequirement.MEMORY, "256")));
+    return new RegisterJobDefinitionRequest(
+        name, "container", Map.of("greeting", "hello"), 5, container, null,
+        new RetryStrategy(3, List.of(new EvaluateOnExit(null, null, "137", "EXIT"))),
+        true, new JobTimeout(120), Map.of("team", "data"), null);
+  }
+
+  static DeregisterJobDefinitionRequest deregisterJobDefinition(String nameAndRevision) {
+    return new DeregisterJobDefinitionRequest(nameAndRevision);
+  }
+}
