@@ -246,7 +246,20 @@ public final class BatchApi {
   private CompletionStage<?> submitJob(SubmitJobRequest request) {
     String jobId = UUID.randomUUID().toString();
     return controlPlane.read(state -> Submissions.resolve(state, controlPlane.rules(), request, jobId))
-        .thenCompose(spec -> submit(spec));
+        .thenCompose(spec -> requireParents(spec).thenCompose(ignored -> submit(spec)));
+  }
+
+  /** Every job named in dependsOn must exist when the dependent is submitted. */
+  private CompletionStage<Void> requireParents(JobSpec spec) {
+    List<CompletableFuture<JobEntity.JobSnapshot>> parents = spec.dependsOn().stream()
+        .map(d -> job(d.jobId()).toCompletableFuture())
+        .toList();
+    return CompletableFuture.allOf(parents.toArray(CompletableFuture[]::new)).thenRun(() -> {
+      for (CompletableFuture<JobEntity.JobSnapshot> parent : parents) {
+        JobEntity.JobSnapshot snapshot = parent.join();
+        ClientError.require(snapshot.state() != null, "dependsOn jobId '" + snapshot.jobId() + "' does not exist.");
+      }
+    });
   }
 
   private CompletionStage<JobSubmitted> submit(JobSpec spec) {

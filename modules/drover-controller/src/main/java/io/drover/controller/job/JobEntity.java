@@ -7,6 +7,8 @@ import io.drover.core.job.Attempt;
 import io.drover.core.job.JobEvent;
 import io.drover.core.job.JobEvent.AttemptEnded;
 import io.drover.core.job.JobEvent.Cancelled;
+import io.drover.core.job.JobEvent.DependencyResolved;
+import io.drover.core.job.JobEvent.DependentAdded;
 import io.drover.core.job.JobEvent.Placed;
 import io.drover.core.job.JobEvent.Started;
 import io.drover.core.job.JobEvent.Submitted;
@@ -26,6 +28,7 @@ import io.drover.protocol.JobProtocol.AttemptStarted;
 import io.drover.protocol.JobProtocol.JobCommand;
 import io.drover.protocol.Roles;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +101,29 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
    */
   public record AttemptUnaccounted(String jobId, long checkedAt) implements JobCommand {}
 
+  /** To a job {@code dependentId} waits for: tell it when you finish. */
+  public record AddDependent(String jobId, String dependentId) implements JobCommand {}
+
+  /** To a waiting job: {@code parentId} has recorded that it waits. */
+  public record DependentRegistered(String jobId, String parentId) implements JobCommand {}
+
+  /**
+   * To a waiting job: {@code parentId} finished; {@code reason} says why it counts as failed
+   * when {@code succeeded} is false.
+   */
+  public record ParentFinished(String jobId, String parentId, boolean succeeded, String reason) implements JobCommand {}
+
+  /** From the scheduler's periodic check: a PENDING job asks the jobs it waits for again. */
+  public record CheckDependencies(String jobId) implements JobCommand {}
+
+  /** To a finished job: {@code dependentId} has taken note of the outcome. */
+  public record ParentFinishedAck(String jobId, String dependentId) implements JobCommand {}
+
   private record LaunchConfirmed(String jobId, int attempt) implements JobCommand {}
+
+  private record ResendRegistrations(String jobId) implements JobCommand {}
+
+  private record ResendOutcome(String jobId) implements JobCommand {}
 
   private record ResendLaunch(String jobId, int attempt) implements JobCommand {}
 
@@ -135,6 +160,10 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   private final ActorRefResolver resolver;
   private boolean launchConfirmed;
   private String stopReason;
+  /** Jobs this PENDING job waits for that have not yet confirmed they will tell it. */
+  private final Set<String> unregisteredParents = new HashSet<>();
+  /** Dependents of this finished job that have not yet acknowledged its outcome. */
+  private final Set<String> unacknowledgedDependents = new HashSet<>();
 
   private JobEntity(
       ActorContext<JobCommand> context,
@@ -172,7 +201,12 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     if (state == null) {
       return;
     }
+    if (state.status().isTerminal()) {
+      tellDependents(state);
+      return;
+    }
     switch (state.status()) {
+      case PENDING -> registerWithParents(state);
       case RUNNABLE -> enqueue(state);
       case STARTING -> {
         follow(state);
@@ -197,7 +231,11 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
         .onCommand(Place.class, (state, cmd) ->
             Effect().reply(cmd.replyTo(), new PlaceResult(jobId, false, 0, null, "no such job")))
         .onCommand(Cancel.class, (state, cmd) -> Effect().reply(cmd.replyTo(), noSuchJob()))
-        .onCommand(Terminate.class, (state, cmd) -> Effect().reply(cmd.replyTo(), noSuchJob()));
+        .onCommand(Terminate.class, (state, cmd) -> Effect().reply(cmd.replyTo(), noSuchJob()))
+        .onCommand(AddDependent.class, (state, cmd) -> {
+          job(cmd.dependentId()).tell(new ParentFinished(cmd.dependentId(), jobId, false, "job " + jobId + " does not exist."));
+          return Effect().noReply();
+        });
     builder.forNonNullState()
         .onCommand(Submit.class, this::onResubmit)
         .onCommand(Place.class, this::onPlace)
@@ -212,6 +250,35 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
           return current != null && current.placedAt() < cmd.checkedAt() - settings.reconcileGrace().toMillis()
               ? onHostLost(state, null, current.number())
               : Effect().noReply();
+        })
+        .onCommand(AddDependent.class, this::onAddDependent)
+        .onCommand(DependentRegistered.class, (state, cmd) -> {
+          registered(cmd.parentId());
+          return Effect().noReply();
+        })
+        .onCommand(ParentFinished.class, this::onParentFinished)
+        .onCommand(CheckDependencies.class, (state, cmd) -> {
+          if (state.status() == JobStatus.PENDING) {
+            registerWithParents(state);
+          }
+          return Effect().noReply();
+        })
+        .onCommand(ParentFinishedAck.class, (state, cmd) -> {
+          unacknowledgedDependents.remove(cmd.dependentId());
+          if (unacknowledgedDependents.isEmpty()) {
+            timers.cancel(ResendOutcome.class);
+          }
+          return Effect().noReply();
+        })
+        .onCommand(ResendRegistrations.class, (state, cmd) -> {
+          if (state.status() == JobStatus.PENDING) {
+            unregisteredParents.forEach(parent -> job(parent).tell(new AddDependent(parent, jobId)));
+          }
+          return Effect().noReply();
+        })
+        .onCommand(ResendOutcome.class, (state, cmd) -> {
+          unacknowledgedDependents.forEach(child -> job(child).tell(outcomeFor(state, child)));
+          return Effect().noReply();
         })
         .onCommand(LaunchConfirmed.class, this::onLaunchConfirmed)
         .onCommand(ResendLaunch.class, (state, cmd) -> {
@@ -239,7 +306,8 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
         .onCommand(AttemptStarted.class, (state, cmd) -> Effect().reply(cmd.replyTo(), ack(cmd.attempt())))
         .onCommand(AttemptExited.class, (state, cmd) -> Effect().reply(cmd.replyTo(), ack(cmd.attempt())))
         .onCommand(Idle.class, (state, cmd) -> {
-          if (state == null || !state.status().isActiveOnHost()) {
+          boolean busy = state != null && state.status().isActiveOnHost();
+          if (!busy && unregisteredParents.isEmpty() && unacknowledgedDependents.isEmpty()) {
             entityContext.getShard().tell(new ClusterSharding.Passivate<>(context.getSelf()));
           }
           return Effect().noReply();
@@ -252,8 +320,52 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   private ReplyEffect<JobEvent, JobState> onSubmit(JobState state, Submit cmd) {
     return Effect()
         .persist(new Submitted(jobId, cmd.spec(), cmd.at()))
-        .thenRun(this::enqueue)
+        .thenRun(s -> {
+          if (s.status() == JobStatus.PENDING) {
+            registerWithParents(s);
+          } else {
+            enqueue(s);
+          }
+        })
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
+  }
+
+  /** A job that waits for this one: recorded once; a finished job answers with its outcome at once. */
+  private ReplyEffect<JobEvent, JobState> onAddDependent(JobState state, AddDependent cmd) {
+    if (state.status().isTerminal()) {
+      job(cmd.dependentId()).tell(outcomeFor(state, cmd.dependentId()));
+      return Effect().noReply();
+    }
+    DependentAdded added = state.addDependent(cmd.dependentId(), System.currentTimeMillis());
+    if (added == null) {
+      job(cmd.dependentId()).tell(new DependentRegistered(cmd.dependentId(), jobId));
+      return Effect().noReply();
+    }
+    return Effect().persist(added)
+        .thenRun(s -> job(cmd.dependentId()).tell(new DependentRegistered(cmd.dependentId(), jobId)))
+        .thenNoReply();
+  }
+
+  private ReplyEffect<JobEvent, JobState> onParentFinished(JobState state, ParentFinished cmd) {
+    registered(cmd.parentId());
+    DependencyResolved resolved = state.dependencyResolved(cmd.parentId(), cmd.succeeded(), cmd.reason(),
+        System.currentTimeMillis());
+    ParentFinishedAck ack = new ParentFinishedAck(cmd.parentId(), jobId);
+    if (resolved == null) {
+      job(cmd.parentId()).tell(ack);
+      return Effect().noReply();
+    }
+    return Effect().persist(resolved).thenRun(s -> {
+      job(cmd.parentId()).tell(ack);
+      if (s.status() == JobStatus.RUNNABLE) {
+        enqueue(s);
+      } else if (s.status().isTerminal()) {
+        unregisteredParents.clear();
+        timers.cancel(ResendRegistrations.class);
+        context.getLog().info("Job {} failed: {}", jobId, s.statusReason());
+        tellDependents(s);
+      }
+    }).thenNoReply();
   }
 
   private ReplyEffect<JobEvent, JobState> onResubmit(JobState state, Submit cmd) {
@@ -325,7 +437,10 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     if (cancelled == null) {
       return Effect().reply(cmd.replyTo(), StatusReply.ack());
     }
-    return Effect().persist(cancelled).thenRun(this::dequeue).thenReply(cmd.replyTo(), s -> StatusReply.ack());
+    return Effect().persist(cancelled).thenRun(s -> {
+      dequeue(s);
+      tellDependents(s);
+    }).thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
 
   private ReplyEffect<JobEvent, JobState> onTerminate(JobState state, Terminate cmd) {
@@ -340,6 +455,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
             stop(s, s.terminationReason());
           } else {
             dequeue(s);
+            tellDependents(s);
           }
         })
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
@@ -365,7 +481,42 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
         jobId, last.number(), last.exitCode(), last.statusReason(), state.status());
     if (state.status() == JobStatus.RUNNABLE) {
       enqueue(state);
+    } else if (state.status().isTerminal()) {
+      tellDependents(state);
     }
+  }
+
+  /** Asks every job this one waits for to tell it when they finish, again until each confirms. */
+  private void registerWithParents(JobState state) {
+    unregisteredParents.addAll(state.waitingOn());
+    state.waitingOn().forEach(parent -> job(parent).tell(new AddDependent(parent, jobId)));
+    timers.startTimerWithFixedDelay(ResendRegistrations.class, new ResendRegistrations(jobId), settings.dependencyRetryInterval());
+  }
+
+  private void registered(String parentId) {
+    unregisteredParents.remove(parentId);
+    if (unregisteredParents.isEmpty()) {
+      timers.cancel(ResendRegistrations.class);
+    }
+  }
+
+  /** This job finished: every job waiting for it is told, again until each acknowledges. */
+  private void tellDependents(JobState state) {
+    if (state.dependents().isEmpty()) {
+      return;
+    }
+    unacknowledgedDependents.addAll(state.dependents());
+    state.dependents().forEach(child -> job(child).tell(outcomeFor(state, child)));
+    timers.startTimerWithFixedDelay(ResendOutcome.class, new ResendOutcome(jobId), settings.dependencyRetryInterval());
+  }
+
+  private ParentFinished outcomeFor(JobState state, String child) {
+    boolean succeeded = state.status() == JobStatus.SUCCEEDED;
+    return new ParentFinished(child, jobId, succeeded, succeeded ? null : "job " + jobId + " " + state.status() + ".");
+  }
+
+  private EntityRef<JobCommand> job(String id) {
+    return sharding.entityRefFor(JobProtocol.JOB, id);
   }
 
   private void enqueue(JobState state) {

@@ -86,6 +86,10 @@ public final class SchedulerActor {
 
   private record Reconcile() implements Command {}
 
+  private record ReconcilePending() implements Command {}
+
+  private record PendingJobs(List<String> jobIds) implements Command {}
+
   private record ActiveJobs(List<String> jobIds, long askedAt) implements Command {}
 
   public static final String SINGLETON_NAME = "scheduler";
@@ -149,6 +153,7 @@ public final class SchedulerActor {
     timers.startTimerWithFixedDelay(new Housekeeping(), Duration.ofSeconds(1));
     // The first check waits for every live agent to have reported at least once.
     timers.startTimerWithFixedDelay(new Reconcile(), settings.reconcileGrace(), settings.reconcileInterval());
+    timers.startTimerWithFixedDelay(new ReconcilePending(), settings.reconcileGrace(), settings.reconcilePendingInterval());
   }
 
   private Behavior<SchedulerCommand> behavior() {
@@ -183,6 +188,11 @@ public final class SchedulerActor {
           return Behaviors.same();
         })
         .onMessage(Reconcile.class, msg -> reconcile())
+        .onMessage(ReconcilePending.class, msg -> reconcilePending())
+        .onMessage(PendingJobs.class, msg -> {
+          msg.jobIds().forEach(id -> sharding.entityRefFor(JobProtocol.JOB, id).tell(new JobEntity.CheckDependencies(id)));
+          return Behaviors.same();
+        })
         .onMessage(ActiveJobs.class, this::onActiveJobs)
         .build();
   }
@@ -286,6 +296,24 @@ public final class SchedulerActor {
       List<String> ids = new ArrayList<>();
       queries.forEach(q -> ids.addAll(q.join()));
       return new ActiveJobs(ids, askedAt);
+    });
+    return Behaviors.same();
+  }
+
+  /**
+   * Wakes every PENDING job, which asks the jobs it waits for again: an outcome lost with a
+   * controller that stopped at the wrong moment is delivered after all.
+   */
+  private Behavior<SchedulerCommand> reconcilePending() {
+    List<CompletableFuture<List<String>>> queries = controlPlaneState.jobQueues().keySet().stream()
+        .map(queue -> readStore.jobIds(queue, JobStatus.PENDING).toCompletableFuture())
+        .toList();
+    context.pipeToSelf(CompletableFuture.allOf(queries.toArray(CompletableFuture[]::new)), (ok, error) -> {
+      List<String> ids = new ArrayList<>();
+      if (error == null) {
+        queries.forEach(q -> ids.addAll(q.join()));
+      }
+      return new PendingJobs(ids);
     });
     return Behaviors.same();
   }

@@ -3,6 +3,7 @@ package io.drover.core.job;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.drover.core.CborSerializable;
+import io.drover.core.api.JobDependency;
 import io.drover.core.definition.JobTimeout;
 import io.drover.core.definition.RetryStrategy;
 import io.drover.core.model.JobStatus;
@@ -27,6 +28,7 @@ public record JobDetail(
     RetryStrategy retryStrategy,
     Long startedAt,
     Long stoppedAt,
+    List<JobDependency> dependsOn,
     String jobDefinition,
     Map<String, String> parameters,
     ContainerDetail container,
@@ -40,7 +42,7 @@ public record JobDetail(
 
   public JobDetail withStatusReason(String reason) {
     return new JobDetail(jobArn, jobName, jobId, jobQueue, status, shareIdentifier, schedulingPriority, attempts, reason,
-        createdAt, retryStrategy, startedAt, stoppedAt, jobDefinition, parameters, container, timeout, tags,
+        createdAt, retryStrategy, startedAt, stoppedAt, dependsOn, jobDefinition, parameters, container, timeout, tags,
         propagateTags, platformCapabilities, isCancelled, isTerminated);
   }
 

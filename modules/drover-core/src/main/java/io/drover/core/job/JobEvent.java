@@ -16,7 +16,9 @@ import io.drover.core.model.JobStatus;
   @JsonSubTypes.Type(value = JobEvent.Started.class, name = "Started"),
   @JsonSubTypes.Type(value = JobEvent.AttemptEnded.class, name = "AttemptEnded"),
   @JsonSubTypes.Type(value = JobEvent.Cancelled.class, name = "Cancelled"),
-  @JsonSubTypes.Type(value = JobEvent.TerminationRequested.class, name = "TerminationRequested")
+  @JsonSubTypes.Type(value = JobEvent.TerminationRequested.class, name = "TerminationRequested"),
+  @JsonSubTypes.Type(value = JobEvent.DependentAdded.class, name = "DependentAdded"),
+  @JsonSubTypes.Type(value = JobEvent.DependencyResolved.class, name = "DependencyResolved")
 })
 public sealed interface JobEvent extends CborSerializable {
 
@@ -53,4 +55,14 @@ public sealed interface JobEvent extends CborSerializable {
 
   /** TerminateJob on a STARTING or RUNNING job: its container is being stopped; it will not retry. */
   record TerminationRequested(String jobId, String reason, long at) implements JobEvent {}
+
+  /** Job {@code dependentId} waits for this one and is told when it finishes. */
+  record DependentAdded(String jobId, String dependentId, long at) implements JobEvent {}
+
+  /**
+   * Job {@code parentId}, which this one waited for, finished; {@code next} is PENDING (more to
+   * wait for), RUNNABLE, or FAILED when the parent did not succeed.
+   */
+  record DependencyResolved(String jobId, String parentId, boolean succeeded, JobStatus next, String jobStatusReason,
+      long at) implements JobEvent {}
 }

@@ -2,6 +2,7 @@ package io.drover.core.job;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.drover.core.CborSerializable;
+import io.drover.core.api.JobDependency;
 import io.drover.core.definition.ContainerProperties;
 import io.drover.core.definition.JobTimeout;
 import io.drover.core.definition.RetryStrategy;
@@ -18,6 +19,7 @@ import java.util.Map;
  * @param resources what one attempt needs on a host
  * @param retryStrategy effective retry strategy; null means one attempt
  * @param timeout effective attempt timeout; null means none
+ * @param dependsOn the jobs this one waits for (empty when none)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobSpec(
@@ -34,8 +36,13 @@ public record JobSpec(
     boolean propagateTags,
     int schedulingPriority,
     String shareIdentifier,
-    List<String> platformCapabilities)
+    List<String> platformCapabilities,
+    List<JobDependency> dependsOn)
     implements CborSerializable {
+
+  public JobSpec {
+    dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
+  }
 
   /** How many attempts this job may make in total (AWS's {@code retryStrategy.attempts}, default 1). */
   public int maxAttempts() {

@@ -2,8 +2,11 @@ package io.drover.core.job;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.drover.core.CborSerializable;
+import io.drover.core.api.JobDependency;
 import io.drover.core.job.JobEvent.AttemptEnded;
 import io.drover.core.job.JobEvent.Cancelled;
+import io.drover.core.job.JobEvent.DependencyResolved;
+import io.drover.core.job.JobEvent.DependentAdded;
 import io.drover.core.job.JobEvent.Placed;
 import io.drover.core.job.JobEvent.Started;
 import io.drover.core.job.JobEvent.Submitted;
@@ -18,6 +21,8 @@ import java.util.List;
  * events ({@link #attemptEnded}, {@link #cancel}, ...) are here too, free of actors and I/O.
  *
  * @param terminationReason set once TerminateJob reached a STARTING or RUNNING job
+ * @param waitingOn the jobs this PENDING job still waits for
+ * @param dependents the jobs that wait for this one, to be told when it finishes
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobState(
@@ -30,7 +35,9 @@ public record JobState(
     List<Attempt> attempts,
     String terminationReason,
     boolean cancelled,
-    boolean terminated)
+    boolean terminated,
+    List<String> waitingOn,
+    List<String> dependents)
     implements CborSerializable {
 
   public static final String CONTAINER_EXITED = "Essential container in task exited";
@@ -38,11 +45,15 @@ public record JobState(
 
   public JobState {
     attempts = List.copyOf(attempts);
+    waitingOn = waitingOn == null ? List.of() : List.copyOf(waitingOn);
+    dependents = dependents == null ? List.of() : List.copyOf(dependents);
   }
 
-  /** The state a {@link Submitted} event creates. */
+  /** The state a {@link Submitted} event creates: PENDING while it has dependencies, else RUNNABLE. */
   public static JobState submitted(Submitted event) {
-    return new JobState(event.spec(), JobStatus.RUNNABLE, null, event.at(), null, null, List.of(), null, false, false);
+    List<String> parents = event.spec().dependsOn().stream().map(JobDependency::jobId).distinct().toList();
+    return new JobState(event.spec(), parents.isEmpty() ? JobStatus.RUNNABLE : JobStatus.PENDING, null, event.at(),
+        null, null, List.of(), null, false, false, parents, List.of());
   }
 
   /** The attempt currently holding a host, or null. */
@@ -100,6 +111,27 @@ public record JobState(
     return text.toString();
   }
 
+  /** Records a job that waits for this one; null when it is already recorded. */
+  public DependentAdded addDependent(String dependentId, long at) {
+    return dependents.contains(dependentId) ? null : new DependentAdded(spec.jobId(), dependentId, at);
+  }
+
+  /**
+   * A job this one waits for has finished: SUCCEEDED brings this job one step nearer to RUNNABLE,
+   * anything else fails it, with {@code failure} (naming the parent) in its status reason. Null
+   * when this job no longer waits for that one.
+   */
+  public DependencyResolved dependencyResolved(String parentId, boolean succeeded, String failure, long at) {
+    if (status != JobStatus.PENDING || !waitingOn.contains(parentId)) {
+      return null;
+    }
+    if (!succeeded) {
+      return new DependencyResolved(spec.jobId(), parentId, false, JobStatus.FAILED, "Dependent Job failed: " + failure, at);
+    }
+    return new DependencyResolved(spec.jobId(), parentId, true,
+        waitingOn.size() == 1 ? JobStatus.RUNNABLE : JobStatus.PENDING, null, at);
+  }
+
   /**
    * CancelJob: a job that has not started is cancelled; a STARTING, RUNNING or finished job is
    * left alone (AWS answers success either way). Null when nothing changes.
@@ -126,23 +158,37 @@ public record JobState(
       List<Attempt> next = new ArrayList<>(attempts);
       next.add(new Attempt(e.attempt(), e.placement(), e.at(), null, null, null, null, null,
           Attempt.logStreamName(spec.jobId(), e.attempt())));
-      return new JobState(spec, JobStatus.STARTING, null, createdAt, null, null, next, terminationReason, cancelled, terminated);
+      return lifecycle(JobStatus.STARTING, null, null, null, next, terminationReason, cancelled, terminated);
     } else if (event instanceof Started e) {
-      return new JobState(spec, JobStatus.RUNNING, null, createdAt, e.at(), null,
-          replaceLast(lastAttempt().started(e.at())), terminationReason, cancelled, terminated);
+      return lifecycle(JobStatus.RUNNING, null, e.at(), null, replaceLast(lastAttempt().started(e.at())),
+          terminationReason, cancelled, terminated);
     } else if (event instanceof AttemptEnded e) {
       List<Attempt> next = replaceLast(lastAttempt().ended(e.exitCode(), e.reason(), e.statusReason(), e.at()));
       Long stopped = e.next().isTerminal() ? e.at() : null;
-      return new JobState(spec, e.next(), e.jobStatusReason(), createdAt, startedAt, stopped, next, terminationReason,
-          cancelled, terminated || terminationReason != null);
+      return lifecycle(e.next(), e.jobStatusReason(), startedAt, stopped, next, terminationReason, cancelled,
+          terminated || terminationReason != null);
     } else if (event instanceof Cancelled e) {
-      return new JobState(spec, JobStatus.FAILED, e.reason(), createdAt, startedAt, e.at(), attempts, terminationReason,
-          true, false);
+      return lifecycle(JobStatus.FAILED, e.reason(), startedAt, e.at(), attempts, terminationReason, true, false);
     } else if (event instanceof TerminationRequested e) {
-      return new JobState(spec, status, statusReason, createdAt, startedAt, stoppedAt, attempts, e.reason(), cancelled,
-          terminated);
+      return lifecycle(status, statusReason, startedAt, stoppedAt, attempts, e.reason(), cancelled, terminated);
+    } else if (event instanceof DependentAdded e) {
+      List<String> next = new ArrayList<>(dependents);
+      next.add(e.dependentId());
+      return new JobState(spec, status, statusReason, createdAt, startedAt, stoppedAt, attempts, terminationReason,
+          cancelled, terminated, waitingOn, next);
+    } else if (event instanceof DependencyResolved e) {
+      List<String> next = new ArrayList<>(waitingOn);
+      next.remove(e.parentId());
+      return new JobState(spec, e.next(), e.jobStatusReason(), createdAt, startedAt,
+          e.next().isTerminal() ? e.at() : null, attempts, terminationReason, cancelled, terminated, next, dependents);
     }
     throw new IllegalStateException("Event " + event + " cannot apply to a job that already exists");
+  }
+
+  private JobState lifecycle(JobStatus newStatus, String reason, Long started, Long stopped, List<Attempt> newAttempts,
+      String termination, boolean isCancelled, boolean isTerminated) {
+    return new JobState(spec, newStatus, reason, createdAt, started, stopped, newAttempts, termination, isCancelled,
+        isTerminated, waitingOn, dependents);
   }
 
   private List<Attempt> replaceLast(Attempt attempt) {

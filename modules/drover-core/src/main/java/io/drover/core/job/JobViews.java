@@ -51,6 +51,7 @@ public final class JobViews {
         spec.retryStrategy(),
         state.startedAt(),
         state.stoppedAt(),
+        spec.dependsOn().isEmpty() ? null : spec.dependsOn(),
         spec.jobDefinitionArn(),
         spec.parameters(),
         container,

@@ -2,6 +2,7 @@ package io.drover.core.job;
 
 import io.drover.core.ClientError;
 import io.drover.core.api.ContainerOverrides;
+import io.drover.core.api.JobDependency;
 import io.drover.core.api.SubmitJobRequest;
 import io.drover.core.controlplane.ControlPlaneRules;
 import io.drover.core.controlplane.ControlPlaneState;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Turns a SubmitJob request into a {@link JobSpec}: resolves queue and definition, applies
@@ -39,8 +41,7 @@ public final class Submissions {
             + "' has no scheduling policy.");
     ClientError.require(request.arrayProperties() == null,
         "arrayProperties: array jobs are not available yet; submit the jobs one by one.");
-    ClientError.require(request.dependsOn() == null || request.dependsOn().isEmpty(),
-        "dependsOn: job dependencies are not available yet.");
+    List<JobDependency> dependsOn = dependencies(request.dependsOn());
     ContainerRules.validateRetryStrategy(request.retryStrategy(), "retryStrategy");
     ContainerRules.validateTimeout(request.timeout(), "timeout");
     ContainerRules.validateSchedulingPriority(request.schedulingPriorityOverride(), "schedulingPriorityOverride");
@@ -81,7 +82,34 @@ public final class Submissions {
         propagateTags,
         priority,
         null,
-        definition.platformCapabilities());
+        definition.platformCapabilities(),
+        dependsOn);
+  }
+
+  /** AWS caps dependencies at 20; workflow engines need more. */
+  public static final int MAX_DEPENDENCIES = 1000;
+
+  private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_:-]{1,128}");
+
+  static List<JobDependency> dependencies(List<JobDependency> requested) {
+    if (requested == null || requested.isEmpty()) {
+      return List.of();
+    }
+    ClientError.require(requested.size() <= MAX_DEPENDENCIES,
+        "dependsOn lists " + requested.size() + " jobs; at most " + MAX_DEPENDENCIES + " are allowed.");
+    Map<String, JobDependency> unique = new LinkedHashMap<>();
+    for (int i = 0; i < requested.size(); i++) {
+      JobDependency dependency = requested.get(i);
+      String path = "dependsOn[" + i + "]";
+      ClientError.require(dependency != null, path + " is empty.");
+      ClientError.required(dependency.jobId(), path + ".jobId");
+      ClientError.require(JOB_ID.matcher(dependency.jobId()).matches(),
+          path + ".jobId '" + dependency.jobId() + "' is not a job id.");
+      ClientError.require(dependency.type() == null,
+          path + ".type " + dependency.type() + " applies to array jobs, which are not available yet.");
+      unique.putIfAbsent(dependency.jobId(), new JobDependency(dependency.jobId(), null));
+    }
+    return List.copyOf(unique.values());
   }
 
   static ContainerProperties applyOverrides(

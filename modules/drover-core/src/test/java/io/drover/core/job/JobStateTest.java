@@ -15,11 +15,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.drover.core.api.JobDependency;
 import io.drover.core.definition.EvaluateOnExit;
 import io.drover.core.definition.JobTimeout;
 import io.drover.core.definition.RetryStrategy;
 import io.drover.core.job.JobEvent.AttemptEnded;
 import io.drover.core.job.JobEvent.Cancelled;
+import io.drover.core.job.JobEvent.DependencyResolved;
+import io.drover.core.job.JobEvent.DependentAdded;
 import io.drover.core.job.JobEvent.Placed;
 import io.drover.core.job.JobEvent.Started;
 import io.drover.core.job.JobEvent.Submitted;
@@ -42,7 +45,7 @@ class JobStateTest {
   static JobSpec spec(RetryStrategy retryStrategy) {
     return new JobSpec(JOB_ID, "nightly", "q", ARN_PREFIX + "job-definition/app:1",
         container(vcpu("1"), memory("2048")), new Resources(1000, 2048, 0), Map.of("input", "a.txt"),
-        retryStrategy, new JobTimeout(600), Map.of("team", "data"), true, 3, null, List.of("EC2"));
+        retryStrategy, new JobTimeout(600), Map.of("team", "data"), true, 3, null, List.of("EC2"), List.of());
   }
 
   static JobState submitted(RetryStrategy retryStrategy) {
@@ -351,6 +354,53 @@ class JobStateTest {
   }
 
   @Test
+  void aJobWithDependenciesWaitsPendingUntilEveryParentSucceeded() {
+    JobState pending = JobState.submitted(new Submitted(JOB_ID, withDependencies("parent-a", "parent-b"), 1_000));
+    assertEquals(JobStatus.PENDING, pending.status());
+    assertEquals(List.of("parent-a", "parent-b"), pending.waitingOn());
+    assertNull(pending.dependencyResolved("stranger", true, null, 1_100));
+
+    DependencyResolved first = pending.dependencyResolved("parent-a", true, null, 1_100);
+    assertEquals(JobStatus.PENDING, first.next());
+    JobState halfway = pending.apply(first);
+    assertEquals(List.of("parent-b"), halfway.waitingOn());
+    assertNull(halfway.dependencyResolved("parent-a", true, null, 1_150), "a parent resolves once");
+
+    JobState runnable = halfway.apply(halfway.dependencyResolved("parent-b", true, null, 1_200));
+    assertEquals(JobStatus.RUNNABLE, runnable.status());
+    assertNull(runnable.dependencyResolved("parent-b", true, null, 1_300));
+  }
+
+  @Test
+  void aJobFailsWhenAParentFailsAndTheReasonNamesIt() {
+    JobState pending = JobState.submitted(new Submitted(JOB_ID, withDependencies("parent-a", "parent-b"), 1_000));
+    JobState failed = pending.apply(pending.dependencyResolved("parent-b", false, "job parent-b FAILED.", 1_100));
+    assertEquals(JobStatus.FAILED, failed.status());
+    assertTrue(failed.statusReason().contains("parent-b"), failed.statusReason());
+    assertEquals(1_100L, failed.stoppedAt());
+    assertTrue(failed.attempts().isEmpty());
+  }
+
+  @Test
+  void aPendingJobCanBeCancelledAndDependentsAreRecordedOnce() {
+    JobState pending = JobState.submitted(new Submitted(JOB_ID, withDependencies("parent-a"), 1_000));
+    assertEquals(JobStatus.FAILED, pending.apply(pending.cancel("no", 1_100)).status());
+
+    JobState parent = submitted(null);
+    JobState withChild = parent.apply(parent.addDependent("child-1", 1_100));
+    assertEquals(List.of("child-1"), withChild.dependents());
+    assertNull(withChild.addDependent("child-1", 1_200));
+  }
+
+  private static JobSpec withDependencies(String... parents) {
+    JobSpec base = spec(null);
+    return new JobSpec(base.jobId(), base.jobName(), base.jobQueue(), base.jobDefinitionArn(), base.container(),
+        base.resources(), base.parameters(), base.retryStrategy(), base.timeout(), base.tags(), base.propagateTags(),
+        base.schedulingPriority(), base.shareIdentifier(), base.platformCapabilities(),
+        Stream.of(parents).map(p -> new JobDependency(p, null)).toList());
+  }
+
+  @Test
   void everyJobEventSurvivesAJsonRoundTripTaggedWithItsTypeName() throws Exception {
     List<JobEvent> events = new ArrayList<>(List.of(
         new Submitted(JOB_ID, spec(attempts(2, new EvaluateOnExit("Essential*", null, "1*", "RETRY"))), 1_000),
@@ -360,7 +410,9 @@ class JobStateTest {
         new AttemptEnded(JOB_ID, 1, 1, "reason", JobState.CONTAINER_EXITED, JobStatus.RUNNABLE, "retrying", 2_200),
         new AttemptEnded(JOB_ID, 2, null, null, JobState.TASK_FAILED_TO_START, JobStatus.FAILED, null, 2_300),
         new Cancelled(JOB_ID, "no longer needed", 2_400),
-        new TerminationRequested(JOB_ID, "stop", 2_500)));
+        new TerminationRequested(JOB_ID, "stop", 2_500),
+        new DependentAdded(JOB_ID, "child-1", 2_600),
+        new DependencyResolved(JOB_ID, "parent-1", true, JobStatus.RUNNABLE, null, 2_700)));
     assertEquals(
         Stream.of(JobEvent.class.getPermittedSubclasses()).collect(Collectors.toSet()),
         events.stream().map(Object::getClass).collect(Collectors.toSet()),

@@ -34,6 +34,7 @@ import io.drover.core.model.Resources;
 import io.drover.core.model.State;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -285,9 +286,29 @@ class SubmissionsTest {
   }
 
   @Test
-  void arrayJobsAndDependenciesAreRejected() {
+  void arrayJobsAreRejected() {
     assertRejected(() -> resolve(app().arrayProperties(new ArrayProperties(10))), "arrayProperties");
-    assertRejected(() -> resolve(app().dependsOn(List.of(new JobDependency("other-job", null)))), "dependsOn");
+  }
+
+  @Test
+  void dependenciesAreKeptOnceEachInOrder() {
+    JobSpec spec = resolve(app().dependsOn(List.of(
+        new JobDependency("parent-b", null), new JobDependency("parent-a", null), new JobDependency("parent-b", null))));
+    assertEquals(List.of(new JobDependency("parent-b", null), new JobDependency("parent-a", null)), spec.dependsOn());
+  }
+
+  @Test
+  void dependencyMistakesAreRejectedNamingTheEntry() {
+    assertRejected(() -> resolve(app().dependsOn(List.of(new JobDependency(null, null)))), "dependsOn[0].jobId");
+    assertRejected(() -> resolve(app().dependsOn(List.of(new JobDependency("ok", null), new JobDependency("not ok", null)))),
+        "dependsOn[1].jobId");
+    assertRejected(() -> resolve(app().dependsOn(List.of(new JobDependency("ok", "N_TO_N")))), "dependsOn[0].type");
+    List<JobDependency> tooMany = IntStream.range(0, 1001)
+        .mapToObj(i -> new JobDependency("parent-" + i, null)).toList();
+    assertRejected(() -> resolve(app().dependsOn(tooMany)), "at most 1000");
+    List<JobDependency> allowed = IntStream.range(0, 1000)
+        .mapToObj(i -> new JobDependency("parent-" + i, null)).toList();
+    assertEquals(1000, resolve(app().dependsOn(allowed)).dependsOn().size());
   }
 
   @Test
