@@ -9,6 +9,8 @@ import io.drover.protocol.AgentProtocol.LaunchAccepted;
 import io.drover.protocol.AgentProtocol.LaunchAttempt;
 import io.drover.protocol.AgentProtocol.QueryAttempt;
 import io.drover.protocol.AgentProtocol.StopAttempt;
+import io.drover.protocol.JobProtocol;
+import io.drover.protocol.JobProtocol.AttemptExited;
 import io.drover.protocol.SchedulerProtocol;
 import io.drover.protocol.SchedulerProtocol.AgentInfo;
 import io.drover.protocol.SchedulerProtocol.AgentStatus;
@@ -29,6 +31,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
  * The node agent: one per host. It tells the scheduler what the host has and runs (at start, on
@@ -93,13 +96,7 @@ public final class NodeAgent {
   private Behavior<AgentCommand> behavior() {
     return Behaviors.receive(AgentCommand.class)
         .onMessage(LaunchAttempt.class, this::onLaunch)
-        .onMessage(StopAttempt.class, msg -> {
-          Hosted hosted = attempts.get(key(msg.jobId(), msg.attempt()));
-          if (hosted != null) {
-            hosted.runner().tell(new AttemptRunner.Stop(msg.reason(), msg.graceSeconds()));
-          }
-          return Behaviors.same();
-        })
+        .onMessage(StopAttempt.class, this::onStop)
         .onMessage(QueryAttempt.class, msg -> {
           msg.replyTo().tell(new AttemptPresence(msg.jobId(), msg.attempt(), attempts.containsKey(key(msg.jobId(), msg.attempt()))));
           return Behaviors.same();
@@ -142,6 +139,22 @@ public final class NodeAgent {
       report();
     }
     msg.replyTo().tell(new LaunchAccepted(launch.jobId(), launch.attempt()));
+    return Behaviors.same();
+  }
+
+  private Behavior<AgentCommand> onStop(StopAttempt msg) {
+    String key = key(msg.jobId(), msg.attempt());
+    Hosted hosted = attempts.get(key);
+    if (hosted != null) {
+      hosted.runner().tell(new AttemptRunner.Stop(msg.reason(), msg.graceSeconds()));
+    } else if (recentlyEnded.stream().noneMatch(e -> key(e.attempt()).equals(key))) {
+      // Stopped before its launch arrived (lost, or still on its way): it never runs here, and
+      // its job hears that the attempt is over.
+      long now = System.currentTimeMillis();
+      recentlyEnded.add(new Ended(new HostedAttempt(msg.jobId(), msg.attempt(), Resources.ZERO), now));
+      ClusterSharding.get(context.getSystem()).entityRefFor(JobProtocol.JOB, msg.jobId()).tell(new AttemptExited(
+          msg.jobId(), msg.attempt(), info.agentId(), null, null, msg.reason(), now, context.getSystem().ignoreRef()));
+    }
     return Behaviors.same();
   }
 

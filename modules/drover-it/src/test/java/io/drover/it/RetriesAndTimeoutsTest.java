@@ -49,7 +49,7 @@ class RetriesAndTimeoutsTest {
         .containerProperties(c -> c.image("unused").command("true").resourceRequirements(vcpu("0.5"), memory("64"))));
     timedOut = batch.submitJob(b -> b.jobName("too-slow").jobQueue("retries").jobDefinition("script")
         .timeout(t -> t.attemptDurationSeconds(60))
-        .retryStrategy(r -> r.attempts(1))
+        .retryStrategy(r -> r.attempts(2))
         .containerOverrides(o -> o.command("sh", "-c", "echo started; exec sleep 600"))).jobId();
   }
 
@@ -109,10 +109,11 @@ class RetriesAndTimeoutsTest {
 
   @Test
   @Order(5)
-  void anAttemptPastItsTimeoutIsStopped() {
+  void anAttemptPastItsTimeoutIsStoppedAndNotRetried() {
     JobDetail job = Await.until(Duration.ofSeconds(120), () -> describe(timedOut), j -> j.status() == JobStatus.FAILED,
         "job " + timedOut + " to time out");
     assertEquals("Job attempt duration exceeded timeout", job.statusReason());
+    assertEquals(1, job.attempts().size(), "AWS Batch does not retry a job terminated for its timeout");
     AttemptDetail attempt = job.attempts().get(0);
     long ranFor = attempt.stoppedAt() - attempt.startedAt();
     assertTrue(ranFor >= 60_000 && ranFor < 90_000, "ran for " + ranFor + " ms");

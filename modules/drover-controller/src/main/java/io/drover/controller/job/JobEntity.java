@@ -159,7 +159,6 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   private final ClusterSharding sharding;
   private final ActorRefResolver resolver;
   private boolean launchConfirmed;
-  private String stopReason;
   /** Jobs this PENDING job waits for that have not yet confirmed they will tell it. */
   private final Set<String> unregisteredParents = new HashSet<>();
   /** Dependents of this finished job that have not yet acknowledged its outcome. */
@@ -216,7 +215,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
         follow(state);
         armTimeout(state);
         if (state.terminationReason() != null) {
-          stop(state, state.terminationReason());
+          stop(state);
         }
       }
       default -> {}
@@ -282,25 +281,19 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
         })
         .onCommand(LaunchConfirmed.class, this::onLaunchConfirmed)
         .onCommand(ResendLaunch.class, (state, cmd) -> {
-          if (isCurrent(state, cmd.attempt()) && state.status() == JobStatus.STARTING && !launchConfirmed) {
+          if (isCurrent(state, cmd.attempt()) && state.status() == JobStatus.STARTING && !launchConfirmed
+              && state.terminationReason() == null) {
             launch(state);
           }
           return Effect().noReply();
         })
         .onCommand(ResendStop.class, (state, cmd) -> {
-          if (isCurrent(state, cmd.attempt()) && stopReason != null) {
-            stop(state, stopReason);
+          if (isCurrent(state, cmd.attempt()) && state.terminationReason() != null) {
+            stop(state);
           }
           return Effect().noReply();
         })
-        .onCommand(AttemptTimedOut.class, (state, cmd) -> {
-          if (isCurrent(state, cmd.attempt()) && stopReason == null) {
-            context.getLog().info("Job {} attempt {} exceeded its timeout of {} s; stopping it",
-                jobId, cmd.attempt(), state.spec().timeout().attemptDurationSeconds());
-            stop(state, TIMEOUT_REASON);
-          }
-          return Effect().noReply();
-        });
+        .onCommand(AttemptTimedOut.class, this::onAttemptTimedOut);
     builder.forAnyState()
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new JobSnapshot(jobId, state)))
         .onCommand(AttemptStarted.class, (state, cmd) -> Effect().reply(cmd.replyTo(), ack(cmd.attempt())))
@@ -382,7 +375,6 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
           .thenRun(s -> {
             dequeue(s);
             launchConfirmed = false;
-            stopReason = null;
             follow(s);
             launch(s);
           })
@@ -411,8 +403,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   }
 
   private ReplyEffect<JobEvent, JobState> onAttemptExited(JobState state, AttemptExited cmd) {
-    String statusReason = stopReason != null && cmd.exitCode() != null && cmd.exitCode() != 0 ? stopReason : cmd.statusReason();
-    AttemptEnded ended = state.attemptEnded(cmd.attempt(), cmd.exitCode(), cmd.reason(), statusReason, cmd.at());
+    AttemptEnded ended = state.attemptEnded(cmd.attempt(), cmd.exitCode(), cmd.reason(), cmd.statusReason(), cmd.at());
     if (ended == null) {
       return Effect().reply(cmd.replyTo(), ack(cmd.attempt()));
     }
@@ -452,13 +443,27 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
         .persist(event)
         .thenRun(s -> {
           if (event instanceof TerminationRequested) {
-            stop(s, s.terminationReason());
+            stop(s);
           } else {
             dequeue(s);
             tellDependents(s);
           }
         })
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
+  }
+
+  /**
+   * The attempt ran past its timeout: it is terminated, durably, so that it is not retried (as AWS
+   * documents) and fails even if the container exits 0 on SIGTERM.
+   */
+  private ReplyEffect<JobEvent, JobState> onAttemptTimedOut(JobState state, AttemptTimedOut cmd) {
+    JobEvent terminate = isCurrent(state, cmd.attempt()) ? state.terminate(TIMEOUT_REASON, System.currentTimeMillis()) : null;
+    if (terminate == null) {
+      return Effect().noReply();
+    }
+    context.getLog().info("Job {} attempt {} exceeded its timeout of {} s; stopping it",
+        jobId, cmd.attempt(), state.spec().timeout().attemptDurationSeconds());
+    return Effect().persist(terminate).thenRun(this::stop).thenNoReply();
   }
 
   private ReplyEffect<JobEvent, JobState> onLaunchConfirmed(JobState state, LaunchConfirmed cmd) {
@@ -474,7 +479,6 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     timers.cancel(ResendLaunch.class);
     timers.cancel(ResendStop.class);
     timers.cancel(AttemptTimedOut.class);
-    stopReason = null;
     Attempt last = state.lastAttempt();
     context.unwatch(agentOf(last.placement()));
     context.getLog().info("Job {} attempt {} ended (exit code {}, {}): job is {}",
@@ -568,12 +572,11 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     timers.startSingleTimer(ResendLaunch.class, new ResendLaunch(jobId, current.number()), settings.launchRetryInterval());
   }
 
-  /** Asks the agent to stop the attempt, and again until the attempt ends. */
-  private void stop(JobState state, String reason) {
+  /** Asks the agent to stop the attempt (it is being terminated), and again until the attempt ends. */
+  private void stop(JobState state) {
     Attempt current = state.currentAttempt();
-    stopReason = reason;
     agentOf(current.placement()).tell(
-        new AgentProtocol.StopAttempt(jobId, current.number(), reason, settings.stopGraceSeconds()));
+        new AgentProtocol.StopAttempt(jobId, current.number(), state.terminationReason(), settings.stopGraceSeconds()));
     timers.startSingleTimer(ResendStop.class, new ResendStop(jobId, current.number()), settings.stopRetryInterval());
   }
 

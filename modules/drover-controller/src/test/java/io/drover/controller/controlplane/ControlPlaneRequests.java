@@ -23,40 +23,40 @@ import java.util.List;
 import java.util.Map;
 
 /** Control-plane requests of each kind, valid unless a test makes them otherwise. */
-final class ControlPlaneRequests {
+public final class ControlPlaneRequests {
 
-  static final ControlPlaneRules RULES = new ControlPlaneRules(new AwsIdentity("us-east-1", "123456789012"));
+  public static final ControlPlaneRules RULES = new ControlPlaneRules(new AwsIdentity("us-east-1", "123456789012"));
 
   private ControlPlaneRequests() {}
 
-  static CreateComputeEnvironmentRequest createComputeEnvironment(String name) {
+  public static CreateComputeEnvironmentRequest createComputeEnvironment(String name) {
     return new CreateComputeEnvironmentRequest(
         name, ComputeEnvironment.Type.UNMANAGED, null, 4, null, null, Map.of("team", "data"));
   }
 
-  static UpdateComputeEnvironmentRequest updateComputeEnvironment(String nameOrArn, State state, Integer unmanagedvCpus) {
+  public static UpdateComputeEnvironmentRequest updateComputeEnvironment(String nameOrArn, State state, Integer unmanagedvCpus) {
     return new UpdateComputeEnvironmentRequest(nameOrArn, state, unmanagedvCpus, null, null);
   }
 
-  static DeleteComputeEnvironmentRequest deleteComputeEnvironment(String nameOrArn) {
+  public static DeleteComputeEnvironmentRequest deleteComputeEnvironment(String nameOrArn) {
     return new DeleteComputeEnvironmentRequest(nameOrArn);
   }
 
-  static CreateJobQueueRequest createJobQueue(String name, String computeEnvironment) {
+  public static CreateJobQueueRequest createJobQueue(String name, String computeEnvironment) {
     return new CreateJobQueueRequest(
         name, null, null, 10, List.of(new ComputeEnvironmentOrder(1, computeEnvironment)), null, null);
   }
 
-  static UpdateJobQueueRequest updateJobQueue(String nameOrArn, State state) {
+  public static UpdateJobQueueRequest updateJobQueue(String nameOrArn, State state) {
     return new UpdateJobQueueRequest(nameOrArn, state, null, 20, null, null);
   }
 
-  static DeleteJobQueueRequest deleteJobQueue(String nameOrArn) {
+  public static DeleteJobQueueRequest deleteJobQueue(String nameOrArn) {
     return new DeleteJobQueueRequest(nameOrArn);
   }
 
   /** A container definition using most of what a definition may hold. */
-  static RegisterJobDefinitionRequest registerJobDefinition(String name) {
+  public static RegisterJobDefinitionRequest registerJobDefinition(String name) {
     ContainerProperties container = new ContainerProperties(
         "busybox:1.36", null, null, List.of("echo", "Ref::greeting"), null, null,
         List.of(new KeyValuePair("MODE", "fast")), null, null, null,
@@ -68,7 +68,7 @@ final class ControlPlaneRequests {
         true, new JobTimeout(120), Map.of("team", "data"), null);
   }
 
-  static DeregisterJobDefinitionRequest deregisterJobDefinition(String nameAndRevision) {
+  public static DeregisterJobDefinitionRequest deregisterJobDefinition(String nameAndRevision) {
     return new DeregisterJobDefinitionRequest(nameAndRevision);
   }
 }

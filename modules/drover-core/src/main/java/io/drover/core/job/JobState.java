@@ -75,7 +75,11 @@ public record JobState(
     return attempts.size() + 1;
   }
 
-  /** Decides how attempt {@code number} ended; null when that attempt is not the current one. */
+  /**
+   * Decides how attempt {@code number} ended; null when that attempt is not the current one. A
+   * job being terminated (TerminateJob, timeout) fails whatever the exit code, without retrying,
+   * and its attempt carries the termination reason.
+   */
   public AttemptEnded attemptEnded(int number, Integer exitCode, String reason, String attemptStatusReason, long at) {
     Attempt current = currentAttempt();
     if (current == null || current.number() != number) {
@@ -83,9 +87,11 @@ public record JobState(
     }
     JobStatus next;
     String jobReason;
+    String attemptReason = attemptStatusReason;
     if (terminationReason != null) {
       next = JobStatus.FAILED;
       jobReason = terminationReason;
+      attemptReason = terminationReason;
     } else if (exitCode != null && exitCode == 0) {
       next = JobStatus.SUCCEEDED;
       jobReason = attemptStatusReason;
@@ -97,7 +103,7 @@ public record JobState(
       next = JobStatus.FAILED;
       jobReason = attemptStatusReason;
     }
-    return new AttemptEnded(spec.jobId(), number, exitCode, reason, attemptStatusReason, next, jobReason, at);
+    return new AttemptEnded(spec.jobId(), number, exitCode, reason, attemptReason, next, jobReason, at);
   }
 
   private static String describe(Integer exitCode, String reason, String statusReason) {
