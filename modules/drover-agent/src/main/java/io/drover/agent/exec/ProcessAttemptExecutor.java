@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * runs as the agent's user with the agent's access to the host. Use the Docker executor wherever that
  * matters.
  *
- * <p>Threads: stdout and stderr are each read by a task on the executor passed to the constructor,
- * so each running attempt holds two of its threads until its output pipes close. Background children
+ * <p>Threads: stdout and stderr are each read by a daemon thread of their own, so a running
+ * attempt never holds one of the shared executor's threads (a bounded pool would otherwise starve
+ * once it runs more attempts than it has threads). Background children
  * that keep those pipes open keep the attempt from finishing until they exit or {@link
  * Execution#stop} kills them. The exit code is the process's own; a process killed by a signal
  * reports 128 + the signal number.
@@ -62,8 +63,7 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
 
   /**
    * @param workRoot the directory under which each attempt gets its working directory
-   * @param blocking runs launches and the output pumps; owned by the caller, which must allow two
-   *     threads per running attempt
+   * @param blocking runs launches and stops; owned by the caller
    */
   public ProcessAttemptExecutor(Path workRoot, Executor blocking) {
     this.workRoot = workRoot;
@@ -202,17 +202,23 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
     }
 
     /**
-     * Starts one reader per output stream. The reader that finishes last (a thread of the blocking
-     * executor) then waits for the process, deletes the working directory and completes the exit.
+     * Starts one reader thread per output stream. The reader that finishes last then waits for the
+     * process, deletes the working directory and completes the exit.
      */
     void pump() {
-      CompletableFuture<Void> stdout =
-          CompletableFuture.runAsync(
-              () -> copy(process.getInputStream(), OutputStream.STDOUT), blocking);
-      CompletableFuture<Void> stderr =
-          CompletableFuture.runAsync(
-              () -> copy(process.getErrorStream(), OutputStream.STDERR), blocking);
+      CompletableFuture<Void> stdout = CompletableFuture.runAsync(
+          () -> copy(process.getInputStream(), OutputStream.STDOUT), ownThread("drover-stdout-" + process.pid()));
+      CompletableFuture<Void> stderr = CompletableFuture.runAsync(
+          () -> copy(process.getErrorStream(), OutputStream.STDERR), ownThread("drover-stderr-" + process.pid()));
       CompletableFuture.allOf(stdout, stderr).whenComplete((ignored, error) -> finish(error));
+    }
+
+    private static Executor ownThread(String name) {
+      return task -> {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        thread.start();
+      };
     }
 
     private void finish(Throwable pumpError) {

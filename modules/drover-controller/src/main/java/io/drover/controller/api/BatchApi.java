@@ -26,6 +26,7 @@ import io.drover.core.api.DescribeComputeEnvironmentsRequest;
 import io.drover.core.api.DescribeJobDefinitionsRequest;
 import io.drover.core.api.DescribeJobQueuesRequest;
 import io.drover.core.api.DescribeJobsRequest;
+import io.drover.core.api.JobDependency;
 import io.drover.core.api.KeyValuesPair;
 import io.drover.core.api.ListJobsRequest;
 import io.drover.core.api.RegisterJobDefinitionRequest;
@@ -249,15 +250,25 @@ public final class BatchApi {
         .thenCompose(spec -> requireParents(spec).thenCompose(ignored -> submit(spec)));
   }
 
-  /** Every job named in dependsOn must exist when the dependent is submitted. */
+  /**
+   * Every job named in dependsOn must exist when the dependent is submitted; an N_TO_N dependency
+   * must be an array job of the same size.
+   */
   private CompletionStage<Void> requireParents(JobSpec spec) {
-    List<CompletableFuture<JobEntity.JobSnapshot>> parents = spec.dependsOn().stream()
+    List<JobDependency> named = spec.dependsOn().stream().filter(d -> d.jobId() != null).toList();
+    List<CompletableFuture<JobEntity.JobSnapshot>> parents = named.stream()
         .map(d -> job(d.jobId()).toCompletableFuture())
         .toList();
     return CompletableFuture.allOf(parents.toArray(CompletableFuture[]::new)).thenRun(() -> {
-      for (CompletableFuture<JobEntity.JobSnapshot> parent : parents) {
-        JobEntity.JobSnapshot snapshot = parent.join();
-        ClientError.require(snapshot.state() != null, "dependsOn jobId '" + snapshot.jobId() + "' does not exist.");
+      for (int i = 0; i < named.size(); i++) {
+        JobEntity.JobSnapshot parent = parents.get(i).join();
+        ClientError.require(parent.state() != null, "dependsOn jobId '" + parent.jobId() + "' does not exist.");
+        if (JobSpec.N_TO_N.equals(named.get(i).type())) {
+          JobSpec parentSpec = parent.state().spec();
+          ClientError.require(parentSpec.isArrayParent() && parentSpec.array().size().equals(spec.array().size()),
+              "dependsOn jobId '" + parent.jobId() + "' is N_TO_N, so it must be an array job of the same size ("
+                  + spec.array().size() + ").");
+        }
       }
     });
   }
@@ -277,15 +288,16 @@ public final class BatchApi {
   private CompletionStage<?> describeJobs(DescribeJobsRequest request) {
     List<String> ids = ClientError.required(request.jobs(), "jobs");
     ClientError.require(ids.size() <= 100, "jobs lists " + ids.size() + " job ids; at most 100 are allowed.");
-    List<CompletableFuture<JobState>> states = new ArrayList<>();
+    List<CompletableFuture<JobEntity.JobSnapshot>> snapshots = new ArrayList<>();
     for (String id : new LinkedHashSet<>(ids)) {
       ClientError.require(id != null, "jobs cannot contain null.");
       if (JOB_ID.matcher(id).matches()) {
-        states.add(job(id).thenApply(JobEntity.JobSnapshot::state).toCompletableFuture());
+        snapshots.add(job(id).toCompletableFuture());
       }
     }
-    return CompletableFuture.allOf(states.toArray(CompletableFuture[]::new))
-        .thenCompose(ignored -> withWaitReasons(states.stream().map(CompletableFuture::join).filter(s -> s != null).toList()))
+    return CompletableFuture.allOf(snapshots.toArray(CompletableFuture[]::new))
+        .thenCompose(ignored -> withWaitReasons(
+            snapshots.stream().map(CompletableFuture::join).filter(s -> s.state() != null).toList()))
         .thenApply(Responses.Jobs::new);
   }
 
@@ -293,9 +305,9 @@ public final class BatchApi {
    * A RUNNABLE job's status reason says why it is not running yet: its queue keeps the
    * scheduler's latest reason. A queue that does not answer in time leaves the job as it is.
    */
-  private CompletionStage<List<JobDetail>> withWaitReasons(List<JobState> jobs) {
+  private CompletionStage<List<JobDetail>> withWaitReasons(List<JobEntity.JobSnapshot> jobs) {
     Map<String, List<String>> runnableByQueue = new HashMap<>();
-    jobs.stream().filter(j -> j.status() == JobStatus.RUNNABLE)
+    jobs.stream().map(JobEntity.JobSnapshot::state).filter(j -> j.status() == JobStatus.RUNNABLE)
         .forEach(j -> runnableByQueue.computeIfAbsent(j.spec().jobQueue(), q -> new ArrayList<>()).add(j.spec().jobId()));
     List<CompletableFuture<Map<String, String>>> explanations = new ArrayList<>();
     runnableByQueue.forEach((queue, jobIds) -> explanations.add(sharding.entityRefFor(JobQueueActor.TYPE, queue)
@@ -306,9 +318,9 @@ public final class BatchApi {
     return CompletableFuture.allOf(explanations.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
       Map<String, String> reasons = new HashMap<>();
       explanations.forEach(e -> reasons.putAll(e.join()));
-      return jobs.stream().map(j -> {
-        JobDetail detail = JobViews.detail(j, identity);
-        String reason = reasons.get(j.spec().jobId());
+      return jobs.stream().map(snapshot -> {
+        JobDetail detail = JobViews.detail(snapshot.state(), identity, snapshot.children());
+        String reason = reasons.get(snapshot.jobId());
         return reason == null ? detail : detail.withStatusReason(reason);
       }).toList();
     });
@@ -321,13 +333,19 @@ public final class BatchApi {
   }
 
   private CompletionStage<?> listJobs(ListJobsRequest request) {
-    ClientError.require(request.arrayJobId() == null, "arrayJobId: array jobs are not available yet.");
     ClientError.require(request.multiNodeJobId() == null, "multiNodeJobId: multi-node jobs are not available.");
-    String queue = AwsIdentity.nameFrom(ClientError.required(request.jobQueue(), "jobQueue"), "job-queue", "jobQueue");
+    ClientError.require((request.jobQueue() == null) != (request.arrayJobId() == null),
+        "Name either jobQueue or arrayJobId (exactly one).");
     int maxResults = request.maxResults() == null ? 1000 : request.maxResults();
     ClientError.require(maxResults >= 1 && maxResults <= 1000, "maxResults must be from 1 to 1000, not " + maxResults + ".");
     JobReadStore.Filter filter = filter(request.filters());
     JobStatus status = request.jobStatus() == null ? JobStatus.RUNNING : request.jobStatus();
+    if (request.arrayJobId() != null) {
+      String arrayJobId = required(request.arrayJobId(), "arrayJobId");
+      return readStore.listChildren(arrayJobId, status, filter, maxResults, request.nextToken())
+          .thenApply(page -> new Responses.JobSummaries(page.summaries(), page.nextToken()));
+    }
+    String queue = AwsIdentity.nameFrom(request.jobQueue(), "job-queue", "jobQueue");
     long now = System.currentTimeMillis();
     return controlPlane.read(state -> controlPlane.rules().jobQueue(state, queue, "jobQueue"))
         .thenCompose(q -> filter == null

@@ -3,10 +3,13 @@ package io.drover.controller.job;
 import io.drover.controller.ControllerSettings;
 import io.drover.controller.queue.JobQueueActor;
 import io.drover.core.CborSerializable;
+import io.drover.core.job.ArraySpec;
 import io.drover.core.job.Attempt;
 import io.drover.core.job.JobEvent;
+import io.drover.core.job.JobEvent.ArrayExpanded;
 import io.drover.core.job.JobEvent.AttemptEnded;
 import io.drover.core.job.JobEvent.Cancelled;
+import io.drover.core.job.JobEvent.ChildrenFinished;
 import io.drover.core.job.JobEvent.DependencyResolved;
 import io.drover.core.job.JobEvent.DependentAdded;
 import io.drover.core.job.JobEvent.Placed;
@@ -28,11 +31,14 @@ import io.drover.protocol.JobProtocol.AttemptStarted;
 import io.drover.protocol.JobProtocol.JobCommand;
 import io.drover.protocol.Roles;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
@@ -72,8 +78,11 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   public record Get(String jobId, ActorRef<JobSnapshot> replyTo) implements JobCommand {}
 
-  /** The job's state; null when no job has this id. */
-  public record JobSnapshot(String jobId, JobState state) implements CborSerializable {}
+  /**
+   * The job's state; null when no job has this id. For an array job, {@code children} counts its
+   * unfinished children by the status they last reported.
+   */
+  public record JobSnapshot(String jobId, JobState state, Map<JobStatus, Integer> children) implements CborSerializable {}
 
   /** From the scheduler: start the next attempt there. */
   public record Place(String jobId, Placement placement, ActorRef<PlaceResult> replyTo) implements JobCommand {}
@@ -119,6 +128,27 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   /** To a finished job: {@code dependentId} has taken note of the outcome. */
   public record ParentFinishedAck(String jobId, String dependentId) implements JobCommand {}
 
+  /** From a child of this array job: its status changed (for the status summary; may be lost). */
+  public record ChildStatus(String jobId, int index, JobStatus status) implements JobCommand {}
+
+  /** From a child of this array job: it finished. Repeated until acknowledged. */
+  public record ChildFinished(String jobId, int index, boolean succeeded) implements JobCommand {}
+
+  /** To a child: its array job has durably recorded how it finished. */
+  public record ChildFinishedAck(String jobId) implements JobCommand {}
+
+  /**
+   * To an array job, for a job that wants to wait for child {@code index}, which does not exist
+   * yet: the array job fails the waiter if that child never will.
+   */
+  public record ChildDependency(String jobId, int index, String dependentId) implements JobCommand {}
+
+  private record ChildCreated(String jobId, int index, boolean created) implements JobCommand {}
+
+  private record FlushChildren(String jobId) implements JobCommand {}
+
+  private record ResendChildFinished(String jobId) implements JobCommand {}
+
   private record LaunchConfirmed(String jobId, int attempt) implements JobCommand {}
 
   private record ResendRegistrations(String jobId) implements JobCommand {}
@@ -138,6 +168,12 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   private record Passivate(String jobId) implements JobCommand {}
 
   public static final String TIMEOUT_REASON = "Job attempt duration exceeded timeout";
+
+  /** How many children an array job creates at once. */
+  private static final int CHILD_CREATION_WINDOW = 256;
+
+  /** Children's outcomes arriving within this window are recorded in one event on the array job. */
+  private static final Duration CHILD_OUTCOME_BATCH_WINDOW = Duration.ofMillis(100);
 
   /** Registers the entity with sharding on controllers. */
   public static void init(ActorSystem<?> system, ControllerSettings settings) {
@@ -163,6 +199,16 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   private final Set<String> unregisteredParents = new HashSet<>();
   /** Dependents of this finished job that have not yet acknowledged its outcome. */
   private final Set<String> unacknowledgedDependents = new HashSet<>();
+  /** Array job: the next child to create, and how many creations are in flight. */
+  private int nextChild;
+  private int creatingChildren;
+  private int createdChildren;
+  /** Array job: children's outcomes received but not yet persisted. */
+  private final Map<Integer, Boolean> unrecordedOutcomes = new HashMap<>();
+  /** Array job: the status each unfinished child last reported. */
+  private final Map<Integer, JobStatus> childStatuses = new HashMap<>();
+  /** Array child: its array job has not yet acknowledged how it finished. */
+  private boolean outcomeUnreported;
 
   private JobEntity(
       ActorContext<JobCommand> context,
@@ -202,7 +248,11 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     }
     if (state.status().isTerminal()) {
       tellDependents(state);
+      reportToArray(state);
       return;
+    }
+    if (state.readyToExpand()) {
+      expand(state);
     }
     switch (state.status()) {
       case PENDING -> registerWithParents(state);
@@ -232,7 +282,19 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
         .onCommand(Cancel.class, (state, cmd) -> Effect().reply(cmd.replyTo(), noSuchJob()))
         .onCommand(Terminate.class, (state, cmd) -> Effect().reply(cmd.replyTo(), noSuchJob()))
         .onCommand(AddDependent.class, (state, cmd) -> {
-          job(cmd.dependentId()).tell(new ParentFinished(cmd.dependentId(), jobId, false, "job " + jobId + " does not exist."));
+          int colon = jobId.lastIndexOf(':');
+          if (colon > 0) {
+            // Perhaps a child its array job has not created yet: the array job knows.
+            job(jobId.substring(0, colon)).tell(
+                new ChildDependency(jobId.substring(0, colon), Integer.parseInt(jobId.substring(colon + 1)), cmd.dependentId()));
+          } else {
+            job(cmd.dependentId()).tell(new ParentFinished(cmd.dependentId(), jobId, false, "job " + jobId + " does not exist."));
+          }
+          return Effect().noReply();
+        })
+        .onCommand(ChildDependency.class, (state, cmd) -> {
+          job(cmd.dependentId()).tell(new ParentFinished(cmd.dependentId(), ArraySpec.childId(jobId, cmd.index()), false,
+              "job " + jobId + " does not exist."));
           return Effect().noReply();
         });
     builder.forNonNullState()
@@ -256,6 +318,40 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
           return Effect().noReply();
         })
         .onCommand(ParentFinished.class, this::onParentFinished)
+        .onCommand(ChildStatus.class, (state, cmd) -> {
+          if (state.array() != null && !state.array().finished(cmd.index())) {
+            childStatuses.put(cmd.index(), cmd.status());
+          }
+          return Effect().noReply();
+        })
+        .onCommand(ChildFinished.class, (state, cmd) -> {
+          if (state.array() != null) {
+            childStatuses.remove(cmd.index());
+            unrecordedOutcomes.put(cmd.index(), cmd.succeeded());
+            if (!timers.isTimerActive(FlushChildren.class)) {
+              timers.startSingleTimer(FlushChildren.class, new FlushChildren(jobId), CHILD_OUTCOME_BATCH_WINDOW);
+            }
+          }
+          return Effect().noReply();
+        })
+        .onCommand(FlushChildren.class, this::onFlushChildren)
+        .onCommand(ChildCreated.class, this::onChildCreated)
+        .onCommand(ChildDependency.class, (state, cmd) -> {
+          String refusal = childRefusal(state, cmd.index());
+          if (refusal != null) {
+            job(cmd.dependentId()).tell(new ParentFinished(cmd.dependentId(), ArraySpec.childId(jobId, cmd.index()), false, refusal));
+          }
+          return Effect().noReply();
+        })
+        .onCommand(ChildFinishedAck.class, (state, cmd) -> {
+          outcomeUnreported = false;
+          timers.cancel(ResendChildFinished.class);
+          return Effect().noReply();
+        })
+        .onCommand(ResendChildFinished.class, (state, cmd) -> {
+          reportToArray(state);
+          return Effect().noReply();
+        })
         .onCommand(CheckDependencies.class, (state, cmd) -> {
           if (state.status() == JobStatus.PENDING) {
             registerWithParents(state);
@@ -295,12 +391,14 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
         })
         .onCommand(AttemptTimedOut.class, this::onAttemptTimedOut);
     builder.forAnyState()
-        .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new JobSnapshot(jobId, state)))
+        .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new JobSnapshot(jobId, state, childCounts())))
         .onCommand(AttemptStarted.class, (state, cmd) -> Effect().reply(cmd.replyTo(), ack(cmd.attempt())))
         .onCommand(AttemptExited.class, (state, cmd) -> Effect().reply(cmd.replyTo(), ack(cmd.attempt())))
         .onCommand(Idle.class, (state, cmd) -> {
           boolean busy = state != null && state.status().isActiveOnHost();
-          if (!busy && unregisteredParents.isEmpty() && unacknowledgedDependents.isEmpty()) {
+          boolean arrayWork = creatingChildren > 0 || !unrecordedOutcomes.isEmpty() || outcomeUnreported
+              || (state != null && state.readyToExpand());
+          if (!busy && !arrayWork && unregisteredParents.isEmpty() && unacknowledgedDependents.isEmpty()) {
             entityContext.getShard().tell(new ClusterSharding.Passivate<>(context.getSelf()));
           }
           return Effect().noReply();
@@ -314,11 +412,14 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     return Effect()
         .persist(new Submitted(jobId, cmd.spec(), cmd.at()))
         .thenRun(s -> {
-          if (s.status() == JobStatus.PENDING) {
-            registerWithParents(s);
-          } else {
+          if (s.status() == JobStatus.RUNNABLE) {
             enqueue(s);
+          } else if (s.readyToExpand()) {
+            expand(s);
+          } else {
+            registerWithParents(s);
           }
+          reportToArray(s);
         })
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
@@ -350,8 +451,11 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     }
     return Effect().persist(resolved).thenRun(s -> {
       job(cmd.parentId()).tell(ack);
+      reportToArray(s);
       if (s.status() == JobStatus.RUNNABLE) {
         enqueue(s);
+      } else if (s.readyToExpand()) {
+        expand(s);
       } else if (s.status().isTerminal()) {
         unregisteredParents.clear();
         timers.cancel(ResendRegistrations.class);
@@ -377,6 +481,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
             launchConfirmed = false;
             follow(s);
             launch(s);
+            reportToArray(s);
           })
           .thenReply(cmd.replyTo(), s -> new PlaceResult(jobId, true, attempt, cmd.placement().agentId(), null));
     }
@@ -398,6 +503,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
           launchConfirmed = true;
           timers.cancel(ResendLaunch.class);
           armTimeout(s);
+          reportToArray(s);
         })
         .thenReply(cmd.replyTo(), s -> ack(cmd.attempt()));
   }
@@ -431,6 +537,8 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     return Effect().persist(cancelled).thenRun(s -> {
       dequeue(s);
       tellDependents(s);
+      reportToArray(s);
+      forEachChild(s, child -> new Cancel(child, cmd.reason(), context.getSystem().ignoreRef()));
     }).thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
 
@@ -447,6 +555,8 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
           } else {
             dequeue(s);
             tellDependents(s);
+            reportToArray(s);
+            forEachChild(s, child -> new Terminate(child, cmd.reason(), context.getSystem().ignoreRef()));
           }
         })
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
@@ -488,6 +598,123 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     } else if (state.status().isTerminal()) {
       tellDependents(state);
     }
+    reportToArray(state);
+  }
+
+  // ---- array jobs
+
+  /** Creates the children of this array job, a window at a time, each a job of its own. */
+  private void expand(JobState state) {
+    if (creatingChildren > 0 || nextChild > 0) {
+      return;
+    }
+    context.getLog().info("Array job {} creates its {} child jobs", jobId, state.spec().array().size());
+    createMoreChildren(state);
+  }
+
+  private void createMoreChildren(JobState state) {
+    int size = state.spec().array().size();
+    while (creatingChildren < CHILD_CREATION_WINDOW && nextChild < size) {
+      createChild(state, nextChild++);
+    }
+  }
+
+  private void createChild(JobState state, int index) {
+    creatingChildren++;
+    JobSpec child = state.spec().child(index);
+    context.askWithStatus(Done.class, job(child.jobId()), settings.askTimeout(),
+        replyTo -> new Submit(child.jobId(), child, state.createdAt(), replyTo),
+        (done, error) -> new ChildCreated(jobId, index, error == null));
+  }
+
+  private ReplyEffect<JobEvent, JobState> onChildCreated(JobState state, ChildCreated cmd) {
+    creatingChildren--;
+    if (state.status().isTerminal()) {
+      return Effect().noReply();
+    }
+    if (!cmd.created()) {
+      createChild(state, cmd.index());
+      return Effect().noReply();
+    }
+    createdChildren++;
+    createMoreChildren(state);
+    if (createdChildren < state.spec().array().size() || state.array().expanded()) {
+      return Effect().noReply();
+    }
+    return Effect().persist(new ArrayExpanded(jobId, System.currentTimeMillis()))
+        .thenRun(s -> context.getLog().info("Array job {} created all {} child jobs", jobId, s.spec().array().size()))
+        .thenNoReply();
+  }
+
+  /** Records the children's outcomes received since the last batch, in one event, then acknowledges them. */
+  private ReplyEffect<JobEvent, JobState> onFlushChildren(JobState state, FlushChildren cmd) {
+    Map<Integer, Boolean> batch = new HashMap<>(unrecordedOutcomes);
+    unrecordedOutcomes.clear();
+    ChildrenFinished finished = state.childrenFinished(batch, System.currentTimeMillis());
+    if (finished == null) {
+      acknowledgeChildren(batch);
+      return Effect().noReply();
+    }
+    boolean wasTerminal = state.status().isTerminal();
+    return Effect().persist(finished).thenRun(s -> {
+      acknowledgeChildren(batch);
+      if (!wasTerminal && s.status().isTerminal()) {
+        context.getLog().info("Array job {} is {}: {} of {} children succeeded", jobId, s.status(),
+            s.array().succeeded(), s.array().size());
+        tellDependents(s);
+      }
+    }).thenNoReply();
+  }
+
+  private void acknowledgeChildren(Map<Integer, Boolean> batch) {
+    batch.keySet().forEach(index -> job(ArraySpec.childId(jobId, index)).tell(new ChildFinishedAck(ArraySpec.childId(jobId, index))));
+  }
+
+  /** Why child {@code index} will never exist, or null when it exists or will. */
+  private String childRefusal(JobState state, int index) {
+    if (state.array() == null || index < 0 || index >= state.array().size()) {
+      return "job " + jobId + " has no child job " + index + ".";
+    }
+    if (state.status().isTerminal() && !state.array().expanded()) {
+      return "array job " + jobId + " " + state.status() + " before creating its child jobs.";
+    }
+    return null;
+  }
+
+  /** Sends a command to every child this array job has created (or may have). */
+  private void forEachChild(JobState state, Function<String, JobCommand> command) {
+    if (state.array() == null) {
+      return;
+    }
+    int created = state.array().expanded() ? state.array().size() : nextChild;
+    for (int index = 0; index < created; index++) {
+      if (!state.array().finished(index)) {
+        String child = ArraySpec.childId(jobId, index);
+        job(child).tell(command.apply(child));
+      }
+    }
+  }
+
+  /** A child tells its array job its status; a finished child repeats until acknowledged. */
+  private void reportToArray(JobState state) {
+    ArraySpec array = state.spec().array();
+    if (array == null || array.isParent()) {
+      return;
+    }
+    EntityRef<JobCommand> parent = job(array.parentJobId());
+    if (state.status().isTerminal()) {
+      outcomeUnreported = true;
+      parent.tell(new ChildFinished(array.parentJobId(), array.index(), state.status() == JobStatus.SUCCEEDED));
+      timers.startSingleTimer(ResendChildFinished.class, new ResendChildFinished(jobId), settings.dependencyRetryInterval());
+    } else {
+      parent.tell(new ChildStatus(array.parentJobId(), array.index(), state.status()));
+    }
+  }
+
+  private Map<JobStatus, Integer> childCounts() {
+    Map<JobStatus, Integer> counts = new EnumMap<>(JobStatus.class);
+    childStatuses.values().forEach(status -> counts.merge(status, 1, Integer::sum));
+    return counts;
   }
 
   /** Asks every job this one waits for to tell it when they finish, again until each confirms. */
@@ -553,6 +780,9 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     environment.put("AWS_BATCH_JOB_ATTEMPT", Integer.toString(current.number()));
     environment.put("AWS_BATCH_JQ_NAME", spec.jobQueue());
     environment.put("AWS_BATCH_CE_NAME", current.placement().computeEnvironment());
+    if (spec.array() != null) {
+      environment.put("AWS_BATCH_JOB_ARRAY_INDEX", Integer.toString(spec.array().index()));
+    }
     AttemptLaunch launch = new AttemptLaunch(
         jobId,
         current.number(),

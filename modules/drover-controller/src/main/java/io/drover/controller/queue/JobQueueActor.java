@@ -11,7 +11,6 @@ import io.drover.protocol.JobProtocol;
 import io.drover.protocol.Roles;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,9 +65,6 @@ public final class JobQueueActor {
 
   private record Refresh() implements Command {}
 
-  private static final Comparator<JobTicket> FIFO =
-      Comparator.comparingLong(JobTicket::createdAt).thenComparing(JobTicket::jobId);
-
   public static void init(
       ActorSystem<?> system,
       ControllerSettings settings,
@@ -99,7 +95,7 @@ public final class JobQueueActor {
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final StashBuffer<Command> stash;
-  private final TreeSet<JobTicket> runnable = new TreeSet<>(FIFO);
+  private final TreeSet<JobTicket> runnable = new TreeSet<>(JobTicket.FIFO);
   private final Map<String, JobTicket> byId = new HashMap<>();
   private final Map<String, String> reasons = new HashMap<>();
 

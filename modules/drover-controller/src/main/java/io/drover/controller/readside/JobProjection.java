@@ -2,6 +2,7 @@ package io.drover.controller.readside;
 
 import io.drover.controller.ControllerSettings;
 import io.drover.controller.queue.JobQueueActor;
+import io.drover.core.job.ArraySpec;
 import io.drover.core.job.JobEvent;
 import io.drover.core.job.JobState;
 import io.drover.core.job.JobViews;
@@ -144,7 +145,10 @@ public final class JobProjection extends Handler<List<EventEnvelope<JobEvent>>> 
 
   private JobReadStore.JobRow row(JobState state) {
     JobTicket ticket = state.status() == JobStatus.RUNNABLE ? state.ticket() : null;
+    ArraySpec array = state.spec().array();
+    boolean child = array != null && !array.isParent();
     return new JobReadStore.JobRow(state.spec().jobQueue(), state.status(), state.createdAt(), state.spec().jobId(),
-        state.spec().jobName(), JobViews.summary(state, settings.identity()), ticket);
+        state.spec().jobName(), JobViews.summary(state, settings.identity()), ticket,
+        child ? array.parentJobId() : null, child ? array.index() : null);
   }
 }

@@ -32,6 +32,9 @@ import java.util.function.Predicate;
  *       bucket per day of creation, so no partition grows without bound.
  *   <li>{@code jobs_by_queue ((queue, bucket), created_at, job_id)}: every job of a queue whatever
  *       its status, bucketed by day of creation: ListJobs with filters.
+ *   <li>{@code jobs_by_array ((array_job_id), array_index)}: the children of an array job: ListJobs
+ *       by {@code arrayJobId}. Children are listed there only, as AWS lists them; they are in
+ *       {@code jobs_by_status} too (marked {@code child}), because their queue reloads them.
  * </ul>
  *
  * Finished jobs' rows expire after the retention period ({@code drover.controller.read-side.retention});
@@ -42,9 +45,17 @@ public final class JobReadStore {
   /** A page of ListJobs results; {@code nextToken} is null on the last page. */
   public record Page(List<JobSummary> summaries, String nextToken) {}
 
-  /** Where a job is listed and what is shown; {@code ticket} only while RUNNABLE. */
+  /**
+   * Where a job is listed and what is shown; {@code ticket} only while RUNNABLE; for a child of an
+   * array job, {@code arrayJobId} and {@code arrayIndex}.
+   */
   public record JobRow(String queue, JobStatus status, long createdAt, String jobId, String jobName, JobSummary summary,
-      JobTicket ticket) {}
+      JobTicket ticket, String arrayJobId, Integer arrayIndex) {
+
+    boolean child() {
+      return arrayJobId != null;
+    }
+  }
 
   /** AWS's ListJobs filters: JOB_NAME (case-insensitive, trailing *), BEFORE_CREATED_AT, AFTER_CREATED_AT. */
   public record Filter(String name, String value) {}
@@ -63,6 +74,8 @@ public final class JobReadStore {
   private final PreparedStatement selectQueueAfter;
   private final PreparedStatement selectTickets;
   private final PreparedStatement selectJobIds;
+  private final PreparedStatement upsertArrayRow;
+  private final PreparedStatement selectArray;
 
   public JobReadStore(CqlSession session, String keyspace, ObjectMapper json, Duration retention) {
     this.session = session;
@@ -71,12 +84,13 @@ public final class JobReadStore {
     String byStatus = keyspace + ".jobs_by_status";
     String byQueue = keyspace + ".jobs_by_queue";
     this.insertStatusRow = session.prepare("INSERT INTO " + byStatus
-        + " (queue, status, bucket, created_at, job_id, summary, ticket) VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?");
+        + " (queue, status, bucket, created_at, job_id, summary, ticket, child) VALUES (?, ?, ?, ?, ?, ?, ?, ?) USING TTL ?");
     this.deleteStatusRow = session.prepare("DELETE FROM " + byStatus
         + " WHERE queue = ? AND status = ? AND bucket = ? AND created_at = ? AND job_id = ?");
     this.upsertQueueRow = session.prepare("INSERT INTO " + byQueue
         + " (queue, bucket, created_at, job_id, job_name, status, summary) VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?");
-    String statusColumns = "SELECT created_at, job_id, summary FROM " + byStatus + " WHERE queue = ? AND status = ? AND bucket = ?";
+    String statusColumns = "SELECT created_at, job_id, summary, child FROM " + byStatus
+        + " WHERE queue = ? AND status = ? AND bucket = ?";
     this.selectStatus = session.prepare(statusColumns + " LIMIT ?");
     this.selectStatusAfter = session.prepare(statusColumns + " AND (created_at, job_id) < (?, ?) LIMIT ?");
     String queueColumns = "SELECT created_at, job_id, job_name, summary FROM " + byQueue + " WHERE queue = ? AND bucket = ?";
@@ -84,6 +98,11 @@ public final class JobReadStore {
     this.selectQueueAfter = session.prepare(queueColumns + " AND (created_at, job_id) < (?, ?) LIMIT ?");
     this.selectTickets = session.prepare("SELECT ticket FROM " + byStatus + " WHERE queue = ? AND status = 'RUNNABLE' AND bucket = 0");
     this.selectJobIds = session.prepare("SELECT job_id FROM " + byStatus + " WHERE queue = ? AND status = ? AND bucket = 0");
+    String byArray = keyspace + ".jobs_by_array";
+    this.upsertArrayRow = session.prepare("INSERT INTO " + byArray
+        + " (array_job_id, array_index, status, job_name, summary) VALUES (?, ?, ?, ?, ?) USING TTL ?");
+    this.selectArray = session.prepare("SELECT array_index, status, job_name, summary FROM " + byArray
+        + " WHERE array_job_id = ? AND array_index > ? LIMIT ?");
   }
 
   static void createKeyspace(CqlSession session, String keyspace, int replicationFactor) {
@@ -95,13 +114,16 @@ public final class JobReadStore {
   static List<String> createTableStatements(String keyspace) {
     return List.of(
         "CREATE TABLE IF NOT EXISTS " + keyspace + ".jobs_by_status ("
-            + "queue text, status text, bucket bigint, created_at bigint, job_id text, summary text, ticket text, "
+            + "queue text, status text, bucket bigint, created_at bigint, job_id text, summary text, ticket text, child boolean, "
             + "PRIMARY KEY ((queue, status, bucket), created_at, job_id)) "
             + "WITH CLUSTERING ORDER BY (created_at DESC, job_id DESC)",
         "CREATE TABLE IF NOT EXISTS " + keyspace + ".jobs_by_queue ("
             + "queue text, bucket bigint, created_at bigint, job_id text, job_name text, status text, summary text, "
             + "PRIMARY KEY ((queue, bucket), created_at, job_id)) "
             + "WITH CLUSTERING ORDER BY (created_at DESC, job_id DESC)",
+        "CREATE TABLE IF NOT EXISTS " + keyspace + ".jobs_by_array ("
+            + "array_job_id text, array_index int, status text, job_name text, summary text, "
+            + "PRIMARY KEY ((array_job_id), array_index))",
         LogStore.createTableStatement(keyspace));
   }
 
@@ -129,9 +151,14 @@ public final class JobReadStore {
     String summary = write(after.summary());
     writes.add(session.executeAsync(insertStatusRow.bind(after.queue(), after.status().name(),
         statusBucket(after.status(), after.createdAt()), after.createdAt(), after.jobId(), summary,
-        after.ticket() == null ? null : write(after.ticket()), ttl(after.status()))).toCompletableFuture());
-    writes.add(session.executeAsync(upsertQueueRow.bind(after.queue(), day(after.createdAt()), after.createdAt(),
-        after.jobId(), after.jobName(), after.status().name(), summary, ttl(after.status()))).toCompletableFuture());
+        after.ticket() == null ? null : write(after.ticket()), after.child(), ttl(after.status()))).toCompletableFuture());
+    if (after.child()) {
+      writes.add(session.executeAsync(upsertArrayRow.bind(after.arrayJobId(), after.arrayIndex(), after.status().name(),
+          after.jobName(), summary, ttl(after.status()))).toCompletableFuture());
+    } else {
+      writes.add(session.executeAsync(upsertQueueRow.bind(after.queue(), day(after.createdAt()), after.createdAt(),
+          after.jobId(), after.jobName(), after.status().name(), summary, ttl(after.status()))).toCompletableFuture());
+    }
     return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
   }
 
@@ -164,13 +191,80 @@ public final class JobReadStore {
   /** Jobs of one queue and status, newest first. */
   public CompletionStage<Page> list(String queue, JobStatus status, int max, String nextToken, long now) {
     Cursor cursor = Cursor.decode(nextToken);
+    Predicate<Row> notAChild = row -> !row.getBoolean("child");
     Scan scan = status.isTerminal()
-        ? new Scan(day(now), day(now - retention.toMillis()), row -> true, Long.MIN_VALUE)
-        : new Scan(0, 0, row -> true, Long.MIN_VALUE);
+        ? new Scan(day(now), day(now - retention.toMillis()), notAChild, Long.MIN_VALUE)
+        : new Scan(0, 0, notAChild, Long.MIN_VALUE);
     return scan(scan, (bucket, after, limit) -> after == null
             ? selectStatus.bind(queue, status.name(), bucket, limit)
             : selectStatusAfter.bind(queue, status.name(), bucket, after.createdAt(), after.jobId(), limit),
         cursor == null ? new Cursor(scan.firstBucket(), null, null) : cursor, max, new ArrayList<>());
+  }
+
+  /**
+   * The children of an array job, in index order: those in {@code status}, or with a filter,
+   * those in any status that pass it.
+   */
+  public CompletionStage<Page> listChildren(String arrayJobId, JobStatus status, Filter filter, int max, String nextToken) {
+    Predicate<Row> test = filter == null
+        ? row -> row.getString("status").equals(status.name())
+        : childFilter(filter);
+    int after = nextToken == null ? -1 : childCursor(nextToken);
+    return children(arrayJobId, test, after, max, new ArrayList<>());
+  }
+
+  private CompletionStage<Page> children(String arrayJobId, Predicate<Row> test, int after, int max, List<JobSummary> found) {
+    int limit = Math.max(max, 500);
+    return session.executeAsync(selectArray.bind(arrayJobId, after, limit)).thenCompose(rs -> {
+      int fetched = rs.remaining();
+      int last = after;
+      for (Row row : rs.currentPage()) {
+        last = row.getInt("array_index");
+        if (test.test(row)) {
+          found.add(read(row.getString("summary"), JobSummary.class));
+          if (found.size() == max) {
+            return CompletableFuture.completedFuture(new Page(found, childToken(last)));
+          }
+        }
+      }
+      return fetched < limit
+          ? CompletableFuture.completedFuture(new Page(found, null))
+          : children(arrayJobId, test, last, max, found);
+    });
+  }
+
+  /** Children share their array job's name and creation time: only JOB_NAME can leave some out. */
+  private static Predicate<Row> childFilter(Filter filter) {
+    return switch (filter.name()) {
+      case "JOB_NAME" -> nameMatches(filter.value());
+      case "BEFORE_CREATED_AT", "AFTER_CREATED_AT" -> row -> true;
+      default -> throw new ClientError("filters name '" + filter.name()
+          + "' must be JOB_NAME, BEFORE_CREATED_AT or AFTER_CREATED_AT.");
+    };
+  }
+
+  private static Predicate<Row> nameMatches(String pattern) {
+    String wanted = pattern.toLowerCase(Locale.ROOT);
+    boolean prefix = wanted.endsWith("*");
+    String stem = prefix ? wanted.substring(0, wanted.length() - 1) : wanted;
+    return row -> {
+      String name = row.getString("job_name").toLowerCase(Locale.ROOT);
+      return prefix ? name.startsWith(stem) : name.equals(stem);
+    };
+  }
+
+  private static String childToken(int index) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(("child:" + index).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static int childCursor(String token) {
+    try {
+      String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+      ClientError.require(text.startsWith("child:"), "nextToken '" + token + "' is not a token ListJobs returned.");
+      return Integer.parseInt(text.substring("child:".length()));
+    } catch (IllegalArgumentException e) {
+      throw new ClientError("nextToken '" + token + "' is not a token ListJobs returned.");
+    }
   }
 
   /** Jobs of one queue in every status, newest first, that pass AWS's ListJobs filter. */
@@ -181,15 +275,7 @@ public final class JobReadStore {
     Predicate<Row> test = row -> true;
     long stopBelow = Long.MIN_VALUE;
     switch (filter.name()) {
-      case "JOB_NAME" -> {
-        String wanted = filter.value().toLowerCase(Locale.ROOT);
-        boolean prefix = wanted.endsWith("*");
-        String stem = prefix ? wanted.substring(0, wanted.length() - 1) : wanted;
-        test = row -> {
-          String name = row.getString("job_name").toLowerCase(Locale.ROOT);
-          return prefix ? name.startsWith(stem) : name.equals(stem);
-        };
-      }
+      case "JOB_NAME" -> test = nameMatches(filter.value());
       case "BEFORE_CREATED_AT" -> {
         long before = millis(filter);
         start = new Cursor(Math.min(newest, day(before)), before, "");

@@ -214,7 +214,7 @@ class JobEntityTest {
   void unknownJobHasANullStateAndRefusesCommands() {
     CommandResultWithReply<JobCommand, JobEvent, JobState, JobSnapshot> get =
         job.runCommand(replyTo -> new JobEntity.Get(jobId, replyTo));
-    assertEquals(new JobSnapshot(jobId, null), get.reply());
+    assertEquals(new JobSnapshot(jobId, null, Map.of()), get.reply());
     assertTrue(get.hasNoEvents());
 
     PlaceResult place = job.<PlaceResult>runCommand(replyTo -> new JobEntity.Place(jobId, placement(), replyTo)).reply();
@@ -563,7 +563,7 @@ class JobEntityTest {
     JobState recovered = job.restart().state();
 
     assertEquals(before, recovered);
-    assertEquals(new JobSnapshot(jobId, before),
+    assertEquals(new JobSnapshot(jobId, before, Map.of()),
         job.<JobSnapshot>runCommand(replyTo -> new JobEntity.Get(jobId, replyTo)).reply());
   }
 

@@ -32,6 +32,7 @@ public record JobDetail(
     String jobDefinition,
     Map<String, String> parameters,
     ContainerDetail container,
+    ArrayPropertiesDetail arrayProperties,
     JobTimeout timeout,
     Map<String, String> tags,
     Boolean propagateTags,
@@ -42,9 +43,17 @@ public record JobDetail(
 
   public JobDetail withStatusReason(String reason) {
     return new JobDetail(jobArn, jobName, jobId, jobQueue, status, shareIdentifier, schedulingPriority, attempts, reason,
-        createdAt, retryStrategy, startedAt, stoppedAt, dependsOn, jobDefinition, parameters, container, timeout, tags,
-        propagateTags, platformCapabilities, isCancelled, isTerminated);
+        createdAt, retryStrategy, startedAt, stoppedAt, dependsOn, jobDefinition, parameters, container, arrayProperties,
+        timeout, tags, propagateTags, platformCapabilities, isCancelled, isTerminated);
   }
+
+  /**
+   * AWS Batch's {@code ArrayPropertiesDetail}: for an array job its {@code size} and how many of its
+   * children are in each status; for a child its {@code index}.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ArrayPropertiesDetail(Map<String, Integer> statusSummary, Integer size, Integer index)
+      implements CborSerializable {}
 
   /** AWS Batch's {@code ContainerDetail}. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

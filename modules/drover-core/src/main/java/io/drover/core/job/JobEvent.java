@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.drover.core.CborSerializable;
 import io.drover.core.model.JobStatus;
+import java.util.Map;
 
 /**
  * What happened to a job. Events record decisions (the status an ended attempt leads to is in the
@@ -18,7 +19,9 @@ import io.drover.core.model.JobStatus;
   @JsonSubTypes.Type(value = JobEvent.Cancelled.class, name = "Cancelled"),
   @JsonSubTypes.Type(value = JobEvent.TerminationRequested.class, name = "TerminationRequested"),
   @JsonSubTypes.Type(value = JobEvent.DependentAdded.class, name = "DependentAdded"),
-  @JsonSubTypes.Type(value = JobEvent.DependencyResolved.class, name = "DependencyResolved")
+  @JsonSubTypes.Type(value = JobEvent.DependencyResolved.class, name = "DependencyResolved"),
+  @JsonSubTypes.Type(value = JobEvent.ArrayExpanded.class, name = "ArrayExpanded"),
+  @JsonSubTypes.Type(value = JobEvent.ChildrenFinished.class, name = "ChildrenFinished")
 })
 public sealed interface JobEvent extends CborSerializable {
 
@@ -65,4 +68,15 @@ public sealed interface JobEvent extends CborSerializable {
    */
   record DependencyResolved(String jobId, String parentId, boolean succeeded, JobStatus next, String jobStatusReason,
       long at) implements JobEvent {}
+
+  /** Every child of this array job exists (each is a job of its own, {@code <jobId>:<index>}). */
+  record ArrayExpanded(String jobId, long at) implements JobEvent {}
+
+  /**
+   * Children of this array job finished (index to true for SUCCEEDED), recorded in batches so a
+   * large array costs a few writes on its parent, not one per child; {@code next} is the array
+   * job's status after them.
+   */
+  record ChildrenFinished(String jobId, Map<Integer, Boolean> outcomes, JobStatus next, String jobStatusReason, long at)
+      implements JobEvent {}
 }

@@ -1,5 +1,6 @@
 package io.drover.core.job;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.drover.core.CborSerializable;
 import io.drover.core.api.JobDependency;
@@ -7,6 +8,7 @@ import io.drover.core.definition.ContainerProperties;
 import io.drover.core.definition.JobTimeout;
 import io.drover.core.definition.RetryStrategy;
 import io.drover.core.model.Resources;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +21,9 @@ import java.util.Map;
  * @param resources what one attempt needs on a host
  * @param retryStrategy effective retry strategy; null means one attempt
  * @param timeout effective attempt timeout; null means none
- * @param dependsOn the jobs this one waits for (empty when none)
+ * @param dependsOn the jobs this one waits for (empty when none); on an array job, N_TO_N and
+ *     SEQUENTIAL entries say what its children wait for
+ * @param array the job's place in an array job; null for a job that is not part of one
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobSpec(
@@ -37,11 +41,43 @@ public record JobSpec(
     int schedulingPriority,
     String shareIdentifier,
     List<String> platformCapabilities,
-    List<JobDependency> dependsOn)
+    List<JobDependency> dependsOn,
+    ArraySpec array)
     implements CborSerializable {
+
+  public static final String N_TO_N = "N_TO_N";
+  public static final String SEQUENTIAL = "SEQUENTIAL";
 
   public JobSpec {
     dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
+  }
+
+  @JsonIgnore
+  public boolean isArrayParent() {
+    return array != null && array.isParent();
+  }
+
+  /** The jobs this job itself waits for: plain dependencies (N_TO_N and SEQUENTIAL bind its children). */
+  public List<String> parents() {
+    return dependsOn.stream().filter(d -> d.type() == null).map(JobDependency::jobId).distinct().toList();
+  }
+
+  /**
+   * Child {@code index} of this array job: the same job, with its own id, and the dependencies
+   * AWS gives children: child {@code i} of each N_TO_N array, and for SEQUENTIAL the previous child.
+   */
+  public JobSpec child(int index) {
+    List<JobDependency> childDependencies = new ArrayList<>();
+    for (JobDependency dependency : dependsOn) {
+      if (N_TO_N.equals(dependency.type())) {
+        childDependencies.add(new JobDependency(ArraySpec.childId(dependency.jobId(), index), null));
+      } else if (SEQUENTIAL.equals(dependency.type()) && index > 0) {
+        childDependencies.add(new JobDependency(ArraySpec.childId(jobId, index - 1), null));
+      }
+    }
+    return new JobSpec(ArraySpec.childId(jobId, index), jobName, jobQueue, jobDefinitionArn, container, resources,
+        parameters, retryStrategy, timeout, tags, propagateTags, schedulingPriority, shareIdentifier,
+        platformCapabilities, childDependencies, ArraySpec.child(jobId, index));
   }
 
   /** How many attempts this job may make in total (AWS's {@code retryStrategy.attempts}, default 1). */

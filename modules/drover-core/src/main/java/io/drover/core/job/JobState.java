@@ -2,9 +2,10 @@ package io.drover.core.job;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.drover.core.CborSerializable;
-import io.drover.core.api.JobDependency;
+import io.drover.core.job.JobEvent.ArrayExpanded;
 import io.drover.core.job.JobEvent.AttemptEnded;
 import io.drover.core.job.JobEvent.Cancelled;
+import io.drover.core.job.JobEvent.ChildrenFinished;
 import io.drover.core.job.JobEvent.DependencyResolved;
 import io.drover.core.job.JobEvent.DependentAdded;
 import io.drover.core.job.JobEvent.Placed;
@@ -15,6 +16,8 @@ import io.drover.core.model.JobStatus;
 import io.drover.core.scheduling.JobTicket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A job's state, rebuilt from its events by {@link #apply}. The decisions that produce those
@@ -23,6 +26,7 @@ import java.util.List;
  * @param terminationReason set once TerminateJob reached a STARTING or RUNNING job
  * @param waitingOn the jobs this PENDING job still waits for
  * @param dependents the jobs that wait for this one, to be told when it finishes
+ * @param array for an array job: what it knows of its children; null otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobState(
@@ -37,7 +41,8 @@ public record JobState(
     boolean cancelled,
     boolean terminated,
     List<String> waitingOn,
-    List<String> dependents)
+    List<String> dependents,
+    ArrayProgress array)
     implements CborSerializable {
 
   public static final String CONTAINER_EXITED = "Essential container in task exited";
@@ -49,11 +54,45 @@ public record JobState(
     dependents = dependents == null ? List.of() : List.copyOf(dependents);
   }
 
-  /** The state a {@link Submitted} event creates: PENDING while it has dependencies, else RUNNABLE. */
+  /**
+   * The state a {@link Submitted} event creates: PENDING while it has dependencies, else RUNNABLE.
+   * An array job is PENDING until its children have finished; it never runs itself.
+   */
   public static JobState submitted(Submitted event) {
-    List<String> parents = event.spec().dependsOn().stream().map(JobDependency::jobId).distinct().toList();
-    return new JobState(event.spec(), parents.isEmpty() ? JobStatus.RUNNABLE : JobStatus.PENDING, null, event.at(),
-        null, null, List.of(), null, false, false, parents, List.of());
+    JobSpec spec = event.spec();
+    List<String> parents = spec.parents();
+    JobStatus status = parents.isEmpty() && !spec.isArrayParent() ? JobStatus.RUNNABLE : JobStatus.PENDING;
+    return new JobState(spec, status, null, event.at(), null, null, List.of(), null, false, false, parents, List.of(),
+        spec.isArrayParent() ? ArrayProgress.of(spec.array().size()) : null);
+  }
+
+  /** An array job that waits for nothing more and has not created its children yet. */
+  public boolean readyToExpand() {
+    return array != null && status == JobStatus.PENDING && waitingOn.isEmpty() && !array.expanded();
+  }
+
+  /**
+   * Records children that finished (true: SUCCEEDED). When the last one is in, the array job
+   * finishes: SUCCEEDED if every child did, else FAILED. Null when nothing is new.
+   */
+  public ChildrenFinished childrenFinished(Map<Integer, Boolean> outcomes, long at) {
+    Map<Integer, Boolean> fresh = new TreeMap<>();
+    outcomes.forEach((index, ok) -> {
+      if (index >= 0 && index < array.size() && !array.finished(index)) {
+        fresh.put(index, ok);
+      }
+    });
+    if (fresh.isEmpty()) {
+      return null;
+    }
+    ArrayProgress after = array.withFinished(fresh);
+    JobStatus next = status;
+    String reason = statusReason;
+    if (after.allFinished() && !status.isTerminal()) {
+      next = after.failed() == 0 ? JobStatus.SUCCEEDED : JobStatus.FAILED;
+      reason = after.failed() == 0 ? null : "Array Child Job failed: " + after.failed() + " of " + after.size() + " child jobs failed.";
+    }
+    return new ChildrenFinished(spec.jobId(), fresh, next, reason, at);
   }
 
   /** The attempt currently holding a host, or null. */
@@ -134,8 +173,9 @@ public record JobState(
     if (!succeeded) {
       return new DependencyResolved(spec.jobId(), parentId, false, JobStatus.FAILED, "Dependent Job failed: " + failure, at);
     }
+    boolean last = waitingOn.size() == 1;
     return new DependencyResolved(spec.jobId(), parentId, true,
-        waitingOn.size() == 1 ? JobStatus.RUNNABLE : JobStatus.PENDING, null, at);
+        last && !spec.isArrayParent() ? JobStatus.RUNNABLE : JobStatus.PENDING, null, at);
   }
 
   /**
@@ -181,12 +221,20 @@ public record JobState(
       List<String> next = new ArrayList<>(dependents);
       next.add(e.dependentId());
       return new JobState(spec, status, statusReason, createdAt, startedAt, stoppedAt, attempts, terminationReason,
-          cancelled, terminated, waitingOn, next);
+          cancelled, terminated, waitingOn, next, array);
     } else if (event instanceof DependencyResolved e) {
       List<String> next = new ArrayList<>(waitingOn);
       next.remove(e.parentId());
       return new JobState(spec, e.next(), e.jobStatusReason(), createdAt, startedAt,
-          e.next().isTerminal() ? e.at() : null, attempts, terminationReason, cancelled, terminated, next, dependents);
+          e.next().isTerminal() ? e.at() : null, attempts, terminationReason, cancelled, terminated, next, dependents,
+          array);
+    } else if (event instanceof ArrayExpanded e) {
+      return new JobState(spec, status, statusReason, createdAt, startedAt, stoppedAt, attempts, terminationReason,
+          cancelled, terminated, waitingOn, dependents, array.withExpanded());
+    } else if (event instanceof ChildrenFinished e) {
+      Long stopped = e.next().isTerminal() && !status.isTerminal() ? Long.valueOf(e.at()) : stoppedAt;
+      return new JobState(spec, e.next(), e.jobStatusReason(), createdAt, startedAt, stopped, attempts,
+          terminationReason, cancelled, terminated, waitingOn, dependents, array.withFinished(e.outcomes()));
     }
     throw new IllegalStateException("Event " + event + " cannot apply to a job that already exists");
   }
@@ -194,7 +242,7 @@ public record JobState(
   private JobState lifecycle(JobStatus newStatus, String reason, Long started, Long stopped, List<Attempt> newAttempts,
       String termination, boolean isCancelled, boolean isTerminated) {
     return new JobState(spec, newStatus, reason, createdAt, started, stopped, newAttempts, termination, isCancelled,
-        isTerminated, waitingOn, dependents);
+        isTerminated, waitingOn, dependents, array);
   }
 
   private List<Attempt> replaceLast(Attempt attempt) {

@@ -16,8 +16,13 @@ public record JobSummary(
     Long startedAt,
     Long stoppedAt,
     ContainerSummary container,
+    ArrayPropertiesSummary arrayProperties,
     String jobDefinition)
     implements CborSerializable {
+
+  /** AWS Batch's {@code ArrayPropertiesSummary}: the array job's size, or the child's index. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ArrayPropertiesSummary(Integer size, Integer index) implements CborSerializable {}
 
   /** AWS Batch's {@code ContainerSummary}. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -6,7 +6,10 @@ import io.drover.core.job.JobDetail.AttemptDetail;
 import io.drover.core.job.JobDetail.ContainerDetail;
 import io.drover.core.job.JobSummary.ContainerSummary;
 import io.drover.core.model.AwsIdentity;
+import io.drover.core.model.JobStatus;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Renders a {@link JobState} in AWS Batch's response shapes. */
 public final class JobViews {
@@ -14,6 +17,15 @@ public final class JobViews {
   private JobViews() {}
 
   public static JobDetail detail(JobState state, AwsIdentity identity) {
+    return detail(state, identity, Map.of());
+  }
+
+  /**
+   * The job in AWS's {@code JobDetail} shape. For an array job, {@code liveChildren} counts its
+   * unfinished children by status as they last reported it; finished ones come from its durable
+   * state, and any it has not heard of are counted PENDING (not created yet) or RUNNABLE.
+   */
+  public static JobDetail detail(JobState state, AwsIdentity identity, Map<JobStatus, Integer> liveChildren) {
     JobSpec spec = state.spec();
     ContainerProperties c = spec.container();
     Attempt last = state.lastAttempt();
@@ -55,12 +67,40 @@ public final class JobViews {
         spec.jobDefinitionArn(),
         spec.parameters(),
         container,
+        arrayProperties(state, liveChildren),
         spec.timeout(),
         spec.tags(),
         spec.propagateTags(),
         spec.platformCapabilities(),
         state.cancelled(),
         state.terminated());
+  }
+
+  private static JobDetail.ArrayPropertiesDetail arrayProperties(JobState state, Map<JobStatus, Integer> liveChildren) {
+    ArraySpec array = state.spec().array();
+    if (array == null) {
+      return null;
+    }
+    if (!array.isParent()) {
+      return new JobDetail.ArrayPropertiesDetail(null, null, array.index());
+    }
+    ArrayProgress progress = state.array();
+    Map<String, Integer> summary = new LinkedHashMap<>();
+    for (JobStatus status : JobStatus.values()) {
+      summary.put(status.name(), 0);
+    }
+    summary.put(JobStatus.SUCCEEDED.name(), progress.succeeded());
+    summary.put(JobStatus.FAILED.name(), progress.failed());
+    int unaccounted = progress.size() - progress.succeeded() - progress.failed();
+    for (Map.Entry<JobStatus, Integer> live : liveChildren.entrySet()) {
+      if (!live.getKey().isTerminal()) {
+        int count = Math.min(live.getValue(), unaccounted);
+        summary.merge(live.getKey().name(), count, Integer::sum);
+        unaccounted -= count;
+      }
+    }
+    summary.merge((progress.expanded() ? JobStatus.RUNNABLE : JobStatus.PENDING).name(), unaccounted, Integer::sum);
+    return new JobDetail.ArrayPropertiesDetail(summary, progress.size(), null);
   }
 
   public static JobSummary summary(JobState state, AwsIdentity identity) {
@@ -79,6 +119,7 @@ public final class JobViews {
         state.startedAt(),
         state.stoppedAt(),
         container,
+        spec.array() == null ? null : new JobSummary.ArrayPropertiesSummary(spec.array().size(), spec.array().index()),
         spec.jobDefinitionArn());
   }
 

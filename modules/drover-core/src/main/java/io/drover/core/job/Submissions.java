@@ -1,6 +1,7 @@
 package io.drover.core.job;
 
 import io.drover.core.ClientError;
+import io.drover.core.api.ArrayProperties;
 import io.drover.core.api.ContainerOverrides;
 import io.drover.core.api.JobDependency;
 import io.drover.core.api.SubmitJobRequest;
@@ -39,9 +40,8 @@ public final class Submissions {
     ClientError.require(request.shareIdentifier() == null,
         "shareIdentifier can only be used with a fair-share job queue; '" + queue.jobQueueName()
             + "' has no scheduling policy.");
-    ClientError.require(request.arrayProperties() == null,
-        "arrayProperties: array jobs are not available yet; submit the jobs one by one.");
-    List<JobDependency> dependsOn = dependencies(request.dependsOn());
+    ArraySpec array = array(request.arrayProperties());
+    List<JobDependency> dependsOn = dependencies(request.dependsOn(), array != null);
     ContainerRules.validateRetryStrategy(request.retryStrategy(), "retryStrategy");
     ContainerRules.validateTimeout(request.timeout(), "timeout");
     ContainerRules.validateSchedulingPriority(request.schedulingPriorityOverride(), "schedulingPriorityOverride");
@@ -83,7 +83,18 @@ public final class Submissions {
         priority,
         null,
         definition.platformCapabilities(),
-        dependsOn);
+        dependsOn,
+        array);
+  }
+
+  static ArraySpec array(ArrayProperties properties) {
+    if (properties == null) {
+      return null;
+    }
+    Integer size = ClientError.required(properties.size(), "arrayProperties.size");
+    ClientError.require(size >= ArraySpec.MIN_SIZE && size <= ArraySpec.MAX_SIZE,
+        "arrayProperties.size must be from " + ArraySpec.MIN_SIZE + " to " + ArraySpec.MAX_SIZE + ", not " + size + ".");
+    return ArraySpec.parent(size);
   }
 
   /** AWS caps dependencies at 20; workflow engines need more. */
@@ -91,7 +102,7 @@ public final class Submissions {
 
   private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_:-]{1,128}");
 
-  static List<JobDependency> dependencies(List<JobDependency> requested) {
+  static List<JobDependency> dependencies(List<JobDependency> requested, boolean arrayJob) {
     if (requested == null || requested.isEmpty()) {
       return List.of();
     }
@@ -102,12 +113,21 @@ public final class Submissions {
       JobDependency dependency = requested.get(i);
       String path = "dependsOn[" + i + "]";
       ClientError.require(dependency != null, path + " is empty.");
+      String type = dependency.type();
+      ClientError.require(type == null || type.equals(JobSpec.N_TO_N) || type.equals(JobSpec.SEQUENTIAL),
+          path + ".type '" + type + "' must be N_TO_N or SEQUENTIAL, or left out.");
+      ClientError.require(type == null || arrayJob,
+          path + ".type " + type + " applies to array jobs only: this job has no arrayProperties.");
+      if (JobSpec.SEQUENTIAL.equals(type)) {
+        ClientError.require(dependency.jobId() == null,
+            path + ": a SEQUENTIAL dependency names no jobId; it makes the children run one after another.");
+        unique.putIfAbsent(JobSpec.SEQUENTIAL, dependency);
+        continue;
+      }
       ClientError.required(dependency.jobId(), path + ".jobId");
       ClientError.require(JOB_ID.matcher(dependency.jobId()).matches(),
           path + ".jobId '" + dependency.jobId() + "' is not a job id.");
-      ClientError.require(dependency.type() == null,
-          path + ".type " + dependency.type() + " applies to array jobs, which are not available yet.");
-      unique.putIfAbsent(dependency.jobId(), new JobDependency(dependency.jobId(), null));
+      unique.putIfAbsent(dependency.jobId(), new JobDependency(dependency.jobId(), type));
     }
     return List.copyOf(unique.values());
   }

@@ -2,7 +2,25 @@ package io.drover.core.scheduling;
 
 import io.drover.core.CborSerializable;
 import io.drover.core.model.Resources;
+import java.util.Comparator;
 
 /** What the scheduler needs to know about one RUNNABLE job. */
 public record JobTicket(String jobId, String queue, Resources resources, long createdAt, int schedulingPriority)
-    implements CborSerializable {}
+    implements CborSerializable {
+
+  /**
+   * First in, first out: by creation time, then by id, with the children of an array job
+   * ({@code <parent>:<index>}, created together) in index order.
+   */
+  public static final Comparator<JobTicket> FIFO = Comparator.comparingLong(JobTicket::createdAt)
+      .thenComparing(JobTicket::jobId, JobTicket::compareIds);
+
+  static int compareIds(String a, String b) {
+    int colonA = a.lastIndexOf(':');
+    int colonB = b.lastIndexOf(':');
+    if (colonA > 0 && colonB > 0 && a.regionMatches(0, b, 0, Math.max(colonA, colonB)) && colonA == colonB) {
+      return Integer.compare(Integer.parseInt(a.substring(colonA + 1)), Integer.parseInt(b.substring(colonB + 1)));
+    }
+    return a.compareTo(b);
+  }
+}

@@ -19,8 +19,10 @@ import io.drover.core.api.JobDependency;
 import io.drover.core.definition.EvaluateOnExit;
 import io.drover.core.definition.JobTimeout;
 import io.drover.core.definition.RetryStrategy;
+import io.drover.core.job.JobEvent.ArrayExpanded;
 import io.drover.core.job.JobEvent.AttemptEnded;
 import io.drover.core.job.JobEvent.Cancelled;
+import io.drover.core.job.JobEvent.ChildrenFinished;
 import io.drover.core.job.JobEvent.DependencyResolved;
 import io.drover.core.job.JobEvent.DependentAdded;
 import io.drover.core.job.JobEvent.Placed;
@@ -45,7 +47,7 @@ class JobStateTest {
   static JobSpec spec(RetryStrategy retryStrategy) {
     return new JobSpec(JOB_ID, "nightly", "q", ARN_PREFIX + "job-definition/app:1",
         container(vcpu("1"), memory("2048")), new Resources(1000, 2048, 0), Map.of("input", "a.txt"),
-        retryStrategy, new JobTimeout(600), Map.of("team", "data"), true, 3, null, List.of("EC2"), List.of());
+        retryStrategy, new JobTimeout(600), Map.of("team", "data"), true, 3, null, List.of("EC2"), List.of(), null);
   }
 
   static JobState submitted(RetryStrategy retryStrategy) {
@@ -392,12 +394,60 @@ class JobStateTest {
     assertNull(withChild.addDependent("child-1", 1_200));
   }
 
+  @Test
+  void anArrayJobIsPendingUntilEveryChildFinishedAndRecordsEachOnce() {
+    JobSpec base = spec(null);
+    JobSpec array = new JobSpec(base.jobId(), base.jobName(), base.jobQueue(), base.jobDefinitionArn(), base.container(),
+        base.resources(), base.parameters(), base.retryStrategy(), base.timeout(), base.tags(), base.propagateTags(),
+        base.schedulingPriority(), base.shareIdentifier(), base.platformCapabilities(), List.of(), ArraySpec.parent(3));
+    JobState pending = JobState.submitted(new Submitted(JOB_ID, array, 1_000));
+    assertEquals(JobStatus.PENDING, pending.status());
+    assertTrue(pending.readyToExpand());
+    JobState expanded = pending.apply(new ArrayExpanded(JOB_ID, 1_100));
+    assertFalse(expanded.readyToExpand());
+
+    JobState partial = expanded.apply(expanded.childrenFinished(Map.of(0, true, 2, true), 1_200));
+    assertEquals(JobStatus.PENDING, partial.status());
+    assertEquals(2, partial.array().succeeded());
+    assertNull(partial.childrenFinished(Map.of(0, false), 1_250), "a child is recorded once");
+    assertNull(partial.childrenFinished(Map.of(7, true), 1_260), "indexes outside the array are ignored");
+
+    JobState done = partial.apply(partial.childrenFinished(Map.of(1, false, 2, true), 1_300));
+    assertEquals(JobStatus.FAILED, done.status());
+    assertEquals(1_300L, done.stoppedAt());
+    assertEquals(2, done.array().succeeded());
+    assertEquals(1, done.array().failed());
+    assertTrue(done.statusReason().contains("1 of 3"), done.statusReason());
+
+    JobState allGood = partial.apply(partial.childrenFinished(Map.of(1, true), 1_300));
+    assertEquals(JobStatus.SUCCEEDED, allGood.status());
+  }
+
+  @Test
+  void childrenGetTheirOwnIdsAndTheDependenciesAwsGivesThem() {
+    JobSpec base = spec(null);
+    JobSpec array = new JobSpec("arr", base.jobName(), base.jobQueue(), base.jobDefinitionArn(), base.container(),
+        base.resources(), base.parameters(), base.retryStrategy(), base.timeout(), base.tags(), base.propagateTags(),
+        base.schedulingPriority(), base.shareIdentifier(), base.platformCapabilities(),
+        List.of(new JobDependency("plain", null), new JobDependency("other", JobSpec.N_TO_N),
+            new JobDependency(null, JobSpec.SEQUENTIAL)),
+        ArraySpec.parent(5));
+    assertEquals(List.of("plain"), array.parents(), "the array job itself waits only for plain dependencies");
+    JobSpec first = array.child(0);
+    assertEquals("arr:0", first.jobId());
+    assertEquals(ArraySpec.child("arr", 0), first.array());
+    assertEquals(List.of(new JobDependency("other:0", null)), first.dependsOn());
+    assertEquals(List.of(new JobDependency("other:3", null), new JobDependency("arr:2", null)), array.child(3).dependsOn());
+    assertEquals(JobStatus.RUNNABLE, JobState.submitted(new Submitted("x", spec(null), 1)).status());
+    assertEquals(JobStatus.PENDING, JobState.submitted(new Submitted("arr:3", array.child(3), 1)).status());
+  }
+
   private static JobSpec withDependencies(String... parents) {
     JobSpec base = spec(null);
     return new JobSpec(base.jobId(), base.jobName(), base.jobQueue(), base.jobDefinitionArn(), base.container(),
         base.resources(), base.parameters(), base.retryStrategy(), base.timeout(), base.tags(), base.propagateTags(),
         base.schedulingPriority(), base.shareIdentifier(), base.platformCapabilities(),
-        Stream.of(parents).map(p -> new JobDependency(p, null)).toList());
+        Stream.of(parents).map(p -> new JobDependency(p, null)).toList(), null);
   }
 
   @Test
@@ -412,7 +462,9 @@ class JobStateTest {
         new Cancelled(JOB_ID, "no longer needed", 2_400),
         new TerminationRequested(JOB_ID, "stop", 2_500),
         new DependentAdded(JOB_ID, "child-1", 2_600),
-        new DependencyResolved(JOB_ID, "parent-1", true, JobStatus.RUNNABLE, null, 2_700)));
+        new DependencyResolved(JOB_ID, "parent-1", true, JobStatus.RUNNABLE, null, 2_700),
+        new ArrayExpanded(JOB_ID, 2_800),
+        new ChildrenFinished(JOB_ID, Map.of(0, true, 3, false), JobStatus.PENDING, null, 2_900)));
     assertEquals(
         Stream.of(JobEvent.class.getPermittedSubclasses()).collect(Collectors.toSet()),
         events.stream().map(Object::getClass).collect(Collectors.toSet()),

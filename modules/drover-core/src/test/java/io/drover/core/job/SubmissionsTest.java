@@ -286,8 +286,24 @@ class SubmissionsTest {
   }
 
   @Test
-  void arrayJobsAreRejected() {
-    assertRejected(() -> resolve(app().arrayProperties(new ArrayProperties(10))), "arrayProperties");
+  void arrayJobsTakeTwoToTenThousandChildren() {
+    assertEquals(ArraySpec.parent(10_000), resolve(app().arrayProperties(new ArrayProperties(10_000))).array());
+    assertEquals(ArraySpec.parent(2), resolve(app().arrayProperties(new ArrayProperties(2))).array());
+    assertRejected(() -> resolve(app().arrayProperties(new ArrayProperties(1))), "arrayProperties.size");
+    assertRejected(() -> resolve(app().arrayProperties(new ArrayProperties(10_001))), "arrayProperties.size");
+    assertRejected(() -> resolve(app().arrayProperties(new ArrayProperties(null))), "arrayProperties.size");
+  }
+
+  @Test
+  void arrayDependencyTypesNeedAnArrayJob() {
+    assertRejected(() -> resolve(app().dependsOn(List.of(new JobDependency("a", JobSpec.N_TO_N)))), "array jobs only");
+    assertRejected(() -> resolve(app().arrayProperties(new ArrayProperties(3))
+        .dependsOn(List.of(new JobDependency("a", JobSpec.SEQUENTIAL)))), "SEQUENTIAL dependency names no jobId");
+    assertRejected(() -> resolve(app().arrayProperties(new ArrayProperties(3))
+        .dependsOn(List.of(new JobDependency(null, "MANY_TO_ONE")))), "dependsOn[0].type");
+    JobSpec spec = resolve(app().arrayProperties(new ArrayProperties(3))
+        .dependsOn(List.of(new JobDependency("a", JobSpec.N_TO_N), new JobDependency(null, JobSpec.SEQUENTIAL))));
+    assertEquals(2, spec.dependsOn().size());
   }
 
   @Test
@@ -302,7 +318,6 @@ class SubmissionsTest {
     assertRejected(() -> resolve(app().dependsOn(List.of(new JobDependency(null, null)))), "dependsOn[0].jobId");
     assertRejected(() -> resolve(app().dependsOn(List.of(new JobDependency("ok", null), new JobDependency("not ok", null)))),
         "dependsOn[1].jobId");
-    assertRejected(() -> resolve(app().dependsOn(List.of(new JobDependency("ok", "N_TO_N")))), "dependsOn[0].type");
     List<JobDependency> tooMany = IntStream.range(0, 1001)
         .mapToObj(i -> new JobDependency("parent-" + i, null)).toList();
     assertRejected(() -> resolve(app().dependsOn(tooMany)), "at most 1000");
