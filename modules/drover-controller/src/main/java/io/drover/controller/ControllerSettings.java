@@ -27,7 +27,9 @@ public record ControllerSettings(
     String readSideKeyspace,
     boolean createSchema,
     int readSideReplicationFactor,
-    Duration readSideRetention) {
+    Duration readSideRetention,
+    int webhookAttempts,
+    Duration webhookBackoff) {
 
   public static ControllerSettings from(Config root) {
     Config c = root.getConfig("drover.controller");
@@ -54,7 +56,9 @@ public record ControllerSettings(
         c.getString("read-side.keyspace"),
         root.getBoolean("drover.cassandra.create-schema"),
         c.getInt("read-side.replication-factor"),
-        c.getDuration("read-side.retention"));
+        c.getDuration("read-side.retention"),
+        c.getInt("events.webhook-attempts"),
+        c.getDuration("events.webhook-backoff"));
   }
 
   /** The tag a job's events carry, spreading jobs over {@link #jobTags} projection instances. */

@@ -6,6 +6,9 @@ import io.drover.controller.api.ApiRoutes;
 import io.drover.controller.api.BatchApi;
 import io.drover.controller.api.LogsApi;
 import io.drover.controller.controlplane.ControlPlaneClient;
+import io.drover.controller.events.EventsApi;
+import io.drover.controller.events.JobStateChanges;
+import io.drover.controller.events.WebhookDelivery;
 import io.drover.controller.job.JobEntity;
 import io.drover.controller.logs.LogIngest;
 import io.drover.controller.queue.JobQueueActor;
@@ -15,12 +18,14 @@ import io.drover.controller.readside.JobReadStore;
 import io.drover.controller.readside.LogStore;
 import io.drover.controller.scheduler.SchedulerActor;
 import io.drover.core.controlplane.ControlPlaneRules;
+import io.drover.core.job.JobStateChange;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.projection.cassandra.javadsl.CassandraProjection;
@@ -66,12 +71,14 @@ public final class DroverController {
     JobEntity.init(system, settings);
     ActorRef<SchedulerActor.Command> scheduler = SchedulerActor.init(system, settings, controlPlane, readStore);
     JobQueueActor.init(system, settings, readStore, controlPlane, scheduler);
-    JobProjection.init(system, settings, readStore);
+    ActorRef<Topic.Command<JobStateChange>> stateChanges = JobStateChanges.start(system);
+    JobProjection.init(system, settings, readStore, stateChanges);
+    WebhookDelivery.init(system, settings, WebhookDelivery.configured(system.settings().config()), Json.storageMapper());
     system.systemActorOf(LogIngest.create(logStore), "log-ingest", Props.empty());
 
     ObjectMapper api = Json.mapper();
     BatchApi batch = new BatchApi(system, api, settings, controlPlane, readStore);
-    ApiRoutes routes = new ApiRoutes(api, batch, new LogsApi(batch, logStore, api));
+    ApiRoutes routes = new ApiRoutes(api, batch, new LogsApi(batch, logStore, api), new EventsApi(stateChanges, api));
     CompletionStage<ServerBinding> binding = Http.get(system)
         .newServerAt(settings.httpInterface(), settings.httpPort())
         .bind(routes.route())

@@ -3,11 +3,13 @@ package io.drover.controller.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drover.controller.controlplane.ControlPlaneClient;
+import io.drover.controller.events.EventsApi;
 import io.drover.core.ClientError;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
@@ -33,17 +35,28 @@ public final class ApiRoutes extends AllDirectives {
   private final ObjectMapper json;
   private final BatchApi batch;
   private final LogsApi logs;
+  private final EventsApi events;
 
-  public ApiRoutes(ObjectMapper json, BatchApi batch, LogsApi logs) {
+  public ApiRoutes(ObjectMapper json, BatchApi batch, LogsApi logs, EventsApi events) {
     this.json = json;
     this.batch = batch;
     this.logs = logs;
+    this.events = events;
   }
 
   public Route route() {
     return concat(
         pathPrefix("v1", () -> path(PathMatchers.segment(), operation ->
             post(() -> entity(Unmarshaller.entityToString(), body -> respond(() -> batch.handle(operation, body)))))),
+        path(PathMatchers.segment("drover").slash("v1").slash("events"), () -> get(() ->
+            parameterOptional("jobQueue", jobQueue ->
+                parameterOptional("jobId", jobId -> {
+                  try {
+                    return completeOK(events.stream(jobQueue, jobId), EventStreamMarshalling.toEventStream());
+                  } catch (ClientError e) {
+                    return complete(error(e));
+                  }
+                })))),
         pathPrefix(PathMatchers.segment("drover").slash("v1").slash("jobs").slash(PathMatchers.segment()).slash("logs"),
             jobId -> pathEndOrSingleSlash(() -> get(() ->
                 parameterOptional("attempt", attempt ->

@@ -5,6 +5,7 @@ import io.drover.controller.queue.JobQueueActor;
 import io.drover.core.job.ArraySpec;
 import io.drover.core.job.JobEvent;
 import io.drover.core.job.JobState;
+import io.drover.core.job.JobStateChange;
 import io.drover.core.job.JobViews;
 import io.drover.core.model.JobStatus;
 import io.drover.core.scheduling.JobTicket;
@@ -18,13 +19,14 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
 import org.apache.pekko.persistence.cassandra.query.javadsl.CassandraReadJournal;
 import org.apache.pekko.persistence.query.Offset;
-import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.cassandra.javadsl.CassandraProjection;
@@ -33,58 +35,54 @@ import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
 import org.apache.pekko.projection.javadsl.GroupedProjection;
 import org.apache.pekko.projection.javadsl.Handler;
 import org.apache.pekko.projection.javadsl.SourceProvider;
-import org.apache.pekko.stream.javadsl.Sink;
 
 /**
- * Projects job events into {@code jobs_by_queue_status}, in groups: every job touched by a group
- * of events gets at most one delete (its old row) and one insert (its new row). Runs as one
- * projection per job tag, spread over the controllers.
+ * Projects job events into the read-side tables ({@link JobReadStore}), in groups: every job
+ * touched by a group of events is written once. Runs as one projection per job tag, spread over
+ * the controllers.
  *
  * <p>It also backs the fast path from job to queue: when a row becomes RUNNABLE, the queue is
  * told again, so a job whose own message to its queue was lost (a queue moving between
- * controllers at that moment) is still scheduled.
+ * controllers at that moment) is still scheduled. And it publishes every status change, in AWS's
+ * "Batch Job State Change" shape, to the cluster-wide topic the event stream and webhooks follow.
  */
 public final class JobProjection extends Handler<List<EventEnvelope<JobEvent>>> {
 
   private static final int CACHE_SIZE = 20_000;
 
-  public static void init(ActorSystem<?> system, ControllerSettings settings, JobReadStore store) {
+  public static void init(ActorSystem<?> system, ControllerSettings settings, JobReadStore store,
+      ActorRef<Topic.Command<JobStateChange>> stateChanges) {
     ShardedDaemonProcess.get(system).init(
         ProjectionBehavior.Command.class,
         "job-projection",
         settings.jobTags(),
-        i -> ProjectionBehavior.create(projection(system, settings, store, "job-" + i)),
+        i -> ProjectionBehavior.create(projection(system, settings, store, stateChanges, "job-" + i)),
         ShardedDaemonProcessSettings.create(system).withRole(Roles.CONTROLLER),
         Optional.of(ProjectionBehavior.stopMessage()));
   }
 
-  private static GroupedProjection<Offset, EventEnvelope<JobEvent>> projection(
-      ActorSystem<?> system, ControllerSettings settings, JobReadStore store, String tag) {
+  private static GroupedProjection<Offset, EventEnvelope<JobEvent>> projection(ActorSystem<?> system,
+      ControllerSettings settings, JobReadStore store, ActorRef<Topic.Command<JobStateChange>> stateChanges, String tag) {
     SourceProvider<Offset, EventEnvelope<JobEvent>> source =
         EventSourcedProvider.eventsByTag(system, CassandraReadJournal.Identifier(), tag);
     return CassandraProjection.groupedWithin(
-            ProjectionId.of("jobs-by-queue-status", tag), source, () -> new JobProjection(system, settings, store))
+            ProjectionId.of("jobs-by-queue-status", tag), source, () -> new JobProjection(system, settings, store, stateChanges))
         .withGroup(500, Duration.ofMillis(100));
   }
 
-  private final ActorSystem<?> system;
   private final ControllerSettings settings;
   private final JobReadStore store;
-  private final CassandraReadJournal journal;
+  private final JobStateCache states;
   private final ClusterSharding sharding;
-  private final Map<String, JobState> cache = new LinkedHashMap<>(1024, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, JobState> eldest) {
-      return size() > CACHE_SIZE;
-    }
-  };
+  private final ActorRef<Topic.Command<JobStateChange>> stateChanges;
 
-  private JobProjection(ActorSystem<?> system, ControllerSettings settings, JobReadStore store) {
-    this.system = system;
+  private JobProjection(ActorSystem<?> system, ControllerSettings settings, JobReadStore store,
+      ActorRef<Topic.Command<JobStateChange>> stateChanges) {
     this.settings = settings;
     this.store = store;
-    this.journal = PersistenceQuery.get(system).getReadJournalFor(CassandraReadJournal.class, CassandraReadJournal.Identifier());
+    this.states = new JobStateCache(system, CACHE_SIZE);
     this.sharding = ClusterSharding.get(system);
+    this.stateChanges = stateChanges;
   }
 
   /** Where a job's row was before this group, and its state after it. */
@@ -93,40 +91,25 @@ public final class JobProjection extends Handler<List<EventEnvelope<JobEvent>>> 
   @Override
   public CompletionStage<Done> process(List<EventEnvelope<JobEvent>> envelopes) {
     Map<String, Change> changes = new LinkedHashMap<>();
+    List<JobStateChange> published = new ArrayList<>();
     CompletionStage<Void> applied = CompletableFuture.completedFuture(null);
     for (EventEnvelope<JobEvent> envelope : envelopes) {
-      applied = applied.thenCompose(ignored -> apply(envelope, changes));
+      applied = applied.thenCompose(ignored -> states.apply(envelope).thenAccept(t -> {
+        changes.merge(t.after().spec().jobId(), new Change(t.before(), t.after()),
+            (first, next) -> new Change(first.before(), next.after()));
+        JobStateChange change = JobStateChange.of(t.before(), t.after(),
+            envelope.persistenceId() + "#" + envelope.sequenceNr(), envelope.event().at(), settings.identity());
+        if (change != null) {
+          published.add(change);
+        }
+      }));
     }
-    return applied.thenCompose(ignored -> write(changes)).thenApply(ignored -> Done.getInstance());
-  }
-
-  private CompletionStage<Void> apply(EventEnvelope<JobEvent> envelope, Map<String, Change> changes) {
-    String jobId = envelope.event().jobId();
-    return stateBefore(envelope).thenAccept(before -> {
-      JobState after = before == null
-          ? JobState.submitted((JobEvent.Submitted) envelope.event())
-          : before.apply(envelope.event());
-      changes.merge(jobId, new Change(before, after), (first, next) -> new Change(first.before(), next.after()));
-      if (after.status().isTerminal()) {
-        cache.remove(jobId);
-      } else {
-        cache.put(jobId, after);
-      }
-    });
-  }
-
-  /** The job's state just before this envelope: from the cache, else rebuilt from its journal. */
-  private CompletionStage<JobState> stateBefore(EventEnvelope<JobEvent> envelope) {
-    String jobId = envelope.event().jobId();
-    JobState cached = cache.get(jobId);
-    if (cached != null || envelope.event() instanceof JobEvent.Submitted) {
-      return CompletableFuture.completedFuture(cached);
-    }
-    return journal.currentEventsByPersistenceId(envelope.persistenceId(), 0, envelope.sequenceNr() - 1)
-        .runWith(Sink.<JobState, org.apache.pekko.persistence.query.EventEnvelope>fold(null, (state, e) -> {
-          JobEvent event = (JobEvent) e.event();
-          return state == null ? JobState.submitted((JobEvent.Submitted) event) : state.apply(event);
-        }), system);
+    return applied
+        .thenCompose(ignored -> write(changes))
+        .thenApply(ignored -> {
+          published.forEach(change -> stateChanges.tell(Topic.publish(change)));
+          return Done.getInstance();
+        });
   }
 
   private CompletionStage<Void> write(Map<String, Change> changes) {

@@ -57,6 +57,12 @@ public final class DroverTestNode implements AutoCloseable {
    * @param computeEnvironment the compute environment the node's agent serves
    */
   public static DroverTestNode start(String keyspacePrefix, String computeEnvironment, Executor executor) {
+    return start(keyspacePrefix, computeEnvironment, executor, Map.of());
+  }
+
+  /** As {@link #start(String, String, Executor)}, with more configuration on top. */
+  public static DroverTestNode start(
+      String keyspacePrefix, String computeEnvironment, Executor executor, Map<String, Object> extra) {
     int httpPort = freePort();
     Map<String, Object> overrides = new LinkedHashMap<>();
     overrides.put("drover.controller.http.port", httpPort);
@@ -82,6 +88,7 @@ public final class DroverTestNode implements AutoCloseable {
     overrides.put("drover.controller.job.stop-grace-seconds", 2);
     overrides.put("drover.controller.scheduler.reconcile-grace", "5s");
     overrides.put("drover.controller.scheduler.reconcile-interval", "5s");
+    overrides.putAll(extra);
     Config config = NodeConfig.load(RepoRoot.locate().resolve("conf/dev.conf"), overrides);
     DroverNode node = DroverNode.start(config);
     try {
