@@ -1,14 +1,8 @@
 package io.drover.loadtest;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.batch.model.JobDetail;
 import software.amazon.awssdk.services.batch.model.JobStatus;
@@ -30,8 +24,11 @@ import software.amazon.awssdk.services.batch.model.ResourceType;
  */
 public final class ArrayToCompletion {
 
+  private static final String USAGE = "usage: ArrayToCompletion [--endpoint URL] [--queue Q] [--size N] "
+      + "[--vcpus V] [--command CMD] [--timeout-seconds S]";
+
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = parse(args);
+    Map<String, String> options = Bench.options(args, USAGE);
     String endpoint = options.getOrDefault("endpoint", "http://127.0.0.1:8080");
     String queue = options.getOrDefault("queue", "dev");
     int size = Integer.parseInt(options.getOrDefault("size", "10000"));
@@ -39,12 +36,7 @@ public final class ArrayToCompletion {
     String command = options.getOrDefault("command", "true");
     Duration timeout = Duration.ofSeconds(Long.parseLong(options.getOrDefault("timeout-seconds", "1800")));
 
-    try (BatchClient batch = BatchClient.builder()
-        .endpointOverride(URI.create(endpoint))
-        .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .build()) {
+    try (BatchClient batch = Bench.client(endpoint)) {
       batch.registerJobDefinition(b -> b.jobDefinitionName("bench-array").type("container")
           .containerProperties(c -> c.image("public.ecr.aws/docker/library/busybox:stable").command("sh", "-c", command)
               .resourceRequirements(
@@ -79,15 +71,4 @@ public final class ArrayToCompletion {
     }
   }
 
-  private static Map<String, String> parse(String[] args) {
-    Map<String, String> options = new ConcurrentHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      if (!args[i].startsWith("--") || i + 1 >= args.length) {
-        throw new IllegalArgumentException("usage: ArrayToCompletion [--endpoint URL] [--queue Q] [--size N] "
-            + "[--vcpus V] [--command CMD] [--timeout-seconds S]");
-      }
-      options.put(args[i].substring(2), args[++i]);
-    }
-    return options;
-  }
 }

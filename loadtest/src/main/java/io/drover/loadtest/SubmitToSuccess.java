@@ -1,6 +1,5 @@
 package io.drover.loadtest;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,10 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.batch.model.JobDetail;
 import software.amazon.awssdk.services.batch.model.JobStatus;
@@ -33,8 +28,11 @@ import software.amazon.awssdk.services.batch.model.JobStatus;
  */
 public final class SubmitToSuccess {
 
+  private static final String USAGE = "usage: SubmitToSuccess [--endpoint URL] [--queue Q] [--definition D] "
+      + "[--jobs N] [--concurrency C] [--timeout-seconds S]";
+
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = parse(args);
+    Map<String, String> options = Bench.options(args, USAGE);
     String endpoint = options.getOrDefault("endpoint", "http://127.0.0.1:8080");
     String queue = options.getOrDefault("queue", "dev");
     String definition = options.getOrDefault("definition", "hello");
@@ -42,12 +40,7 @@ public final class SubmitToSuccess {
     int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "1"));
     Duration timeout = Duration.ofSeconds(Long.parseLong(options.getOrDefault("timeout-seconds", "600")));
 
-    try (BatchClient batch = BatchClient.builder()
-        .endpointOverride(URI.create(endpoint))
-        .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .build()) {
+    try (BatchClient batch = Bench.client(endpoint)) {
       Map<String, Long> submitMillis = new ConcurrentHashMap<>();
       long start = System.nanoTime();
       ExecutorService pool = Executors.newFixedThreadPool(concurrency);
@@ -128,15 +121,4 @@ public final class SubmitToSuccess {
     return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
   }
 
-  private static Map<String, String> parse(String[] args) {
-    Map<String, String> options = new ConcurrentHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      if (!args[i].startsWith("--") || i + 1 >= args.length) {
-        throw new IllegalArgumentException("usage: SubmitToSuccess [--endpoint URL] [--queue Q] [--definition D] "
-            + "[--jobs N] [--concurrency C] [--timeout-seconds S]");
-      }
-      options.put(args[i].substring(2), args[++i]);
-    }
-    return options;
-  }
 }

@@ -40,7 +40,6 @@ import io.drover.core.controlplane.ControlPlaneRequest;
 import io.drover.core.controlplane.ControlPlaneState;
 import io.drover.core.definition.JobDefinition;
 import io.drover.core.job.JobDetail;
-import io.drover.core.job.JobState;
 import io.drover.core.job.JobSpec;
 import io.drover.core.job.JobViews;
 import io.drover.core.job.Submissions;

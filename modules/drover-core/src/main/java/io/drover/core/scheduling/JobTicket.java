@@ -15,11 +15,11 @@ public record JobTicket(String jobId, String queue, Resources resources, long cr
   public static final Comparator<JobTicket> FIFO = Comparator.comparingLong(JobTicket::createdAt)
       .thenComparing(JobTicket::jobId, JobTicket::compareIds);
 
+  /** Ids compare as text, except two children of the same array job, which compare by index. */
   static int compareIds(String a, String b) {
-    int colonA = a.lastIndexOf(':');
-    int colonB = b.lastIndexOf(':');
-    if (colonA > 0 && colonB > 0 && a.regionMatches(0, b, 0, Math.max(colonA, colonB)) && colonA == colonB) {
-      return Integer.compare(Integer.parseInt(a.substring(colonA + 1)), Integer.parseInt(b.substring(colonB + 1)));
+    int colon = a.lastIndexOf(':');
+    if (colon > 0 && colon == b.lastIndexOf(':') && a.regionMatches(0, b, 0, colon)) {
+      return Integer.compare(Integer.parseInt(a.substring(colon + 1)), Integer.parseInt(b.substring(colon + 1)));
     }
     return a.compareTo(b);
   }
