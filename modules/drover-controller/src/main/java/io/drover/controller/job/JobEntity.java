@@ -66,7 +66,10 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * One job, sharded by job id and event-sourced in Cassandra. It is the authority on its own
  * lifecycle: it accepts a placement only while RUNNABLE, launches the attempt on the agent and
  * retries until the agent confirms, follows the agent (a lost host ends the attempt), times
- * attempts out, and applies retry rules. The decisions themselves live in {@link JobState}.
+ * attempts out, and applies retry rules. It also keeps the conversations of dependencies (with
+ * the jobs it waits for and those waiting for it) and of array jobs (an array job creates its
+ * children and collects their outcomes; a child reports to it). The decisions themselves live in
+ * {@link JobState}.
  *
  * <p>A job stays in memory while an attempt holds a host, so it notices when that host goes
  * away; otherwise it passivates after {@code drover.controller.job.idle-timeout}.
@@ -719,6 +722,9 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   /** Asks every job this one waits for to tell it when they finish, again until each confirms. */
   private void registerWithParents(JobState state) {
+    if (state.waitingOn().isEmpty()) {
+      return;
+    }
     unregisteredParents.addAll(state.waitingOn());
     state.waitingOn().forEach(parent -> job(parent).tell(new AddDependent(parent, jobId)));
     timers.startTimerWithFixedDelay(ResendRegistrations.class, new ResendRegistrations(jobId), settings.dependencyRetryInterval());
