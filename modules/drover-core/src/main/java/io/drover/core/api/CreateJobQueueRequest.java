@@ -3,6 +3,7 @@ package io.drover.core.api;
 import io.drover.core.controlplane.ControlPlaneRequest;
 import io.drover.core.model.State;
 import io.drover.core.queue.ComputeEnvironmentOrder;
+import io.drover.core.queue.JobStateTimeLimitAction;
 import java.util.List;
 import java.util.Map;
 
@@ -14,4 +15,4 @@ public record CreateJobQueueRequest(
     Integer priority,
     List<ComputeEnvironmentOrder> computeEnvironmentOrder,
     Map<String, String> tags,
-    List<Map<String, Object>> jobStateTimeLimitActions) implements ControlPlaneRequest {}
+    List<JobStateTimeLimitAction> jobStateTimeLimitActions) implements ControlPlaneRequest {}

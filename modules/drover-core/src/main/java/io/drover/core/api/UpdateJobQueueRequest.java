@@ -3,8 +3,8 @@ package io.drover.core.api;
 import io.drover.core.controlplane.ControlPlaneRequest;
 import io.drover.core.model.State;
 import io.drover.core.queue.ComputeEnvironmentOrder;
+import io.drover.core.queue.JobStateTimeLimitAction;
 import java.util.List;
-import java.util.Map;
 
 /** AWS Batch {@code UpdateJobQueue} request. */
 public record UpdateJobQueueRequest(
@@ -13,4 +13,4 @@ public record UpdateJobQueueRequest(
     String schedulingPolicyArn,
     Integer priority,
     List<ComputeEnvironmentOrder> computeEnvironmentOrder,
-    List<Map<String, Object>> jobStateTimeLimitActions) implements ControlPlaneRequest {}
+    List<JobStateTimeLimitAction> jobStateTimeLimitActions) implements ControlPlaneRequest {}

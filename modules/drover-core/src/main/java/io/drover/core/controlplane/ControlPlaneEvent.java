@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.drover.core.CborSerializable;
 import io.drover.core.compute.ComputeEnvironment;
 import io.drover.core.definition.JobDefinition;
+import io.drover.core.policy.SchedulingPolicy;
 import io.drover.core.queue.JobQueue;
 
 /** What changed in the control plane. Each event carries the object's whole new value. */
@@ -17,7 +18,10 @@ import io.drover.core.queue.JobQueue;
   @JsonSubTypes.Type(value = ControlPlaneEvent.JobQueueUpdated.class, name = "JobQueueUpdated"),
   @JsonSubTypes.Type(value = ControlPlaneEvent.JobQueueDeleted.class, name = "JobQueueDeleted"),
   @JsonSubTypes.Type(value = ControlPlaneEvent.JobDefinitionRegistered.class, name = "JobDefinitionRegistered"),
-  @JsonSubTypes.Type(value = ControlPlaneEvent.JobDefinitionDeregistered.class, name = "JobDefinitionDeregistered")
+  @JsonSubTypes.Type(value = ControlPlaneEvent.JobDefinitionDeregistered.class, name = "JobDefinitionDeregistered"),
+  @JsonSubTypes.Type(value = ControlPlaneEvent.SchedulingPolicyCreated.class, name = "SchedulingPolicyCreated"),
+  @JsonSubTypes.Type(value = ControlPlaneEvent.SchedulingPolicyUpdated.class, name = "SchedulingPolicyUpdated"),
+  @JsonSubTypes.Type(value = ControlPlaneEvent.SchedulingPolicyDeleted.class, name = "SchedulingPolicyDeleted")
 })
 public sealed interface ControlPlaneEvent extends CborSerializable {
 
@@ -36,4 +40,10 @@ public sealed interface ControlPlaneEvent extends CborSerializable {
   record JobDefinitionRegistered(JobDefinition jobDefinition) implements ControlPlaneEvent {}
 
   record JobDefinitionDeregistered(String jobDefinitionName, int revision) implements ControlPlaneEvent {}
+
+  record SchedulingPolicyCreated(SchedulingPolicy schedulingPolicy) implements ControlPlaneEvent {}
+
+  record SchedulingPolicyUpdated(SchedulingPolicy schedulingPolicy) implements ControlPlaneEvent {}
+
+  record SchedulingPolicyDeleted(String name) implements ControlPlaneEvent {}
 }

@@ -3,12 +3,15 @@ package io.drover.core.controlplane;
 import io.drover.core.ClientError;
 import io.drover.core.api.CreateComputeEnvironmentRequest;
 import io.drover.core.api.CreateJobQueueRequest;
+import io.drover.core.api.CreateSchedulingPolicyRequest;
 import io.drover.core.api.DeleteComputeEnvironmentRequest;
 import io.drover.core.api.DeleteJobQueueRequest;
+import io.drover.core.api.DeleteSchedulingPolicyRequest;
 import io.drover.core.api.DeregisterJobDefinitionRequest;
 import io.drover.core.api.RegisterJobDefinitionRequest;
 import io.drover.core.api.UpdateComputeEnvironmentRequest;
 import io.drover.core.api.UpdateJobQueueRequest;
+import io.drover.core.api.UpdateSchedulingPolicyRequest;
 import io.drover.core.compute.ComputeEnvironment;
 import io.drover.core.controlplane.ControlPlaneEvent.ComputeEnvironmentCreated;
 import io.drover.core.controlplane.ControlPlaneEvent.ComputeEnvironmentDeleted;
@@ -18,14 +21,20 @@ import io.drover.core.controlplane.ControlPlaneEvent.JobDefinitionRegistered;
 import io.drover.core.controlplane.ControlPlaneEvent.JobQueueCreated;
 import io.drover.core.controlplane.ControlPlaneEvent.JobQueueDeleted;
 import io.drover.core.controlplane.ControlPlaneEvent.JobQueueUpdated;
+import io.drover.core.controlplane.ControlPlaneEvent.SchedulingPolicyCreated;
+import io.drover.core.controlplane.ControlPlaneEvent.SchedulingPolicyDeleted;
+import io.drover.core.controlplane.ControlPlaneEvent.SchedulingPolicyUpdated;
 import io.drover.core.definition.ContainerRules;
 import io.drover.core.definition.JobDefinition;
 import io.drover.core.model.AwsIdentity;
 import io.drover.core.model.Names;
 import io.drover.core.model.ObjectStatus;
 import io.drover.core.model.State;
+import io.drover.core.policy.FairsharePolicy;
+import io.drover.core.policy.SchedulingPolicy;
 import io.drover.core.queue.ComputeEnvironmentOrder;
 import io.drover.core.queue.JobQueue;
+import io.drover.core.queue.JobStateTimeLimitAction;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -67,6 +76,12 @@ public final class ControlPlaneRules {
       return registerJobDefinition(state, r);
     } else if (request instanceof DeregisterJobDefinitionRequest r) {
       return deregisterJobDefinition(state, r);
+    } else if (request instanceof CreateSchedulingPolicyRequest r) {
+      return createSchedulingPolicy(state, r);
+    } else if (request instanceof UpdateSchedulingPolicyRequest r) {
+      return updateSchedulingPolicy(state, r);
+    } else if (request instanceof DeleteSchedulingPolicyRequest r) {
+      return deleteSchedulingPolicy(state, r);
     }
     throw new IllegalArgumentException("Unknown control-plane request " + request);
   }
@@ -150,10 +165,14 @@ public final class ControlPlaneRules {
     String name = Names.objectName(request.jobQueueName(), "jobQueueName");
     ClientError.require(!state.jobQueues().containsKey(name),
         "jobQueueName '" + name + "' already exists. Use UpdateJobQueue to change it.");
-    validateQueueExtensions(request.schedulingPolicyArn(), request.jobStateTimeLimitActions());
     ClientError.required(request.priority(), "priority");
     validatePriority(request.priority());
     List<ComputeEnvironmentOrder> order = computeEnvironmentOrder(state, request.computeEnvironmentOrder());
+    String policyArn = request.schedulingPolicyArn() == null
+        ? null
+        : schedulingPolicy(state, request.schedulingPolicyArn(), "schedulingPolicyArn").arn();
+    List<JobStateTimeLimitAction> timeLimitActions =
+        JobStateTimeLimitAction.validated(request.jobStateTimeLimitActions(), "jobStateTimeLimitActions");
     JobQueue queue = new JobQueue(
         name,
         identity.jobQueueArn(name),
@@ -162,23 +181,52 @@ public final class ControlPlaneRules {
         "JobQueue Healthy",
         request.priority(),
         order,
-        Names.tags(request.tags(), "tags"));
+        Names.tags(request.tags(), "tags"),
+        policyArn,
+        timeLimitActions);
     return new JobQueueCreated(queue);
   }
 
   public ControlPlaneEvent updateJobQueue(ControlPlaneState state, UpdateJobQueueRequest request) {
     JobQueue queue = jobQueue(state, request.jobQueue(), "jobQueue");
-    validateQueueExtensions(request.schedulingPolicyArn(), request.jobStateTimeLimitActions());
     if (request.priority() != null) {
       validatePriority(request.priority());
     }
     List<ComputeEnvironmentOrder> order = request.computeEnvironmentOrder() == null
         ? queue.computeEnvironmentOrder()
         : computeEnvironmentOrder(state, request.computeEnvironmentOrder());
-    return new JobQueueUpdated(queue.with(
+    JobQueue updated = queue.with(
         request.state() == null ? queue.state() : request.state(),
         request.priority() == null ? queue.priority() : request.priority(),
-        order));
+        order);
+    if (request.schedulingPolicyArn() != null) {
+      updated = updated.withSchedulingPolicyArn(replacedPolicyArn(state, queue, request.schedulingPolicyArn()));
+    }
+    if (request.jobStateTimeLimitActions() != null) {
+      updated = updated.withJobStateTimeLimitActions(
+          JobStateTimeLimitAction.validated(request.jobStateTimeLimitActions(), "jobStateTimeLimitActions"));
+    }
+    return new JobQueueUpdated(updated);
+  }
+
+  /**
+   * The policy an update gives a queue. As on AWS, a fair-share queue's policy can be replaced but
+   * not removed (an empty {@code schedulingPolicyArn} asks to remove it), and a first-in, first-out
+   * queue can never get one.
+   */
+  private String replacedPolicyArn(ControlPlaneState state, JobQueue queue, String requested) {
+    if (requested.isBlank()) {
+      ClientError.require(!queue.isFairShare(),
+          "schedulingPolicyArn cannot be removed: job queue '" + queue.jobQueueName() + "' is a fair-share queue, and "
+              + "a fair-share queue's scheduling policy can be replaced but not removed. Create a new queue without "
+              + "schedulingPolicyArn for first-in, first-out scheduling.");
+      return null;
+    }
+    ClientError.require(queue.isFairShare(),
+        "schedulingPolicyArn cannot be added: job queue '" + queue.jobQueueName() + "' was created without a "
+            + "scheduling policy, so it schedules first in, first out and can never get one. Create a new queue "
+            + "with schedulingPolicyArn for fair-share scheduling.");
+    return schedulingPolicy(state, requested, "schedulingPolicyArn").arn();
   }
 
   public ControlPlaneEvent deleteJobQueue(ControlPlaneState state, DeleteJobQueueRequest request) {
@@ -197,13 +245,6 @@ public final class ControlPlaneRules {
 
   private static void validatePriority(int priority) {
     ClientError.require(priority >= 0 && priority <= 1000, "priority must be from 0 to 1000, not " + priority + ".");
-  }
-
-  private static void validateQueueExtensions(String schedulingPolicyArn, List<Map<String, Object>> timeLimitActions) {
-    ClientError.require(schedulingPolicyArn == null,
-        "schedulingPolicyArn: fair-share scheduling policies are not available yet; queues schedule first in, first out.");
-    ClientError.require(timeLimitActions == null || timeLimitActions.isEmpty(),
-        "jobStateTimeLimitActions are not available yet; remove them from the request.");
   }
 
   private List<ComputeEnvironmentOrder> computeEnvironmentOrder(ControlPlaneState state, List<ComputeEnvironmentOrder> order) {
@@ -226,6 +267,49 @@ public final class ControlPlaneRules {
       resolved.add(new ComputeEnvironmentOrder(entry.order(), ce.computeEnvironmentArn()));
     }
     return resolved;
+  }
+
+  // ---- scheduling policies
+
+  public ControlPlaneEvent createSchedulingPolicy(ControlPlaneState state, CreateSchedulingPolicyRequest request) {
+    String name = Names.objectName(request.name(), "name");
+    ClientError.require(state.schedulingPolicy(name).isEmpty(),
+        "name '" + name + "' already exists: a scheduling policy has that name. Use UpdateSchedulingPolicy to change it.");
+    SchedulingPolicy policy = new SchedulingPolicy(
+        name,
+        identity.schedulingPolicyArn(name),
+        FairsharePolicy.validated(request.fairsharePolicy(), "fairsharePolicy"),
+        Names.tags(request.tags(), "tags"));
+    return new SchedulingPolicyCreated(policy);
+  }
+
+  /** Replaces the policy's fair-share policy; one left out of the request leaves it as it is. */
+  public ControlPlaneEvent updateSchedulingPolicy(ControlPlaneState state, UpdateSchedulingPolicyRequest request) {
+    SchedulingPolicy policy = schedulingPolicy(state, request.arn(), "arn");
+    if (request.fairsharePolicy() == null) {
+      return new SchedulingPolicyUpdated(policy);
+    }
+    return new SchedulingPolicyUpdated(
+        policy.withFairsharePolicy(FairsharePolicy.validated(request.fairsharePolicy(), "fairsharePolicy")));
+  }
+
+  public ControlPlaneEvent deleteSchedulingPolicy(ControlPlaneState state, DeleteSchedulingPolicyRequest request) {
+    SchedulingPolicy policy = schedulingPolicy(state, request.arn(), "arn");
+    List<String> users = state.queuesWithPolicy(policy.arn()).stream().map(JobQueue::jobQueueName).toList();
+    ClientError.require(users.isEmpty(),
+        "Scheduling policy '" + policy.name() + "' is still used by job queue(s) " + users
+            + "; a fair-share queue's policy can be replaced (UpdateJobQueue) but not removed, so give those queues "
+            + "another policy or delete them first.");
+    return new SchedulingPolicyDeleted(policy.name());
+  }
+
+  /** Looks up a scheduling policy by ARN or name; unknown is a client error naming the field. */
+  public SchedulingPolicy schedulingPolicy(ControlPlaneState state, String arnOrName, String field) {
+    ClientError.required(arnOrName, field);
+    String name = AwsIdentity.nameFrom(arnOrName, "scheduling-policy", field);
+    return state.schedulingPolicy(name)
+        .orElseThrow(() -> new ClientError(field + " '" + arnOrName
+            + "' does not exist; create the scheduling policy with CreateSchedulingPolicy."));
   }
 
   // ---- job definitions

@@ -10,7 +10,13 @@ import io.drover.core.controlplane.ControlPlaneEvent.JobDefinitionRegistered;
 import io.drover.core.controlplane.ControlPlaneEvent.JobQueueCreated;
 import io.drover.core.controlplane.ControlPlaneEvent.JobQueueDeleted;
 import io.drover.core.controlplane.ControlPlaneEvent.JobQueueUpdated;
+import io.drover.core.controlplane.ControlPlaneEvent.SchedulingPolicyCreated;
+import io.drover.core.controlplane.ControlPlaneEvent.SchedulingPolicyDeleted;
+import io.drover.core.controlplane.ControlPlaneEvent.SchedulingPolicyUpdated;
 import io.drover.core.definition.JobDefinition;
+import io.drover.core.model.AwsIdentity;
+import io.drover.core.policy.FairsharePolicy;
+import io.drover.core.policy.SchedulingPolicy;
 import io.drover.core.queue.JobQueue;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,22 +26,27 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Every compute environment, job queue and job definition revision, keyed by name and sorted.
- * Immutable: {@link #apply} returns a new state. Sizes are control-plane sizes (thousands at most),
- * so copying a map per change is cheaper than anything cleverer.
+ * Every compute environment, job queue, job definition revision and scheduling policy, keyed by
+ * name and sorted. Immutable: {@link #apply} returns a new state. Sizes are control-plane sizes
+ * (thousands at most), so copying a map per change is cheaper than anything cleverer.
  */
 public record ControlPlaneState(
     SortedMap<String, ComputeEnvironment> computeEnvironments,
     SortedMap<String, JobQueue> jobQueues,
-    SortedMap<String, List<JobDefinition>> jobDefinitions)
+    SortedMap<String, List<JobDefinition>> jobDefinitions,
+    SortedMap<String, SchedulingPolicy> schedulingPolicies)
     implements CborSerializable {
 
-  public static final ControlPlaneState EMPTY = new ControlPlaneState(new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+  public static final ControlPlaneState EMPTY =
+      new ControlPlaneState(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
 
+  /** Snapshots written before scheduling policies existed have no {@code schedulingPolicies}: none. */
   public ControlPlaneState {
     computeEnvironments = Collections.unmodifiableSortedMap(new TreeMap<>(computeEnvironments));
     jobQueues = Collections.unmodifiableSortedMap(new TreeMap<>(jobQueues));
     jobDefinitions = Collections.unmodifiableSortedMap(new TreeMap<>(jobDefinitions));
+    schedulingPolicies = Collections.unmodifiableSortedMap(
+        schedulingPolicies == null ? new TreeMap<>() : new TreeMap<>(schedulingPolicies));
   }
 
   public Optional<ComputeEnvironment> computeEnvironment(String name) {
@@ -44,6 +55,22 @@ public record ControlPlaneState(
 
   public Optional<JobQueue> jobQueue(String name) {
     return Optional.ofNullable(jobQueues.get(name));
+  }
+
+  public Optional<SchedulingPolicy> schedulingPolicy(String name) {
+    return Optional.ofNullable(schedulingPolicies.get(name));
+  }
+
+  /**
+   * The fair-share policy {@code queue} is scheduled by; empty for a first-in, first-out queue (one
+   * without a scheduling policy).
+   */
+  public Optional<FairsharePolicy> fairsharePolicyOf(JobQueue queue) {
+    if (queue.schedulingPolicyArn() == null) {
+      return Optional.empty();
+    }
+    String name = AwsIdentity.nameFrom(queue.schedulingPolicyArn(), "scheduling-policy", "schedulingPolicyArn");
+    return Optional.of(schedulingPolicy(name).map(SchedulingPolicy::fairsharePolicy).orElse(FairsharePolicy.DEFAULT));
   }
 
   /** All revisions of a definition, oldest first; empty when the name was never registered. */
@@ -75,6 +102,11 @@ public record ControlPlaneState(
         .toList();
   }
 
+  /** Queues scheduled by the policy {@code schedulingPolicyArn}. */
+  public List<JobQueue> queuesWithPolicy(String schedulingPolicyArn) {
+    return jobQueues.values().stream().filter(q -> schedulingPolicyArn.equals(q.schedulingPolicyArn())).toList();
+  }
+
   public ControlPlaneState apply(ControlPlaneEvent event) {
     if (event instanceof ComputeEnvironmentCreated e) {
       return withComputeEnvironment(e.computeEnvironment());
@@ -83,7 +115,7 @@ public record ControlPlaneState(
     } else if (event instanceof ComputeEnvironmentDeleted e) {
       TreeMap<String, ComputeEnvironment> next = new TreeMap<>(computeEnvironments);
       next.remove(e.computeEnvironmentName());
-      return new ControlPlaneState(next, jobQueues, jobDefinitions);
+      return new ControlPlaneState(next, jobQueues, jobDefinitions, schedulingPolicies);
     } else if (event instanceof JobQueueCreated e) {
       return withJobQueue(e.jobQueue());
     } else if (event instanceof JobQueueUpdated e) {
@@ -91,7 +123,7 @@ public record ControlPlaneState(
     } else if (event instanceof JobQueueDeleted e) {
       TreeMap<String, JobQueue> next = new TreeMap<>(jobQueues);
       next.remove(e.jobQueueName());
-      return new ControlPlaneState(computeEnvironments, next, jobDefinitions);
+      return new ControlPlaneState(computeEnvironments, next, jobDefinitions, schedulingPolicies);
     } else if (event instanceof JobDefinitionRegistered e) {
       List<JobDefinition> revisions = new ArrayList<>(revisions(e.jobDefinition().jobDefinitionName()));
       revisions.add(e.jobDefinition());
@@ -100,6 +132,14 @@ public record ControlPlaneState(
       List<JobDefinition> revisions = new ArrayList<>(revisions(e.jobDefinitionName()));
       revisions.set(e.revision() - 1, revisions.get(e.revision() - 1).deregistered());
       return withRevisions(e.jobDefinitionName(), revisions);
+    } else if (event instanceof SchedulingPolicyCreated e) {
+      return withSchedulingPolicy(e.schedulingPolicy());
+    } else if (event instanceof SchedulingPolicyUpdated e) {
+      return withSchedulingPolicy(e.schedulingPolicy());
+    } else if (event instanceof SchedulingPolicyDeleted e) {
+      TreeMap<String, SchedulingPolicy> next = new TreeMap<>(schedulingPolicies);
+      next.remove(e.name());
+      return new ControlPlaneState(computeEnvironments, jobQueues, jobDefinitions, next);
     }
     throw new IllegalArgumentException("Unknown control-plane event " + event);
   }
@@ -107,18 +147,24 @@ public record ControlPlaneState(
   private ControlPlaneState withComputeEnvironment(ComputeEnvironment ce) {
     TreeMap<String, ComputeEnvironment> next = new TreeMap<>(computeEnvironments);
     next.put(ce.computeEnvironmentName(), ce);
-    return new ControlPlaneState(next, jobQueues, jobDefinitions);
+    return new ControlPlaneState(next, jobQueues, jobDefinitions, schedulingPolicies);
   }
 
   private ControlPlaneState withJobQueue(JobQueue queue) {
     TreeMap<String, JobQueue> next = new TreeMap<>(jobQueues);
     next.put(queue.jobQueueName(), queue);
-    return new ControlPlaneState(computeEnvironments, next, jobDefinitions);
+    return new ControlPlaneState(computeEnvironments, next, jobDefinitions, schedulingPolicies);
   }
 
   private ControlPlaneState withRevisions(String name, List<JobDefinition> revisions) {
     TreeMap<String, List<JobDefinition>> next = new TreeMap<>(jobDefinitions);
     next.put(name, List.copyOf(revisions));
-    return new ControlPlaneState(computeEnvironments, jobQueues, next);
+    return new ControlPlaneState(computeEnvironments, jobQueues, next, schedulingPolicies);
+  }
+
+  private ControlPlaneState withSchedulingPolicy(SchedulingPolicy policy) {
+    TreeMap<String, SchedulingPolicy> next = new TreeMap<>(schedulingPolicies);
+    next.put(policy.name(), policy);
+    return new ControlPlaneState(computeEnvironments, jobQueues, jobDefinitions, next);
   }
 }

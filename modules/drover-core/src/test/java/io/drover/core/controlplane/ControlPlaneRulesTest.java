@@ -15,16 +15,22 @@ import static io.drover.core.Fixtures.jobQueueState;
 import static io.drover.core.Fixtures.memory;
 import static io.drover.core.Fixtures.vcpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drover.core.api.CreateComputeEnvironmentRequest;
 import io.drover.core.api.CreateJobQueueRequest;
+import io.drover.core.api.CreateSchedulingPolicyRequest;
 import io.drover.core.api.DeleteComputeEnvironmentRequest;
 import io.drover.core.api.DeleteJobQueueRequest;
+import io.drover.core.api.DeleteSchedulingPolicyRequest;
 import io.drover.core.api.DeregisterJobDefinitionRequest;
 import io.drover.core.api.RegisterJobDefinitionRequest;
 import io.drover.core.api.UpdateComputeEnvironmentRequest;
 import io.drover.core.api.UpdateJobQueueRequest;
+import io.drover.core.api.UpdateSchedulingPolicyRequest;
 import io.drover.core.compute.ComputeEnvironment;
 import io.drover.core.controlplane.ControlPlaneEvent.ComputeEnvironmentCreated;
 import io.drover.core.controlplane.ControlPlaneEvent.ComputeEnvironmentDeleted;
@@ -34,6 +40,9 @@ import io.drover.core.controlplane.ControlPlaneEvent.JobDefinitionRegistered;
 import io.drover.core.controlplane.ControlPlaneEvent.JobQueueCreated;
 import io.drover.core.controlplane.ControlPlaneEvent.JobQueueDeleted;
 import io.drover.core.controlplane.ControlPlaneEvent.JobQueueUpdated;
+import io.drover.core.controlplane.ControlPlaneEvent.SchedulingPolicyCreated;
+import io.drover.core.controlplane.ControlPlaneEvent.SchedulingPolicyDeleted;
+import io.drover.core.controlplane.ControlPlaneEvent.SchedulingPolicyUpdated;
 import io.drover.core.definition.ContainerProperties;
 import io.drover.core.definition.ContainerRules;
 import io.drover.core.definition.EvaluateOnExit;
@@ -44,8 +53,12 @@ import io.drover.core.model.ObjectStatus;
 import io.drover.core.model.ResourceRequirement;
 import io.drover.core.model.Resources;
 import io.drover.core.model.State;
+import io.drover.core.policy.FairsharePolicy;
+import io.drover.core.policy.SchedulingPolicy;
+import io.drover.core.policy.ShareAttributes;
 import io.drover.core.queue.ComputeEnvironmentOrder;
 import io.drover.core.queue.JobQueue;
+import io.drover.core.queue.JobStateTimeLimitAction;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -326,20 +339,68 @@ class ControlPlaneRulesTest {
     }
 
     @Test
-    void schedulingPolicyArnIsRejected() {
-      CreateJobQueueRequest request = new CreateJobQueueRequest("q", null, ARN_PREFIX + "scheduling-policy/fair", 1,
-          List.of(new ComputeEnvironmentOrder(1, "ce-a")), null, null);
+    void aQueueWithoutPolicyIsFifoAndHasNoTimeLimitActions() {
+      JobQueue queue = createdQueue(withEnvironments, jobQueue("q", 1, "ce-a"));
 
-      assertRejected(() -> RULES.createJobQueue(withEnvironments, request), "schedulingPolicyArn");
+      assertNull(queue.schedulingPolicyArn());
+      assertFalse(queue.isFairShare());
+      assertEquals(List.of(), queue.jobStateTimeLimitActions());
     }
 
     @Test
-    void jobStateTimeLimitActionsAreRejected() {
-      CreateJobQueueRequest request = new CreateJobQueueRequest("q", null, null, 1,
-          List.of(new ComputeEnvironmentOrder(1, "ce-a")), null,
-          List.of(Map.of("reason", "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT", "action", "CANCEL")));
+    void aQueueWithAnExistingPolicyIsFairShareAndStoresItsArn() {
+      ControlPlaneState state = apply(withEnvironments, policy("fair"));
 
-      assertRejected(() -> RULES.createJobQueue(withEnvironments, request), "jobStateTimeLimitActions");
+      for (String ref : List.of("fair", ARN_PREFIX + "scheduling-policy/fair")) {
+        JobQueue queue = createdQueue(state, fairShareQueue("q", ref));
+        assertEquals(ARN_PREFIX + "scheduling-policy/fair", queue.schedulingPolicyArn(), ref);
+        assertTrue(queue.isFairShare());
+      }
+    }
+
+    @Test
+    void anUnknownOrMistypedPolicyIsRejected() {
+      assertRejected(() -> RULES.createJobQueue(withEnvironments, fairShareQueue("q", ARN_PREFIX + "scheduling-policy/fair")),
+          "schedulingPolicyArn", "does not exist");
+      assertRejected(() -> RULES.createJobQueue(withEnvironments, fairShareQueue("q", ARN_PREFIX + "job-queue/fair")),
+          "schedulingPolicyArn", "is not a scheduling-policy ARN");
+    }
+
+    @Test
+    void jobStateTimeLimitActionsAreStored() {
+      List<JobStateTimeLimitAction> actions = List.of(
+          new JobStateTimeLimitAction("MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT", "RUNNABLE", 600, "CANCEL"),
+          new JobStateTimeLimitAction("CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY", "RUNNABLE", 86_400, "CANCEL"));
+
+      JobQueue queue = createdQueue(withEnvironments, queueWithActions(actions));
+
+      assertEquals(actions, queue.jobStateTimeLimitActions());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.drover.core.controlplane.ControlPlaneRulesTest#invalidTimeLimitActions")
+    void invalidJobStateTimeLimitActionsAreRejectedNamingTheEntry(
+        String description, List<JobStateTimeLimitAction> actions, String fragment) {
+      assertRejected(() -> RULES.createJobQueue(withEnvironments, queueWithActions(actions)), fragment);
+    }
+
+    @Test
+    void atMostFiveJobStateTimeLimitActions() {
+      JobStateTimeLimitAction action = new JobStateTimeLimitAction("CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY", "RUNNABLE", 600,
+          "CANCEL");
+
+      assertEquals(5, createdQueue(withEnvironments, queueWithActions(Collections.nCopies(5, action)))
+          .jobStateTimeLimitActions().size());
+      assertRejected(() -> RULES.createJobQueue(withEnvironments, queueWithActions(Collections.nCopies(6, action))),
+          "jobStateTimeLimitActions lists 6 actions; at most 5");
+    }
+
+    private CreateJobQueueRequest fairShareQueue(String name, String policy) {
+      return new CreateJobQueueRequest(name, null, policy, 1, List.of(new ComputeEnvironmentOrder(1, "ce-a")), null, null);
+    }
+
+    private CreateJobQueueRequest queueWithActions(List<JobStateTimeLimitAction> actions) {
+      return new CreateJobQueueRequest("q", null, null, 1, List.of(new ComputeEnvironmentOrder(1, "ce-a")), null, actions);
     }
 
     @Test
@@ -384,8 +445,56 @@ class ControlPlaneRulesTest {
           "priority");
       assertRejected(() -> RULES.updateJobQueue(state, new UpdateJobQueueRequest("q", null, null, null,
           List.of(new ComputeEnvironmentOrder(1, "missing")), null)), "computeEnvironmentOrder[0].computeEnvironment");
-      assertRejected(() -> RULES.updateJobQueue(state, new UpdateJobQueueRequest("q", null, "arn:x", null, null, null)),
-          "schedulingPolicyArn");
+      assertRejected(() -> RULES.updateJobQueue(state, new UpdateJobQueueRequest("q", null, null, null, null,
+          List.of(new JobStateTimeLimitAction("r", "RUNNING", 600, "CANCEL")))), "jobStateTimeLimitActions[0].state");
+    }
+
+    @Test
+    void aFairShareQueuesPolicyCanBeReplacedAndTheRestIsKept() {
+      ControlPlaneState state = apply(withEnvironments, policy("fair"), policy("fairer"),
+          fairShareQueue("q", "fair"));
+      JobQueue original = state.jobQueues().get("q");
+
+      JobQueue replaced = updatedQueue(state, new UpdateJobQueueRequest("q", null, ARN_PREFIX + "scheduling-policy/fairer",
+          null, null, null));
+
+      assertEquals(original.withSchedulingPolicyArn(ARN_PREFIX + "scheduling-policy/fairer"), replaced);
+      assertEquals(original, updatedQueue(state, new UpdateJobQueueRequest("q", null, null, null, null, null)));
+      assertRejected(() -> RULES.updateJobQueue(state, new UpdateJobQueueRequest("q", null, "missing", null, null, null)),
+          "schedulingPolicyArn 'missing' does not exist");
+    }
+
+    @Test
+    void aFairShareQueuesPolicyCannotBeRemoved() {
+      ControlPlaneState state = apply(withEnvironments, policy("fair"), fairShareQueue("q", "fair"));
+
+      assertRejected(() -> RULES.updateJobQueue(state, new UpdateJobQueueRequest("q", null, "", null, null, null)),
+          "schedulingPolicyArn cannot be removed", "'q' is a fair-share queue");
+    }
+
+    @Test
+    void aFifoQueueCanNeverGetAPolicy() {
+      ControlPlaneState state = apply(withEnvironments, policy("fair"), jobQueue("q", 1, "ce-a"));
+
+      assertRejected(() -> RULES.updateJobQueue(state, new UpdateJobQueueRequest("q", null, "fair", null, null, null)),
+          "schedulingPolicyArn cannot be added", "'q' was created without a scheduling policy");
+      assertNull(updatedQueue(state, new UpdateJobQueueRequest("q", null, "", null, null, null)).schedulingPolicyArn());
+    }
+
+    @Test
+    void updateReplacesOrClearsJobStateTimeLimitActions() {
+      JobStateTimeLimitAction first = new JobStateTimeLimitAction("CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY", "RUNNABLE", 600,
+          "CANCEL");
+      JobStateTimeLimitAction second = new JobStateTimeLimitAction("MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT", "RUNNABLE",
+          3600, "CANCEL");
+      ControlPlaneState state = apply(withEnvironments, queueWithActions(List.of(first)));
+
+      assertEquals(List.of(second), updatedQueue(state,
+          new UpdateJobQueueRequest("q", null, null, null, null, List.of(second))).jobStateTimeLimitActions());
+      assertEquals(List.of(first), updatedQueue(state,
+          new UpdateJobQueueRequest("q", null, null, 5, null, null)).jobStateTimeLimitActions());
+      assertEquals(List.of(), updatedQueue(state,
+          new UpdateJobQueueRequest("q", null, null, null, null, List.of())).jobStateTimeLimitActions());
     }
 
     @Test
@@ -402,6 +511,149 @@ class ControlPlaneRulesTest {
 
       ControlPlaneState disabled = apply(state, jobQueueState("q", State.DISABLED));
       assertEquals(new JobQueueDeleted("q"), RULES.deleteJobQueue(disabled, new DeleteJobQueueRequest(ARN_PREFIX + "job-queue/q")));
+    }
+  }
+
+  static Stream<Arguments> invalidTimeLimitActions() {
+    String reason = "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY";
+    return Stream.of(
+        Arguments.of("no reason", List.of(new JobStateTimeLimitAction(null, "RUNNABLE", 600, "CANCEL")),
+            "jobStateTimeLimitActions[0].reason is required"),
+        Arguments.of("blank reason", List.of(new JobStateTimeLimitAction(" ", "RUNNABLE", 600, "CANCEL")),
+            "jobStateTimeLimitActions[0].reason is required"),
+        Arguments.of("long reason", List.of(new JobStateTimeLimitAction("x".repeat(1025), "RUNNABLE", 600, "CANCEL")),
+            "jobStateTimeLimitActions[0].reason has 1025 characters"),
+        Arguments.of("no state", List.of(new JobStateTimeLimitAction(reason, null, 600, "CANCEL")),
+            "jobStateTimeLimitActions[0].state is required"),
+        Arguments.of("state RUNNING", List.of(new JobStateTimeLimitAction(reason, "RUNNING", 600, "CANCEL")),
+            "jobStateTimeLimitActions[0].state 'RUNNING' must be RUNNABLE"),
+        Arguments.of("no time", List.of(new JobStateTimeLimitAction(reason, "RUNNABLE", null, "CANCEL")),
+            "jobStateTimeLimitActions[0].maxTimeSeconds is required"),
+        Arguments.of("time 599", List.of(new JobStateTimeLimitAction(reason, "RUNNABLE", 599, "CANCEL")),
+            "jobStateTimeLimitActions[0].maxTimeSeconds must be from 600 (10 minutes) to 86400 (24 hours), not 599"),
+        Arguments.of("time 86401", List.of(
+                new JobStateTimeLimitAction(reason, "RUNNABLE", 600, "CANCEL"),
+                new JobStateTimeLimitAction(reason, "RUNNABLE", 86_401, "CANCEL")),
+            "jobStateTimeLimitActions[1].maxTimeSeconds must be from 600"),
+        Arguments.of("no action", List.of(new JobStateTimeLimitAction(reason, "RUNNABLE", 600, null)),
+            "jobStateTimeLimitActions[0].action is required"),
+        Arguments.of("action TERMINATE", List.of(new JobStateTimeLimitAction(reason, "RUNNABLE", 600, "TERMINATE")),
+            "jobStateTimeLimitActions[0].action 'TERMINATE' must be CANCEL"),
+        Arguments.of("null entry", Collections.singletonList(null), "jobStateTimeLimitActions[0] is empty"));
+  }
+
+  static CreateSchedulingPolicyRequest policy(String name) {
+    return new CreateSchedulingPolicyRequest(name, null, null);
+  }
+
+  @Nested
+  class SchedulingPolicies {
+
+    private final FairsharePolicy fairshare = new FairsharePolicy(3600, 10,
+        List.of(new ShareAttributes("team_a", 0.5f), new ShareAttributes("team_b*", null)));
+
+    private SchedulingPolicy created(ControlPlaneState state, CreateSchedulingPolicyRequest request) {
+      return assertInstanceOf(SchedulingPolicyCreated.class, RULES.createSchedulingPolicy(state, request)).schedulingPolicy();
+    }
+
+    @Test
+    void createsAPolicyWithAnAwsArnItsTagsAndAwsDefaultsFilledIn() {
+      SchedulingPolicy policy = created(EMPTY, new CreateSchedulingPolicyRequest("fair", fairshare, Map.of("team", "data")));
+
+      assertEquals("fair", policy.name());
+      assertEquals("arn:aws:batch:us-east-1:123456789012:scheduling-policy/fair", policy.arn());
+      assertEquals(Map.of("team", "data"), policy.tags());
+      assertEquals(new FairsharePolicy(3600, 10,
+              List.of(new ShareAttributes("team_a", 0.5f), new ShareAttributes("team_b*", 1.0f))),
+          policy.fairsharePolicy());
+    }
+
+    @Test
+    void aPolicyWithoutFairsharePolicyGetsAwsDefaults() {
+      assertEquals(new FairsharePolicy(0, 0, List.of()), created(EMPTY, policy("fair")).fairsharePolicy());
+    }
+
+    @Test
+    void rejectsADuplicateOrInvalidName() {
+      ControlPlaneState state = apply(EMPTY, policy("fair"));
+
+      assertRejected(() -> RULES.createSchedulingPolicy(state, policy("fair")), "name 'fair' already exists");
+      assertRejected(() -> RULES.createSchedulingPolicy(EMPTY, policy("bad name")), "name 'bad name' is invalid");
+      assertRejected(() -> RULES.createSchedulingPolicy(EMPTY, policy(null)), "name is required");
+      assertRejected(() -> RULES.createSchedulingPolicy(EMPTY, policy("x".repeat(129))), "name");
+    }
+
+    @Test
+    void createValidatesTheFairsharePolicyAndTags() {
+      FairsharePolicy bad = new FairsharePolicy(null, null, List.of(new ShareAttributes("a", 1f),
+          new ShareAttributes("b", 1f), new ShareAttributes("c", 1000f)));
+
+      assertRejected(() -> RULES.createSchedulingPolicy(EMPTY, new CreateSchedulingPolicyRequest("fair", bad, null)),
+          "fairsharePolicy.shareDistribution[2].weightFactor must be from 0.0001 to 999.9999");
+      assertRejected(() -> RULES.createSchedulingPolicy(EMPTY,
+          new CreateSchedulingPolicyRequest("fair", null, Map.of("aws:x", "y"))), "tags key 'aws:x'");
+    }
+
+    @Test
+    void updateReplacesTheFairsharePolicyByArnOrNameAndKeepsNameArnAndTags() {
+      ControlPlaneState state = apply(EMPTY, new CreateSchedulingPolicyRequest("fair", fairshare, Map.of("k", "v")));
+      SchedulingPolicy before = state.schedulingPolicy("fair").orElseThrow();
+      FairsharePolicy next = new FairsharePolicy(60, 0, List.of(new ShareAttributes("x", 2f)));
+
+      for (String ref : List.of("fair", before.arn())) {
+        SchedulingPolicy after = assertInstanceOf(SchedulingPolicyUpdated.class,
+            RULES.updateSchedulingPolicy(state, new UpdateSchedulingPolicyRequest(ref, next))).schedulingPolicy();
+        assertEquals(before.withFairsharePolicy(next), after, ref);
+      }
+      assertEquals(new SchedulingPolicyUpdated(before),
+          RULES.updateSchedulingPolicy(state, new UpdateSchedulingPolicyRequest("fair", null)));
+    }
+
+    @Test
+    void updateValidatesAndNeedsAnExistingPolicy() {
+      ControlPlaneState state = apply(EMPTY, policy("fair"));
+
+      assertRejected(() -> RULES.updateSchedulingPolicy(state,
+              new UpdateSchedulingPolicyRequest("fair", new FairsharePolicy(null, 100, null))),
+          "fairsharePolicy.computeReservation must be from 0 to 99");
+      assertRejected(() -> RULES.updateSchedulingPolicy(state, new UpdateSchedulingPolicyRequest(null, null)),
+          "arn is required");
+      assertRejected(() -> RULES.updateSchedulingPolicy(state,
+          new UpdateSchedulingPolicyRequest(ARN_PREFIX + "scheduling-policy/other", null)), "arn", "does not exist");
+      assertRejected(() -> RULES.updateSchedulingPolicy(state,
+          new UpdateSchedulingPolicyRequest(ARN_PREFIX + "job-queue/fair", null)), "is not a scheduling-policy ARN");
+    }
+
+    @Test
+    void deleteIsRejectedWhileQueuesUseThePolicyAndNamesThem() {
+      ControlPlaneState state = apply(EMPTY, computeEnvironment("ce"), policy("fair"),
+          new CreateJobQueueRequest("q1", null, "fair", 1, List.of(new ComputeEnvironmentOrder(1, "ce")), null, null),
+          new CreateJobQueueRequest("q2", null, "fair", 1, List.of(new ComputeEnvironmentOrder(1, "ce")), null, null),
+          jobQueue("fifo", 1, "ce"));
+
+      assertRejected(() -> RULES.deleteSchedulingPolicy(state, new DeleteSchedulingPolicyRequest(ARN_PREFIX
+          + "scheduling-policy/fair")), "Scheduling policy 'fair' is still used by job queue(s) [q1, q2]");
+    }
+
+    @Test
+    void deleteOfAnUnusedPolicyNamesIt() {
+      ControlPlaneState state = apply(EMPTY, policy("fair"));
+
+      assertEquals(new SchedulingPolicyDeleted("fair"),
+          RULES.deleteSchedulingPolicy(state, new DeleteSchedulingPolicyRequest(ARN_PREFIX + "scheduling-policy/fair")));
+      assertEquals(new SchedulingPolicyDeleted("fair"),
+          RULES.deleteSchedulingPolicy(state, new DeleteSchedulingPolicyRequest("fair")));
+      assertRejected(() -> RULES.deleteSchedulingPolicy(EMPTY, new DeleteSchedulingPolicyRequest("fair")),
+          "arn 'fair' does not exist");
+    }
+
+    @Test
+    void executeDispatchesSchedulingPolicyRequests() {
+      ControlPlaneState state = apply(EMPTY, policy("fair"),
+          new UpdateSchedulingPolicyRequest("fair", fairshare));
+      assertEquals(0.5, state.schedulingPolicy("fair").orElseThrow().fairsharePolicy().weightFactor("team_a"));
+
+      assertTrue(apply(state, new DeleteSchedulingPolicyRequest("fair")).schedulingPolicies().isEmpty());
     }
   }
 

@@ -16,20 +16,32 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.core.api.CreateJobQueueRequest;
+import io.drover.core.api.CreateSchedulingPolicyRequest;
 import io.drover.core.api.DeregisterJobDefinitionRequest;
+import io.drover.core.api.UpdateSchedulingPolicyRequest;
 import io.drover.core.controlplane.ControlPlaneEvent.ComputeEnvironmentDeleted;
 import io.drover.core.controlplane.ControlPlaneEvent.ComputeEnvironmentUpdated;
 import io.drover.core.controlplane.ControlPlaneEvent.JobDefinitionDeregistered;
 import io.drover.core.controlplane.ControlPlaneEvent.JobQueueDeleted;
 import io.drover.core.controlplane.ControlPlaneEvent.JobQueueUpdated;
+import io.drover.core.controlplane.ControlPlaneEvent.SchedulingPolicyDeleted;
+import io.drover.core.controlplane.ControlPlaneEvent.SchedulingPolicyUpdated;
 import io.drover.core.definition.EvaluateOnExit;
 import io.drover.core.definition.JobDefinition;
 import io.drover.core.definition.RetryStrategy;
 import io.drover.core.model.State;
+import io.drover.core.policy.FairsharePolicy;
+import io.drover.core.policy.ShareAttributes;
+import io.drover.core.queue.ComputeEnvironmentOrder;
 import io.drover.core.queue.JobQueue;
+import io.drover.core.queue.JobStateTimeLimitAction;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -38,12 +50,21 @@ class ControlPlaneStateTest {
 
   private static final ControlPlaneState EMPTY = ControlPlaneState.EMPTY;
 
-  /** Two environments, a queue using both, and two revisions of a definition with rich settings. */
+  private static final FairsharePolicy FAIRSHARE = new FairsharePolicy(3600, 20,
+      List.of(new ShareAttributes("team_a", 0.25f), new ShareAttributes("team_*", 2f)));
+
+  /**
+   * Two environments, a queue using both, a fair-share queue with a time-limit action, a scheduling
+   * policy, and two revisions of a definition with rich settings.
+   */
   private static ControlPlaneState populated() {
     return apply(EMPTY,
         computeEnvironment("ce-b"),
         computeEnvironment("ce-a"),
         jobQueue("nightly", 5, "ce-b", "ce-a"),
+        new CreateSchedulingPolicyRequest("fair", FAIRSHARE, Map.of("team", "data")),
+        new CreateJobQueueRequest("shared", null, "fair", 7, List.of(new ComputeEnvironmentOrder(1, "ce-a")), null,
+            List.of(new JobStateTimeLimitAction("CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY", "RUNNABLE", 600, "CANCEL"))),
         jobDefinition("app")
             .parameters(Map.of("input", "in.txt"))
             .retryStrategy(new RetryStrategy(3, List.of(new EvaluateOnExit(null, "CannotPull*", null, "RETRY"))))
@@ -62,8 +83,12 @@ class ControlPlaneStateTest {
     ControlPlaneEvent queueUpdated = RULES.execute(state, jobQueueState("nightly", State.DISABLED));
     ControlPlaneEvent definitionRegistered = RULES.execute(state, jobDefinition("app").timeout(60).build());
     ControlPlaneEvent definitionDeregistered = RULES.execute(state, new DeregisterJobDefinitionRequest("app:1"));
+    ControlPlaneEvent policyCreated = RULES.execute(state, new CreateSchedulingPolicyRequest("spare", FAIRSHARE, null));
+    ControlPlaneEvent policyUpdated = RULES.execute(state,
+        new UpdateSchedulingPolicyRequest("fair", new FairsharePolicy(60, null, null)));
     return List.of(ceCreated, ceUpdated, new ComputeEnvironmentDeleted("ce-c"), queueCreated, queueUpdated,
-        new JobQueueDeleted("nightly"), definitionRegistered, definitionDeregistered);
+        new JobQueueDeleted("nightly"), definitionRegistered, definitionDeregistered, policyCreated, policyUpdated,
+        new SchedulingPolicyDeleted("spare"));
   }
 
   @Test
@@ -98,6 +123,62 @@ class ControlPlaneStateTest {
   }
 
   @Test
+  void schedulingPolicyEventsCreateReplaceAndRemove() {
+    ControlPlaneState created = apply(EMPTY, new CreateSchedulingPolicyRequest("fair", FAIRSHARE, null));
+    assertEquals(0.25, created.schedulingPolicy("fair").orElseThrow().fairsharePolicy().weightFactor("team_a"));
+
+    ControlPlaneEvent update = RULES.execute(created, new UpdateSchedulingPolicyRequest("fair", new FairsharePolicy(60, 5, null)));
+    ControlPlaneState updated = created.apply(update);
+    assertEquals(((SchedulingPolicyUpdated) update).schedulingPolicy(), updated.schedulingPolicies().get("fair"));
+    assertEquals(60, updated.schedulingPolicy("fair").orElseThrow().fairsharePolicy().decaySeconds());
+    assertEquals(1, updated.schedulingPolicies().size());
+
+    ControlPlaneState deleted = updated.apply(new SchedulingPolicyDeleted("fair"));
+    assertTrue(deleted.schedulingPolicy("fair").isEmpty());
+    assertTrue(deleted.schedulingPolicies().isEmpty());
+  }
+
+  @Test
+  void fairsharePolicyOfAQueueIsItsPolicysAndEmptyForAFifoQueue() {
+    ControlPlaneState state = populated();
+
+    assertEquals(Optional.empty(), state.fairsharePolicyOf(state.jobQueue("nightly").orElseThrow()));
+    FairsharePolicy policy = state.fairsharePolicyOf(state.jobQueue("shared").orElseThrow()).orElseThrow();
+    assertEquals(state.schedulingPolicy("fair").orElseThrow().fairsharePolicy(), policy);
+    assertEquals(2.0, policy.weightFactor("team_b"));
+
+    ControlPlaneState updated = apply(state, new UpdateSchedulingPolicyRequest(ARN_PREFIX + "scheduling-policy/fair",
+        new FairsharePolicy(0, 0, List.of(new ShareAttributes("team_b", 4f)))));
+    assertEquals(4.0, updated.fairsharePolicyOf(updated.jobQueue("shared").orElseThrow()).orElseThrow().weightFactor("team_b"));
+  }
+
+  @Test
+  void queuesWithPolicyFindsTheFairShareQueuesOfAPolicy() {
+    ControlPlaneState state = populated();
+
+    assertEquals(List.of("shared"), state.queuesWithPolicy(ARN_PREFIX + "scheduling-policy/fair").stream()
+        .map(JobQueue::jobQueueName).toList());
+    assertEquals(List.of(), state.queuesWithPolicy(ARN_PREFIX + "scheduling-policy/other"));
+  }
+
+  @Test
+  void aSnapshotFromBeforeSchedulingPoliciesReadsAsNoPoliciesAndFifoQueues() throws Exception {
+    ObjectNode json = JSON.valueToTree(apply(EMPTY, computeEnvironment("ce"), jobQueue("q", 1, "ce")));
+    json.remove("schedulingPolicies");
+    ObjectNode queue = (ObjectNode) json.path("jobQueues").path("q");
+    queue.remove("schedulingPolicyArn");
+    queue.remove("jobStateTimeLimitActions");
+
+    ControlPlaneState old = JSON.treeToValue(json, ControlPlaneState.class);
+
+    assertTrue(old.schedulingPolicies().isEmpty());
+    JobQueue q = old.jobQueue("q").orElseThrow();
+    assertEquals(List.of(), q.jobStateTimeLimitActions());
+    assertEquals(Optional.empty(), old.fairsharePolicyOf(q));
+    assertEquals(EMPTY, new ControlPlaneState(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), null));
+  }
+
+  @Test
   void registrationsAppendRevisionsAndDeregistrationMarksOnlyThatOneInactive() {
     ControlPlaneState state = populated();
     assertEquals(List.of(1, 2), state.revisions("app").stream().map(JobDefinition::revision).toList());
@@ -123,6 +204,7 @@ class ControlPlaneStateTest {
     assertThrows(UnsupportedOperationException.class, () -> before.computeEnvironments().clear());
     assertThrows(UnsupportedOperationException.class, () -> before.jobQueues().clear());
     assertThrows(UnsupportedOperationException.class, () -> before.revisions("app").clear());
+    assertThrows(UnsupportedOperationException.class, () -> before.schedulingPolicies().clear());
   }
 
   @Test
@@ -142,7 +224,7 @@ class ControlPlaneStateTest {
   void queuesUsingFindsQueuesByComputeEnvironmentArn() {
     ControlPlaneState state = apply(populated(), jobQueue("solo", 1, "ce-b"));
 
-    assertEquals(List.of("nightly"),
+    assertEquals(List.of("nightly", "shared"),
         state.queuesUsing(ARN_PREFIX + "compute-environment/ce-a").stream().map(JobQueue::jobQueueName).toList());
     assertEquals(List.of("nightly", "solo"),
         state.queuesUsing(ARN_PREFIX + "compute-environment/ce-b").stream().map(JobQueue::jobQueueName).toList());
@@ -158,6 +240,8 @@ class ControlPlaneStateTest {
     assertEquals(state, copy);
     assertEquals(JobDefinition.INACTIVE, copy.jobDefinition("app", 1).orElseThrow().status());
     assertEquals(List.of("ce-a", "ce-b"), List.copyOf(copy.computeEnvironments().keySet()));
+    assertEquals(state.schedulingPolicy("fair"), copy.schedulingPolicy("fair"));
+    assertEquals(1, copy.jobQueue("shared").orElseThrow().jobStateTimeLimitActions().size());
   }
 
   @Test
@@ -193,5 +277,7 @@ class ControlPlaneStateTest {
     assertFalse(replayed.jobQueue("nightly").isPresent());
     assertTrue(replayed.jobQueue("urgent").isPresent());
     assertEquals(3, replayed.revisions("app").size());
+    assertEquals(Set.of("fair"), replayed.schedulingPolicies().keySet());
+    assertEquals(60, replayed.schedulingPolicy("fair").orElseThrow().fairsharePolicy().decaySeconds());
   }
 }
