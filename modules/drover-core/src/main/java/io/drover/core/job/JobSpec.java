@@ -21,6 +21,7 @@ import java.util.Map;
  * @param resources what one attempt needs on a host
  * @param retryStrategy effective retry strategy; null means one attempt
  * @param timeout effective attempt timeout; null means none
+ * @param shareIdentifier the job's share in a fair-share queue; null in a first-in, first-out queue
  * @param dependsOn the jobs this one waits for (empty when none); on an array job, N_TO_N and
  *     SEQUENTIAL entries say what its children wait for
  * @param array the job's place in an array job; null for a job that is not part of one
@@ -63,8 +64,9 @@ public record JobSpec(
   }
 
   /**
-   * Child {@code index} of this array job: the same job, with its own id, and the dependencies
-   * AWS gives children: child {@code i} of each N_TO_N array, and for SEQUENTIAL the previous child.
+   * Child {@code index} of this array job: the same job, with its own id, the array's
+   * {@code maxConcurrentChildren}, and the dependencies AWS gives children: child {@code i} of each
+   * N_TO_N array, and for SEQUENTIAL the previous child.
    */
   public JobSpec child(int index) {
     List<JobDependency> childDependencies = new ArrayList<>();
@@ -77,7 +79,7 @@ public record JobSpec(
     }
     return new JobSpec(ArraySpec.childId(jobId, index), jobName, jobQueue, jobDefinitionArn, container, resources,
         parameters, retryStrategy, timeout, tags, propagateTags, schedulingPriority, shareIdentifier,
-        platformCapabilities, childDependencies, ArraySpec.child(jobId, index));
+        platformCapabilities, childDependencies, ArraySpec.child(jobId, index, array.maxConcurrentChildren()));
   }
 
   /** How many attempts this job may make in total (AWS's {@code retryStrategy.attempts}, default 1). */

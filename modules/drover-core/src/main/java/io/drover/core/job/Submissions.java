@@ -37,15 +37,13 @@ public final class Submissions {
     ClientError.require(queue.enabled(),
         "jobQueue '" + queue.jobQueueName() + "' is DISABLED and accepts no new jobs; enable it with UpdateJobQueue.");
     JobDefinition definition = rules.jobDefinition(state, request.jobDefinition(), "jobDefinition", true);
-    ClientError.require(request.shareIdentifier() == null,
-        "shareIdentifier can only be used with a fair-share job queue; '" + queue.jobQueueName()
-            + "' has no scheduling policy.");
-    ArraySpec array = array(request.arrayProperties());
+    String shareIdentifier = shareIdentifier(request.shareIdentifier(), queue);
+    Map<String, String> tags = Names.tags(request.tags(), "tags");
+    ArraySpec array = array(request.arrayProperties(), tags);
     List<JobDependency> dependsOn = dependencies(request.dependsOn(), array != null);
     ContainerRules.validateRetryStrategy(request.retryStrategy(), "retryStrategy");
     ContainerRules.validateTimeout(request.timeout(), "timeout");
     ContainerRules.validateSchedulingPriority(request.schedulingPriorityOverride(), "schedulingPriorityOverride");
-    Map<String, String> tags = Names.tags(request.tags(), "tags");
 
     Map<String, String> parameters = new LinkedHashMap<>(definition.parameters());
     if (request.parameters() != null) {
@@ -81,20 +79,72 @@ public final class Submissions {
         Map.copyOf(effectiveTags),
         propagateTags,
         priority,
-        null,
+        shareIdentifier,
         definition.platformCapabilities(),
         dependsOn,
         array);
   }
 
-  static ArraySpec array(ArrayProperties properties) {
+  private static final Pattern SHARE_IDENTIFIER = Pattern.compile("[A-Za-z0-9_]{1,255}");
+
+  /**
+   * As on AWS, a job on a fair-share queue must name its share and a job on a first-in, first-out
+   * queue must not.
+   */
+  static String shareIdentifier(String shareIdentifier, JobQueue queue) {
+    if (!queue.isFairShare()) {
+      ClientError.require(shareIdentifier == null,
+          "shareIdentifier can only be used with a fair-share job queue; '" + queue.jobQueueName()
+              + "' has no scheduling policy.");
+      return null;
+    }
+    ClientError.require(shareIdentifier != null && !shareIdentifier.isEmpty(),
+        "shareIdentifier is required: job queue '" + queue.jobQueueName() + "' is a fair-share queue (scheduling policy "
+            + queue.schedulingPolicyArn() + "), so every job names the share it belongs to.");
+    ClientError.require(SHARE_IDENTIFIER.matcher(shareIdentifier).matches(),
+        "shareIdentifier '" + shareIdentifier + "' is invalid: use 1-255 letters, numbers and underscores.");
+    return shareIdentifier;
+  }
+
+  /**
+   * The array job's spec, or null for a plain job. {@code maxConcurrentChildren} comes from
+   * {@code arrayProperties} or from the {@value ArraySpec#MAX_CONCURRENT_CHILDREN_TAG} tag (which the
+   * AWS SDKs can send); given both ways, the two must agree.
+   */
+  static ArraySpec array(ArrayProperties properties, Map<String, String> tags) {
+    String tag = tags.get(ArraySpec.MAX_CONCURRENT_CHILDREN_TAG);
     if (properties == null) {
+      ClientError.require(tag == null, "tag " + ArraySpec.MAX_CONCURRENT_CHILDREN_TAG
+          + " applies to array jobs only: this job has no arrayProperties.");
       return null;
     }
     Integer size = ClientError.required(properties.size(), "arrayProperties.size");
     ClientError.require(size >= ArraySpec.MIN_SIZE && size <= ArraySpec.MAX_SIZE,
         "arrayProperties.size must be from " + ArraySpec.MIN_SIZE + " to " + ArraySpec.MAX_SIZE + ", not " + size + ".");
-    return ArraySpec.parent(size);
+    Integer field = properties.maxConcurrentChildren();
+    if (field != null) {
+      ClientError.require(field >= 1 && field <= ArraySpec.MAX_CONCURRENT_CHILDREN,
+          "arrayProperties.maxConcurrentChildren must be from 1 to " + ArraySpec.MAX_CONCURRENT_CHILDREN + ", not "
+              + field + ".");
+    }
+    Integer fromTag = tag == null ? null : maxConcurrentChildrenTag(tag);
+    ClientError.require(field == null || fromTag == null || field.equals(fromTag),
+        "arrayProperties.maxConcurrentChildren (" + field + ") and tag " + ArraySpec.MAX_CONCURRENT_CHILDREN_TAG
+            + " (" + fromTag + ") disagree; give one of them, or the same value in both.");
+    return ArraySpec.parent(size, field != null ? field : fromTag);
+  }
+
+  private static int maxConcurrentChildrenTag(String value) {
+    String message = "tag " + ArraySpec.MAX_CONCURRENT_CHILDREN_TAG + " value '" + value
+        + "' must be a whole number from 1 to " + ArraySpec.MAX_CONCURRENT_CHILDREN + ".";
+    int parsed;
+    try {
+      parsed = Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new ClientError(message);
+    }
+    ClientError.require(parsed >= 1 && parsed <= ArraySpec.MAX_CONCURRENT_CHILDREN, message);
+    return parsed;
   }
 
   /** AWS caps dependencies at 20; workflow engines need more. */

@@ -22,6 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.drover.core.Fixtures.SubmitBuilder;
 import io.drover.core.api.ArrayProperties;
 import io.drover.core.api.ContainerOverrides;
+import io.drover.core.api.CreateJobQueueRequest;
+import io.drover.core.api.CreateSchedulingPolicyRequest;
 import io.drover.core.api.DeregisterJobDefinitionRequest;
 import io.drover.core.api.JobDependency;
 import io.drover.core.controlplane.ControlPlaneState;
@@ -32,6 +34,7 @@ import io.drover.core.model.KeyValuePair;
 import io.drover.core.model.ResourceRequirement;
 import io.drover.core.model.Resources;
 import io.drover.core.model.State;
+import io.drover.core.queue.ComputeEnvironmentOrder;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -46,7 +49,8 @@ class SubmissionsTest {
   private static final RetryStrategy DEFINITION_RETRY = new RetryStrategy(2, null);
 
   /**
-   * Queue "q" (enabled) and "off" (disabled) on "ce"; definition "app" with default parameters, a
+   * Queue "q" (enabled) and "off" (disabled) on "ce", and "fair" scheduled by the fair-share policy
+   * "shares"; definition "app" with default parameters, a
    * command with Ref:: placeholders, two environment variables, 1 vCPU and 2048 MiB, 2 attempts, a
    * 120 s timeout, scheduling priority 5 and tags; definition "plain" with none of that.
    */
@@ -55,6 +59,8 @@ class SubmissionsTest {
       jobQueue("q", 10, "ce"),
       jobQueue("off", 10, "ce"),
       jobQueueState("off", State.DISABLED),
+      new CreateSchedulingPolicyRequest("shares", null, null),
+      new CreateJobQueueRequest("fair", null, "shares", 10, List.of(new ComputeEnvironmentOrder(1, "ce")), null, null),
       jobDefinition("app")
           .parameters(Map.of("input", "default.txt", "mode", "fast"))
           .container(container("busybox",
@@ -283,25 +289,98 @@ class SubmissionsTest {
   @Test
   void shareIdentifierIsRejectedOnAFifoQueue() {
     assertRejected(() -> resolve(app().shareIdentifier("teamA")), "shareIdentifier", "'q'");
+    assertRejected(() -> resolve(app().shareIdentifier("")), "shareIdentifier", "'q'");
+  }
+
+  @Test
+  void aFairShareQueueKeepsTheShareIdentifier() {
+    JobSpec spec = resolve(submit("j", "fair", "app").shareIdentifier("team_A9"));
+
+    assertEquals("team_A9", spec.shareIdentifier());
+    assertEquals(5, spec.schedulingPriority());
+    assertEquals("team_A9", resolve(submit("j", "fair", "app").shareIdentifier("team_A9")
+        .arrayProperties(new ArrayProperties(2, null))).child(1).shareIdentifier());
+  }
+
+  @Test
+  void aFairShareQueueRequiresAShareIdentifier() {
+    assertRejected(() -> resolve(submit("j", "fair", "app")),
+        "shareIdentifier is required", "'fair' is a fair-share queue", ARN_PREFIX + "scheduling-policy/shares");
+    assertRejected(() -> resolve(submit("j", "fair", "app").shareIdentifier("")), "shareIdentifier is required");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"team*", "team-a", "with space", "*", "dot.ted"})
+  void aShareIdentifierIsLettersDigitsAndUnderscoresOnly(String share) {
+    assertRejected(() -> resolve(submit("j", "fair", "app").shareIdentifier(share)),
+        "shareIdentifier '" + share + "' is invalid");
+  }
+
+  @Test
+  void aShareIdentifierHasAtMost255Characters() {
+    assertEquals(255, resolve(submit("j", "fair", "app").shareIdentifier("s".repeat(255))).shareIdentifier().length());
+    assertRejected(() -> resolve(submit("j", "fair", "app").shareIdentifier("s".repeat(256))), "shareIdentifier");
   }
 
   @Test
   void arrayJobsTakeTwoToTenThousandChildren() {
-    assertEquals(ArraySpec.parent(10_000), resolve(app().arrayProperties(new ArrayProperties(10_000))).array());
-    assertEquals(ArraySpec.parent(2), resolve(app().arrayProperties(new ArrayProperties(2))).array());
-    assertRejected(() -> resolve(app().arrayProperties(new ArrayProperties(1))), "arrayProperties.size");
-    assertRejected(() -> resolve(app().arrayProperties(new ArrayProperties(10_001))), "arrayProperties.size");
-    assertRejected(() -> resolve(app().arrayProperties(new ArrayProperties(null))), "arrayProperties.size");
+    assertEquals(ArraySpec.parent(10_000), resolve(app().arrayProperties(new ArrayProperties(10_000, null))).array());
+    assertEquals(ArraySpec.parent(2), resolve(app().arrayProperties(new ArrayProperties(2, null))).array());
+    assertRejected(() -> resolve(app().arrayProperties(new ArrayProperties(1, null))), "arrayProperties.size");
+    assertRejected(() -> resolve(app().arrayProperties(new ArrayProperties(10_001, null))), "arrayProperties.size");
+    assertRejected(() -> resolve(app().arrayProperties(new ArrayProperties(null, null))), "arrayProperties.size");
+  }
+
+  @Test
+  void maxConcurrentChildrenComesFromTheFieldOrTheTagAndChildrenInheritIt() {
+    JobSpec byField = resolve(app().arrayProperties(new ArrayProperties(50, 4)));
+    assertEquals(ArraySpec.parent(50, 4), byField.array());
+    assertEquals(ArraySpec.child(JOB_ID, 7, 4), byField.child(7).array());
+
+    JobSpec byTag = resolve(app().arrayProperties(new ArrayProperties(50, null))
+        .tags(Map.of(ArraySpec.MAX_CONCURRENT_CHILDREN_TAG, "10000")));
+    assertEquals(ArraySpec.parent(50, 10_000), byTag.array());
+    assertEquals("10000", byTag.tags().get("drover:maxConcurrentChildren"));
+
+    JobSpec both = resolve(app().arrayProperties(new ArrayProperties(50, 1))
+        .tags(Map.of(ArraySpec.MAX_CONCURRENT_CHILDREN_TAG, "1")));
+    assertEquals(1, both.array().maxConcurrentChildren());
+
+    assertNull(resolve(app().arrayProperties(new ArrayProperties(50, null))).child(0).array().maxConcurrentChildren());
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, -1, 10_001})
+  void maxConcurrentChildrenOutside1To10000IsRejected(int value) {
+    assertRejected(() -> resolve(app().arrayProperties(new ArrayProperties(5, value))),
+        "arrayProperties.maxConcurrentChildren must be from 1 to 10000", "not " + value);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "10001", "many", "2.5", ""})
+  void aMaxConcurrentChildrenTagThatIsNotAWholeNumberFrom1To10000IsRejected(String value) {
+    assertRejected(() -> resolve(app().arrayProperties(new ArrayProperties(5, null))
+            .tags(Map.of(ArraySpec.MAX_CONCURRENT_CHILDREN_TAG, value))),
+        "tag drover:maxConcurrentChildren value '" + value + "' must be a whole number from 1 to 10000");
+  }
+
+  @Test
+  void maxConcurrentChildrenNeedsAnArrayJobAndFieldAndTagMustAgree() {
+    assertRejected(() -> resolve(app().tags(Map.of(ArraySpec.MAX_CONCURRENT_CHILDREN_TAG, "2"))),
+        "tag drover:maxConcurrentChildren applies to array jobs only");
+    assertRejected(() -> resolve(app().arrayProperties(new ArrayProperties(5, 2))
+            .tags(Map.of(ArraySpec.MAX_CONCURRENT_CHILDREN_TAG, "3"))),
+        "arrayProperties.maxConcurrentChildren (2) and tag drover:maxConcurrentChildren (3) disagree");
   }
 
   @Test
   void arrayDependencyTypesNeedAnArrayJob() {
     assertRejected(() -> resolve(app().dependsOn(List.of(new JobDependency("a", JobSpec.N_TO_N)))), "array jobs only");
-    assertRejected(() -> resolve(app().arrayProperties(new ArrayProperties(3))
+    assertRejected(() -> resolve(app().arrayProperties(new ArrayProperties(3, null))
         .dependsOn(List.of(new JobDependency("a", JobSpec.SEQUENTIAL)))), "SEQUENTIAL dependency names no jobId");
-    assertRejected(() -> resolve(app().arrayProperties(new ArrayProperties(3))
+    assertRejected(() -> resolve(app().arrayProperties(new ArrayProperties(3, null))
         .dependsOn(List.of(new JobDependency(null, "MANY_TO_ONE")))), "dependsOn[0].type");
-    JobSpec spec = resolve(app().arrayProperties(new ArrayProperties(3))
+    JobSpec spec = resolve(app().arrayProperties(new ArrayProperties(3, null))
         .dependsOn(List.of(new JobDependency("a", JobSpec.N_TO_N), new JobDependency(null, JobSpec.SEQUENTIAL))));
     assertEquals(2, spec.dependsOn().size());
   }
