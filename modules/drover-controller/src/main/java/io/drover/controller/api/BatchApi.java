@@ -19,21 +19,26 @@ import io.drover.core.ClientError;
 import io.drover.core.api.CancelJobRequest;
 import io.drover.core.api.CreateComputeEnvironmentRequest;
 import io.drover.core.api.CreateJobQueueRequest;
+import io.drover.core.api.CreateSchedulingPolicyRequest;
 import io.drover.core.api.DeleteComputeEnvironmentRequest;
 import io.drover.core.api.DeleteJobQueueRequest;
+import io.drover.core.api.DeleteSchedulingPolicyRequest;
 import io.drover.core.api.DeregisterJobDefinitionRequest;
 import io.drover.core.api.DescribeComputeEnvironmentsRequest;
 import io.drover.core.api.DescribeJobDefinitionsRequest;
 import io.drover.core.api.DescribeJobQueuesRequest;
 import io.drover.core.api.DescribeJobsRequest;
+import io.drover.core.api.DescribeSchedulingPoliciesRequest;
 import io.drover.core.api.JobDependency;
 import io.drover.core.api.KeyValuesPair;
 import io.drover.core.api.ListJobsRequest;
+import io.drover.core.api.ListSchedulingPoliciesRequest;
 import io.drover.core.api.RegisterJobDefinitionRequest;
 import io.drover.core.api.SubmitJobRequest;
 import io.drover.core.api.TerminateJobRequest;
 import io.drover.core.api.UpdateComputeEnvironmentRequest;
 import io.drover.core.api.UpdateJobQueueRequest;
+import io.drover.core.api.UpdateSchedulingPolicyRequest;
 import io.drover.core.compute.ComputeEnvironment;
 import io.drover.core.controlplane.ControlPlaneEvent;
 import io.drover.core.controlplane.ControlPlaneRequest;
@@ -45,6 +50,7 @@ import io.drover.core.job.JobViews;
 import io.drover.core.job.Submissions;
 import io.drover.core.model.AwsIdentity;
 import io.drover.core.model.JobStatus;
+import io.drover.core.policy.SchedulingPolicy;
 import io.drover.core.queue.JobQueue;
 import io.drover.protocol.JobProtocol;
 import java.io.IOException;
@@ -125,6 +131,14 @@ public final class BatchApi {
         })),
         operation("DeregisterJobDefinition", DeregisterJobDefinitionRequest.class, r -> change(r).thenApply(e -> new Empty())),
         operation("DescribeJobDefinitions", DescribeJobDefinitionsRequest.class, this::describeJobDefinitions),
+        operation("CreateSchedulingPolicy", CreateSchedulingPolicyRequest.class, r -> change(r).thenApply(e -> {
+          SchedulingPolicy p = ((ControlPlaneEvent.SchedulingPolicyCreated) e).schedulingPolicy();
+          return new Responses.SchedulingPolicyNameArn(p.name(), p.arn());
+        })),
+        operation("UpdateSchedulingPolicy", UpdateSchedulingPolicyRequest.class, r -> change(r).thenApply(e -> new Empty())),
+        operation("DeleteSchedulingPolicy", DeleteSchedulingPolicyRequest.class, r -> change(r).thenApply(e -> new Empty())),
+        operation("DescribeSchedulingPolicies", DescribeSchedulingPoliciesRequest.class, this::describeSchedulingPolicies),
+        operation("ListSchedulingPolicies", ListSchedulingPoliciesRequest.class, this::listSchedulingPolicies),
         operation("SubmitJob", SubmitJobRequest.class, this::submitJob),
         operation("DescribeJobs", DescribeJobsRequest.class, this::describeJobs),
         operation("ListJobs", ListJobsRequest.class, this::listJobs),
@@ -228,6 +242,22 @@ public final class BatchApi {
     Paged<JobDefinition> page = Paged.of(all,
         d -> d.jobDefinitionName() + ":" + String.format("%010d", d.revision()), r.maxResults(), r.nextToken());
     return done(new Responses.JobDefinitions(page.items(), page.nextToken()));
+  }
+
+  /** The policies named (by ARN, or name) that exist, in name order; AWS requires the list. */
+  private CompletionStage<?> describeSchedulingPolicies(DescribeSchedulingPoliciesRequest r) {
+    Set<String> wanted = names(ClientError.required(r.arns(), "arns"), "scheduling-policy", "arns");
+    List<SchedulingPolicy> found = controlPlane.state().schedulingPolicies().values().stream()
+        .filter(p -> wanted.contains(p.name()))
+        .toList();
+    return done(new Responses.SchedulingPolicies(found));
+  }
+
+  private CompletionStage<?> listSchedulingPolicies(ListSchedulingPoliciesRequest r) {
+    List<SchedulingPolicy> all = List.copyOf(controlPlane.state().schedulingPolicies().values());
+    Paged<SchedulingPolicy> page = Paged.of(all, SchedulingPolicy::name, r.maxResults(), r.nextToken());
+    return done(new Responses.SchedulingPolicyListing(
+        page.items().stream().map(p -> new Responses.SchedulingPolicyListingDetail(p.arn())).toList(), page.nextToken()));
   }
 
   /** Names from a list of names or ARNs; null when the list is absent (meaning: all). */

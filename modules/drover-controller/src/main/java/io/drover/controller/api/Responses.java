@@ -5,6 +5,7 @@ import io.drover.core.compute.ComputeEnvironment;
 import io.drover.core.definition.JobDefinition;
 import io.drover.core.job.JobDetail;
 import io.drover.core.job.JobSummary;
+import io.drover.core.policy.SchedulingPolicy;
 import io.drover.core.queue.JobQueue;
 import java.util.List;
 
@@ -33,6 +34,16 @@ final class Responses {
   record JobDefinitions(List<JobDefinition> jobDefinitions, String nextToken) {}
 
   record Jobs(List<JobDetail> jobs) {}
+
+  record SchedulingPolicyNameArn(String name, String arn) {}
+
+  record SchedulingPolicies(List<SchedulingPolicy> schedulingPolicies) {}
+
+  /** AWS's {@code SchedulingPolicyListingDetail}: ListSchedulingPolicies names each policy by ARN only. */
+  record SchedulingPolicyListingDetail(String arn) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record SchedulingPolicyListing(List<SchedulingPolicyListingDetail> schedulingPolicies, String nextToken) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record JobSummaries(List<JobSummary> jobSummaryList, String nextToken) {}

@@ -6,12 +6,15 @@ import io.drover.core.CborSerializable;
 import io.drover.core.ClientError;
 import io.drover.core.api.CreateComputeEnvironmentRequest;
 import io.drover.core.api.CreateJobQueueRequest;
+import io.drover.core.api.CreateSchedulingPolicyRequest;
 import io.drover.core.api.DeleteComputeEnvironmentRequest;
 import io.drover.core.api.DeleteJobQueueRequest;
+import io.drover.core.api.DeleteSchedulingPolicyRequest;
 import io.drover.core.api.DeregisterJobDefinitionRequest;
 import io.drover.core.api.RegisterJobDefinitionRequest;
 import io.drover.core.api.UpdateComputeEnvironmentRequest;
 import io.drover.core.api.UpdateJobQueueRequest;
+import io.drover.core.api.UpdateSchedulingPolicyRequest;
 import io.drover.core.controlplane.ControlPlaneEvent;
 import io.drover.core.controlplane.ControlPlaneRequest;
 import io.drover.core.controlplane.ControlPlaneRules;
@@ -36,10 +39,11 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
- * The durable control plane: every compute environment, job queue and job definition, as one
- * event-sourced cluster singleton on the controllers. Writes are rare and must be serialized
- * (names are unique, revisions count up), so one entity is the right boundary. Every node keeps a
- * {@link ControlPlaneView} of it, so reads and job submissions never wait on this singleton.
+ * The durable control plane: every compute environment, job queue, job definition and scheduling
+ * policy, as one event-sourced cluster singleton on the controllers. Writes are rare and must be
+ * serialized (names are unique, revisions count up), so one entity is the right boundary. Every
+ * node keeps a {@link ControlPlaneView} of it, so reads and job submissions never wait on this
+ * singleton.
  */
 public final class ControlPlaneEntity
     extends EventSourcedBehaviorWithEnforcedReplies<ControlPlaneEntity.Command, ControlPlaneEvent, ControlPlaneState> {
@@ -57,7 +61,10 @@ public final class ControlPlaneEntity
         @JsonSubTypes.Type(value = UpdateJobQueueRequest.class, name = "UpdateJobQueue"),
         @JsonSubTypes.Type(value = DeleteJobQueueRequest.class, name = "DeleteJobQueue"),
         @JsonSubTypes.Type(value = RegisterJobDefinitionRequest.class, name = "RegisterJobDefinition"),
-        @JsonSubTypes.Type(value = DeregisterJobDefinitionRequest.class, name = "DeregisterJobDefinition")
+        @JsonSubTypes.Type(value = DeregisterJobDefinitionRequest.class, name = "DeregisterJobDefinition"),
+        @JsonSubTypes.Type(value = CreateSchedulingPolicyRequest.class, name = "CreateSchedulingPolicy"),
+        @JsonSubTypes.Type(value = UpdateSchedulingPolicyRequest.class, name = "UpdateSchedulingPolicy"),
+        @JsonSubTypes.Type(value = DeleteSchedulingPolicyRequest.class, name = "DeleteSchedulingPolicy")
       })
           ControlPlaneRequest request,
       ActorRef<StatusReply<Applied>> replyTo)

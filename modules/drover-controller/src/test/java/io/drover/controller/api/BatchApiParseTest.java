@@ -10,12 +10,16 @@ import io.drover.controller.Json;
 import io.drover.core.ClientError;
 import io.drover.core.api.CreateComputeEnvironmentRequest;
 import io.drover.core.api.CreateJobQueueRequest;
+import io.drover.core.api.CreateSchedulingPolicyRequest;
 import io.drover.core.api.DescribeJobsRequest;
 import io.drover.core.api.ListJobsRequest;
 import io.drover.core.api.SubmitJobRequest;
 import io.drover.core.compute.ComputeEnvironment;
 import io.drover.core.model.JobStatus;
 import io.drover.core.model.KeyValuePair;
+import io.drover.core.policy.FairsharePolicy;
+import io.drover.core.policy.ShareAttributes;
+import io.drover.core.queue.JobStateTimeLimitAction;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,6 +42,28 @@ class BatchApiParseTest {
     assertEquals(5, request.schedulingPriorityOverride());
     assertEquals(List.of("echo", "hi"), request.containerOverrides().command());
     assertEquals(List.of(new KeyValuePair("MODE", "fast")), request.containerOverrides().environment());
+  }
+
+  @Test
+  void schedulingPolicyQueueAndArrayFieldsParseTyped() {
+    CreateSchedulingPolicyRequest policy = BatchApi.parse(JSON, """
+        {"name": "fair", "fairsharePolicy": {"shareDecaySeconds": 3600, "computeReservation": 10,
+         "shareDistribution": [{"shareIdentifier": "team_*", "weightFactor": 0.5}]}, "tags": {"k": "v"}}
+        """, CreateSchedulingPolicyRequest.class);
+    assertEquals(new FairsharePolicy(3600, 10, List.of(new ShareAttributes("team_*", 0.5f))), policy.fairsharePolicy());
+
+    CreateJobQueueRequest queue = BatchApi.parse(JSON, """
+        {"jobQueueName": "q", "schedulingPolicyArn": "fair", "jobStateTimeLimitActions":
+         [{"reason": "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY", "state": "RUNNABLE", "maxTimeSeconds": 600, "action": "CANCEL"}]}
+        """, CreateJobQueueRequest.class);
+    assertEquals(List.of(new JobStateTimeLimitAction("CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY", "RUNNABLE", 600, "CANCEL")),
+        queue.jobStateTimeLimitActions());
+
+    SubmitJobRequest array = BatchApi.parse(JSON,
+        "{\"arrayProperties\": {\"size\": 10, \"maxConcurrentChildren\": 2}}", SubmitJobRequest.class);
+    assertEquals(2, array.arrayProperties().maxConcurrentChildren());
+    assertRejected("{\"jobQueueName\": \"q\", \"jobStateTimeLimitActions\": [{\"reasons\": \"x\"}]}",
+        CreateJobQueueRequest.class, "jobStateTimeLimitActions[0].reasons");
   }
 
   @ParameterizedTest

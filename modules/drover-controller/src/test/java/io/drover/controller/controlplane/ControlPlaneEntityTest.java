@@ -2,13 +2,17 @@ package io.drover.controller.controlplane;
 
 import static io.drover.controller.controlplane.ControlPlaneRequests.RULES;
 import static io.drover.controller.controlplane.ControlPlaneRequests.createComputeEnvironment;
+import static io.drover.controller.controlplane.ControlPlaneRequests.createFairShareJobQueue;
 import static io.drover.controller.controlplane.ControlPlaneRequests.createJobQueue;
+import static io.drover.controller.controlplane.ControlPlaneRequests.createSchedulingPolicy;
 import static io.drover.controller.controlplane.ControlPlaneRequests.deleteComputeEnvironment;
 import static io.drover.controller.controlplane.ControlPlaneRequests.deleteJobQueue;
+import static io.drover.controller.controlplane.ControlPlaneRequests.deleteSchedulingPolicy;
 import static io.drover.controller.controlplane.ControlPlaneRequests.deregisterJobDefinition;
 import static io.drover.controller.controlplane.ControlPlaneRequests.registerJobDefinition;
 import static io.drover.controller.controlplane.ControlPlaneRequests.updateComputeEnvironment;
 import static io.drover.controller.controlplane.ControlPlaneRequests.updateJobQueue;
+import static io.drover.controller.controlplane.ControlPlaneRequests.updateSchedulingPolicy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -32,10 +36,14 @@ import io.drover.core.controlplane.ControlPlaneEvent.JobDefinitionRegistered;
 import io.drover.core.controlplane.ControlPlaneEvent.JobQueueCreated;
 import io.drover.core.controlplane.ControlPlaneEvent.JobQueueDeleted;
 import io.drover.core.controlplane.ControlPlaneEvent.JobQueueUpdated;
+import io.drover.core.controlplane.ControlPlaneEvent.SchedulingPolicyCreated;
+import io.drover.core.controlplane.ControlPlaneEvent.SchedulingPolicyDeleted;
+import io.drover.core.controlplane.ControlPlaneEvent.SchedulingPolicyUpdated;
 import io.drover.core.controlplane.ControlPlaneRequest;
 import io.drover.core.controlplane.ControlPlaneState;
 import io.drover.core.definition.JobDefinition;
 import io.drover.core.model.State;
+import io.drover.core.policy.FairsharePolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -132,6 +140,29 @@ class ControlPlaneEntityTest {
   }
 
   @Test
+  void schedulingPolicyRequestsPersistTheirEventsAndSurviveARestart() {
+    String policyArn = "arn:aws:batch:us-east-1:123456789012:scheduling-policy/fair";
+    SchedulingPolicyCreated created = execute(createSchedulingPolicy("fair"), 1, SchedulingPolicyCreated.class);
+    assertEquals(policyArn, created.schedulingPolicy().arn());
+    execute(createSchedulingPolicy("spare"), 2, SchedulingPolicyCreated.class);
+    execute(createComputeEnvironment("ce-1"), 3, ComputeEnvironmentCreated.class);
+    JobQueueCreated queue = execute(createFairShareJobQueue("q-1", "ce-1", policyArn), 4, JobQueueCreated.class);
+    assertEquals(policyArn, queue.jobQueue().schedulingPolicyArn());
+    assertEquals(1, queue.jobQueue().jobStateTimeLimitActions().size());
+
+    SchedulingPolicyUpdated updated =
+        execute(updateSchedulingPolicy(policyArn, new FairsharePolicy(60, 0, null)), 5, SchedulingPolicyUpdated.class);
+    assertEquals(60, updated.schedulingPolicy().fairsharePolicy().decaySeconds());
+    assertRejected(deleteSchedulingPolicy(policyArn), "still used by job queue(s) [q-1]");
+    assertEquals(new SchedulingPolicyDeleted("spare"), execute(deleteSchedulingPolicy("spare"), 6, SchedulingPolicyDeleted.class));
+
+    ControlPlaneState before = controlPlane.getState();
+    assertEquals(before, controlPlane.restart().state());
+    assertEquals(List.of("fair"), List.copyOf(before.schedulingPolicies().keySet()));
+    assertEquals(60, before.fairsharePolicyOf(before.jobQueue("q-1").orElseThrow()).orElseThrow().decaySeconds());
+  }
+
+  @Test
   void aRejectedRequestRepliesAnErrorAndPersistsNothing() {
     execute(createComputeEnvironment("ce-1"), 1, ComputeEnvironmentCreated.class);
     execute(createJobQueue("q-1", "ce-1"), 2, JobQueueCreated.class);
@@ -223,6 +254,11 @@ class ControlPlaneEntityTest {
 
     assertEquals("CreateJobQueue", json.get("request").get("operation").asText());
     assertFalse(json.toString().contains("io.drover"), json::toString);
+
+    byte[] policy = SerializationExtension.get(testKit.system().classicSystem())
+        .serialize(new ControlPlaneEntity.Execute(deleteSchedulingPolicy("fair"), replyTo.ref()))
+        .get();
+    assertEquals("DeleteSchedulingPolicy", mapper.readTree(policy).get("request").get("operation").asText());
   }
 
   // ---- helpers

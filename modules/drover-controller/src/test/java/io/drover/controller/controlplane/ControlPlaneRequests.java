@@ -2,12 +2,15 @@ package io.drover.controller.controlplane;
 
 import io.drover.core.api.CreateComputeEnvironmentRequest;
 import io.drover.core.api.CreateJobQueueRequest;
+import io.drover.core.api.CreateSchedulingPolicyRequest;
 import io.drover.core.api.DeleteComputeEnvironmentRequest;
 import io.drover.core.api.DeleteJobQueueRequest;
+import io.drover.core.api.DeleteSchedulingPolicyRequest;
 import io.drover.core.api.DeregisterJobDefinitionRequest;
 import io.drover.core.api.RegisterJobDefinitionRequest;
 import io.drover.core.api.UpdateComputeEnvironmentRequest;
 import io.drover.core.api.UpdateJobQueueRequest;
+import io.drover.core.api.UpdateSchedulingPolicyRequest;
 import io.drover.core.compute.ComputeEnvironment;
 import io.drover.core.controlplane.ControlPlaneRules;
 import io.drover.core.definition.ContainerProperties;
@@ -18,7 +21,10 @@ import io.drover.core.model.AwsIdentity;
 import io.drover.core.model.KeyValuePair;
 import io.drover.core.model.ResourceRequirement;
 import io.drover.core.model.State;
+import io.drover.core.policy.FairsharePolicy;
+import io.drover.core.policy.ShareAttributes;
 import io.drover.core.queue.ComputeEnvironmentOrder;
+import io.drover.core.queue.JobStateTimeLimitAction;
 import java.util.List;
 import java.util.Map;
 
@@ -70,5 +76,27 @@ public final class ControlPlaneRequests {
 
   public static DeregisterJobDefinitionRequest deregisterJobDefinition(String nameAndRevision) {
     return new DeregisterJobDefinitionRequest(nameAndRevision);
+  }
+
+  /** A policy with a decay, a reservation, one share and one prefix. */
+  public static CreateSchedulingPolicyRequest createSchedulingPolicy(String name) {
+    return new CreateSchedulingPolicyRequest(name,
+        new FairsharePolicy(3600, 10, List.of(new ShareAttributes("team_a", 0.5f), new ShareAttributes("team_*", 2f))),
+        Map.of("team", "data"));
+  }
+
+  /** A fair-share queue on {@code computeEnvironment} with a time-limit action. */
+  public static CreateJobQueueRequest createFairShareJobQueue(String name, String computeEnvironment, String policy) {
+    return new CreateJobQueueRequest(
+        name, null, policy, 10, List.of(new ComputeEnvironmentOrder(1, computeEnvironment)), null,
+        List.of(new JobStateTimeLimitAction("CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY", "RUNNABLE", 600, "CANCEL")));
+  }
+
+  public static UpdateSchedulingPolicyRequest updateSchedulingPolicy(String arnOrName, FairsharePolicy policy) {
+    return new UpdateSchedulingPolicyRequest(arnOrName, policy);
+  }
+
+  public static DeleteSchedulingPolicyRequest deleteSchedulingPolicy(String arnOrName) {
+    return new DeleteSchedulingPolicyRequest(arnOrName);
   }
 }
