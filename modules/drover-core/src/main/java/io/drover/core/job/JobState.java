@@ -27,6 +27,7 @@ import java.util.TreeMap;
  * @param waitingOn the jobs this PENDING job still waits for
  * @param dependents the jobs that wait for this one, to be told when it finishes
  * @param array for an array job: what it knows of its children; null otherwise
+ * @param runnableSince when the job last became RUNNABLE; null if it never was
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobState(
@@ -42,7 +43,8 @@ public record JobState(
     boolean terminated,
     List<String> waitingOn,
     List<String> dependents,
-    ArrayProgress array)
+    ArrayProgress array,
+    Long runnableSince)
     implements CborSerializable {
 
   public static final String CONTAINER_EXITED = "Essential container in task exited";
@@ -63,7 +65,8 @@ public record JobState(
     List<String> parents = spec.parents();
     JobStatus status = parents.isEmpty() && !spec.isArrayParent() ? JobStatus.RUNNABLE : JobStatus.PENDING;
     return new JobState(spec, status, null, event.at(), null, null, List.of(), null, false, false, parents, List.of(),
-        spec.isArrayParent() ? ArrayProgress.of(spec.array().size()) : null);
+        spec.isArrayParent() ? ArrayProgress.of(spec.array().size()) : null,
+        status == JobStatus.RUNNABLE ? event.at() : null);
   }
 
   /** An array job that waits for nothing more and has not created its children yet. */
@@ -106,7 +109,12 @@ public record JobState(
 
   /** What the scheduler needs to know about this job while it is RUNNABLE. */
   public JobTicket ticket() {
-    return new JobTicket(spec.jobId(), spec.jobQueue(), spec.resources(), createdAt, spec.schedulingPriority());
+    ArraySpec arraySpec = spec.array();
+    boolean child = arraySpec != null && !arraySpec.isParent();
+    Integer cap = child ? arraySpec.maxConcurrentChildren() : null;
+    return new JobTicket(spec.jobId(), spec.jobQueue(), spec.resources(), createdAt, spec.schedulingPriority(),
+        spec.shareIdentifier(), runnableSince == null ? createdAt : runnableSince, child ? arraySpec.parentJobId() : null,
+        cap == null ? 0 : cap);
   }
 
   /** The number the next attempt will get. */
@@ -200,6 +208,16 @@ public record JobState(
   }
 
   public JobState apply(JobEvent event) {
+    JobState next = applied(event);
+    if (next.status == JobStatus.RUNNABLE && status != JobStatus.RUNNABLE) {
+      return new JobState(next.spec, next.status, next.statusReason, next.createdAt, next.startedAt, next.stoppedAt,
+          next.attempts, next.terminationReason, next.cancelled, next.terminated, next.waitingOn, next.dependents,
+          next.array, event.at());
+    }
+    return next;
+  }
+
+  private JobState applied(JobEvent event) {
     if (event instanceof Placed e) {
       List<Attempt> next = new ArrayList<>(attempts);
       next.add(new Attempt(e.attempt(), e.placement(), e.at(), null, null, null, null, null,
@@ -221,20 +239,20 @@ public record JobState(
       List<String> next = new ArrayList<>(dependents);
       next.add(e.dependentId());
       return new JobState(spec, status, statusReason, createdAt, startedAt, stoppedAt, attempts, terminationReason,
-          cancelled, terminated, waitingOn, next, array);
+          cancelled, terminated, waitingOn, next, array, runnableSince);
     } else if (event instanceof DependencyResolved e) {
       List<String> next = new ArrayList<>(waitingOn);
       next.remove(e.parentId());
       return new JobState(spec, e.next(), e.jobStatusReason(), createdAt, startedAt,
           e.next().isTerminal() ? e.at() : null, attempts, terminationReason, cancelled, terminated, next, dependents,
-          array);
+          array, runnableSince);
     } else if (event instanceof ArrayExpanded e) {
       return new JobState(spec, status, statusReason, createdAt, startedAt, stoppedAt, attempts, terminationReason,
-          cancelled, terminated, waitingOn, dependents, array.withExpanded());
+          cancelled, terminated, waitingOn, dependents, array.withExpanded(), runnableSince);
     } else if (event instanceof ChildrenFinished e) {
       Long stopped = e.next().isTerminal() && !status.isTerminal() ? Long.valueOf(e.at()) : stoppedAt;
       return new JobState(spec, e.next(), e.jobStatusReason(), createdAt, startedAt, stopped, attempts,
-          terminationReason, cancelled, terminated, waitingOn, dependents, array.withFinished(e.outcomes()));
+          terminationReason, cancelled, terminated, waitingOn, dependents, array.withFinished(e.outcomes()), runnableSince);
     }
     throw new IllegalStateException("Event " + event + " cannot apply to a job that already exists");
   }
@@ -242,7 +260,7 @@ public record JobState(
   private JobState lifecycle(JobStatus newStatus, String reason, Long started, Long stopped, List<Attempt> newAttempts,
       String termination, boolean isCancelled, boolean isTerminated) {
     return new JobState(spec, newStatus, reason, createdAt, started, stopped, newAttempts, termination, isCancelled,
-        isTerminated, waitingOn, dependents, array);
+        isTerminated, waitingOn, dependents, array, runnableSince);
   }
 
   private List<Attempt> replaceLast(Attempt attempt) {

@@ -21,15 +21,15 @@ import org.junit.jupiter.api.Test;
 class SchedulerTest {
 
   private static final Map<String, ComputeEnvironmentView> ENABLED_CES = Map.of(
-      "ce-1", new ComputeEnvironmentView("ce-1", true),
-      "ce-2", new ComputeEnvironmentView("ce-2", true));
+      "ce-1", ComputeEnvironmentView.unlimited("ce-1", true),
+      "ce-2", ComputeEnvironmentView.unlimited("ce-2", true));
 
   private static Resources cpu(double vcpus, long memoryMib) {
     return Resources.of(vcpus, memoryMib, 0);
   }
 
   private static JobTicket job(String id, String queue, Resources resources) {
-    return new JobTicket(id, queue, resources, 0, 0);
+    return JobTicket.of(id, queue, resources, 0);
   }
 
   private static HostView idleHost(String agentId, String ce, Resources capacity) {
@@ -77,7 +77,7 @@ class SchedulerTest {
       int ceCount = 1 + random.nextInt(3);
       for (int c = 0; c < ceCount; c++) {
         String ce = "ce-" + c;
-        ces.put(ce, new ComputeEnvironmentView(ce, random.nextInt(6) != 0));
+        ces.put(ce, ComputeEnvironmentView.unlimited(ce, random.nextInt(6) != 0));
         int hostCount = random.nextInt(6);
         for (int h = 0; h < hostCount; h++) {
           Resources capacity = new Resources(
@@ -102,7 +102,7 @@ class SchedulerTest {
         for (int j = 0; j < jobCount; j++) {
           Resources need = new Resources(
               250L * (1 + random.nextInt(32)), 128L * (1 + random.nextInt(128)), random.nextInt(5) == 0 ? 1 + random.nextInt(2) : 0);
-          jobs.add(new JobTicket("job-" + jobNumber++, name, need, j, 0));
+          jobs.add(JobTicket.of("job-" + jobNumber++, name, need, j));
         }
         queues.add(new QueueView(name, random.nextInt(3), random.nextInt(8) != 0, order, jobs));
       }
@@ -280,7 +280,7 @@ class SchedulerTest {
   void aDisabledComputeEnvironmentIsNamedInTheReason() {
     SchedulingDecision decision = Scheduler.schedule(
         List.of(queue("q", 1, List.of("ce-1"), job("j", "q", cpu(1, 512)))),
-        Map.of("ce-1", new ComputeEnvironmentView("ce-1", false)),
+        Map.of("ce-1", ComputeEnvironmentView.unlimited("ce-1", false)),
         List.of(idleHost("agent-1", "ce-1", cpu(4, 4096))));
 
     assertEquals(List.of(), decision.assignments());
@@ -324,7 +324,7 @@ class SchedulerTest {
   void theReasonCoversEveryComputeEnvironmentOfTheQueue() {
     SchedulingDecision decision = Scheduler.schedule(
         List.of(queue("q", 1, List.of("ce-1", "ce-2"), job("j", "q", cpu(2, 1024)))),
-        Map.of("ce-1", new ComputeEnvironmentView("ce-1", false), "ce-2", new ComputeEnvironmentView("ce-2", true)),
+        Map.of("ce-1", ComputeEnvironmentView.unlimited("ce-1", false), "ce-2", ComputeEnvironmentView.unlimited("ce-2", true)),
         List.of(new HostView("agent-2", "ce-2", cpu(2, 2048), cpu(1, 0), true)));
 
     String reason = reason(decision, "j");
@@ -350,11 +350,159 @@ class SchedulerTest {
     JobTicket job = job("j", "q", cpu(1, 512));
     SchedulingDecision disabled = Scheduler.schedule(
         List.of(queue("q", 1, List.of("ce-1"), job)),
-        Map.of("ce-1", new ComputeEnvironmentView("ce-1", false)),
+        Map.of("ce-1", ComputeEnvironmentView.unlimited("ce-1", false)),
         List.of(idleHost("agent-1", "ce-1", cpu(4, 4096))));
     SchedulingDecision empty = Scheduler.schedule(List.of(queue("q", 1, List.of("ce-1"), job)), ENABLED_CES, List.of());
 
     assertFalse(reason(disabled, "j").contains("can ever fit"), reason(disabled, "j"));
     assertFalse(reason(empty, "j").contains("can ever fit"), reason(empty, "j"));
+  }
+
+  // ---- placement preferences
+
+  @Test
+  void aBusyHostIsFilledBeforeAnIdleOneEvenWhenTheIdleOneFitsTighter() {
+    SchedulingDecision decision = Scheduler.schedule(
+        List.of(queue("q", 1, List.of("ce-1"), job("j", "q", cpu(1, 512)))),
+        ENABLED_CES,
+        List.of(idleHost("idle-small", "ce-1", cpu(1, 1024)), new HostView("busy-large", "ce-1", cpu(16, 32768), cpu(2, 1024), true)));
+
+    assertEquals(Map.of("j", "busy-large"), placements(decision));
+  }
+
+  @Test
+  void spotHostsAreUsedBeforeOnDemandOnes() {
+    SchedulingDecision decision = Scheduler.schedule(
+        List.of(queue("q", 1, List.of("ce-1"), job("j1", "q", cpu(2, 1024)), job("j2", "q", cpu(2, 1024)))),
+        ENABLED_CES,
+        List.of(
+            new HostView("on-demand", "ce-1", cpu(2, 2048), Resources.ZERO, true, false),
+            new HostView("spot", "ce-1", cpu(2, 2048), Resources.ZERO, true, true)));
+
+    assertEquals("spot", placements(decision).get("j1"));
+    assertEquals("on-demand", placements(decision).get("j2"));
+  }
+
+  @Test
+  void aComputeEnvironmentAtItsMaxvCpusTakesNoMoreAndTheJobSpillsOver() {
+    Map<String, ComputeEnvironmentView> ces = Map.of(
+        "ce-1", new ComputeEnvironmentView("ce-1", true, 4000, 0),
+        "ce-2", ComputeEnvironmentView.unlimited("ce-2", true));
+    SchedulingDecision decision = Scheduler.schedule(
+        List.of(queue("q", 1, List.of("ce-1", "ce-2"), job("j1", "q", cpu(2, 512)), job("j2", "q", cpu(2, 512)))),
+        ces,
+        List.of(new HostView("a", "ce-1", cpu(8, 8192), cpu(2, 512), true), idleHost("b", "ce-2", cpu(2, 2048))));
+
+    assertEquals(Map.of("j1", "a", "j2", "b"), placements(decision));
+
+    SchedulingDecision full = Scheduler.schedule(
+        List.of(queue("q", 1, List.of("ce-1"), job("j3", "q", cpu(3, 512)))),
+        ces,
+        List.of(new HostView("a", "ce-1", cpu(8, 8192), cpu(2, 512), true)));
+    assertContains(reason(full, "j3"), "compute environment ce-1 is at its maxvCpus (2.0 of 4.0 vCPU in use)");
+
+    SchedulingDecision never = Scheduler.schedule(
+        List.of(queue("q", 1, List.of("ce-1"), job("j4", "q", cpu(6, 512)))),
+        ces,
+        List.of(idleHost("a", "ce-1", cpu(8, 8192))));
+    assertTrue(reason(never, "j4").startsWith(Scheduler.COMPUTE_ENVIRONMENT_MAX_RESOURCE), reason(never, "j4"));
+  }
+
+  // ---- large jobs are not starved
+
+  @Test
+  void aLargeJobThatWaitedLongEnoughHoldsTheEmptiestHostWhileSmallJobsUseTheRest() {
+    long now = 1_000_000;
+    JobTicket big = new JobTicket("big", "q", cpu(8, 1024), 0, 0, null, now - 200_000, null, 0);
+    List<HostView> hosts = List.of(
+        new HostView("mostly-free", "ce-1", cpu(8, 8192), cpu(2, 512), true),
+        new HostView("busier", "ce-1", cpu(8, 8192), cpu(6, 512), true));
+    List<JobTicket> jobs = List.of(big, job("s1", "q", cpu(1, 128)), job("s2", "q", cpu(1, 128)), job("s3", "q", cpu(1, 128)));
+
+    SchedulingDecision decision = Scheduler.schedule(
+        List.of(queue("q", 1, List.of("ce-1"), jobs.toArray(JobTicket[]::new))), ENABLED_CES, hosts, Map.of(), Map.of(),
+        new SchedulerOptions(120_000), now);
+
+    assertEquals(Map.of("s1", "busier", "s2", "busier"), placements(decision));
+    assertContains(reason(decision, "big"), "host mostly-free of compute environment ce-1 is held for it");
+    assertContains(reason(decision, "s3"), "Waiting for capacity");
+
+    SchedulingDecision early = Scheduler.schedule(
+        List.of(queue("q", 1, List.of("ce-1"), jobs.toArray(JobTicket[]::new))), ENABLED_CES, hosts, Map.of(), Map.of(),
+        new SchedulerOptions(300_000), now);
+    assertEquals(3, early.assignments().size(), "before the reservation delay small jobs backfill every host");
+  }
+
+  // ---- array concurrency cap
+
+  @Test
+  void anArrayWithAConcurrencyCapStartsOnlyThatManyChildren() {
+    List<JobTicket> children = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      children.add(new JobTicket("arr:" + i, "q", cpu(1, 128), 0, 0, null, 0, "arr", 3));
+    }
+    SchedulingDecision decision = Scheduler.schedule(
+        List.of(queue("q", 1, List.of("ce-1"), children.toArray(JobTicket[]::new))), ENABLED_CES,
+        List.of(idleHost("h", "ce-1", cpu(16, 16384))), Map.of("arr", 1), Map.of(), SchedulerOptions.DEFAULT, 0);
+
+    assertEquals(List.of("arr:0", "arr:1"), List.copyOf(placements(decision).keySet()));
+    assertContains(reason(decision, "arr:2"), "array job arr runs 3 children, its limit of 3 at once");
+  }
+
+  // ---- fair share
+
+  private static JobTicket shareJob(String id, String share, double vcpus, long createdAt, int priority) {
+    return new JobTicket(id, "fs", cpu(vcpus, 128), createdAt, priority, share, createdAt, null, 0);
+  }
+
+  private static QueueView fairShareQueue(FairShareView policy, JobTicket... jobs) {
+    return new QueueView("fs", 1, true, List.of("ce-1"), List.of(jobs), policy);
+  }
+
+  @Test
+  void aShareWithHalfTheWeightFactorGetsTwiceTheCapacity() {
+    FairShareView policy = new FairShareView(share -> share.equals("heavy") ? 0.5 : 1.0, 0, Map.of(), Map.of());
+    List<JobTicket> jobs = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      jobs.add(shareJob("light-" + i, "light", 1, i, 0));
+      jobs.add(shareJob("heavy-" + i, "heavy", 1, i, 0));
+    }
+    SchedulingDecision decision = Scheduler.schedule(
+        List.of(fairShareQueue(policy, jobs.toArray(JobTicket[]::new))), ENABLED_CES,
+        List.of(idleHost("h", "ce-1", cpu(12, 65536))));
+
+    long heavy = decision.assignments().stream().filter(a -> a.job().shareIdentifier().equals("heavy")).count();
+    assertEquals(12, decision.assignments().size());
+    assertEquals(8, heavy);
+  }
+
+  @Test
+  void theShareWithLessUsageGoesFirstAndPriorityOrdersJobsInsideAShare() {
+    FairShareView policy = new FairShareView(share -> 1.0, 0, Map.of("a", 4000L), Map.of("a", 4.0, "b", 1.0));
+    SchedulingDecision decision = Scheduler.schedule(
+        List.of(fairShareQueue(policy,
+            shareJob("a-1", "a", 1, 1, 0),
+            shareJob("b-high", "b", 1, 3, 9),
+            shareJob("b-low", "b", 1, 2, 1))),
+        ENABLED_CES,
+        List.of(idleHost("h", "ce-1", cpu(2, 4096))));
+
+    assertEquals(List.of("b-high", "b-low"), List.copyOf(placements(decision).keySet()));
+    assertContains(reason(decision, "a-1"), "Waiting for capacity");
+  }
+
+  @Test
+  void computeReservationHoldsCapacityBackForSharesNotRunningYet() {
+    FairShareView policy = new FairShareView(share -> 1.0, 50, Map.of("a", 2000L), Map.of("a", 2.0));
+    SchedulingDecision decision = Scheduler.schedule(
+        List.of(fairShareQueue(policy,
+            shareJob("a-1", "a", 1, 1, 0), shareJob("a-2", "a", 1, 2, 0), shareJob("a-3", "a", 1, 3, 0),
+            shareJob("b-1", "b", 1, 4, 0))),
+        ENABLED_CES,
+        List.of(new HostView("h", "ce-1", cpu(8, 8192), cpu(2, 256), true)));
+
+    // 8 vCPU, one active share: half is held back, so share a may grow from 2 to 4 vCPU only.
+    assertEquals(Set.of("b-1", "a-1", "a-2"), placements(decision).keySet());
+    assertContains(reason(decision, "a-3"), "holds back 4.0 of its 8.0 vCPU for shares that are not running yet");
   }
 }
