@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param vcpus advertised vCPUs; 0 means all the host has
  * @param memoryMib advertised memory; 0 means the host's memory less {@code reservedMemoryMib}
  * @param gpus advertised GPUs; -1 means detect (NVIDIA devices under /proc/driver/nvidia/gpus)
+ * @param spot true when the host is a Spot instance ({@code lifecycle = spot})
  */
 public record AgentSettings(
     String agentId,
@@ -24,6 +25,7 @@ public record AgentSettings(
     long reservedMemoryMib,
     int gpus,
     String instanceId,
+    boolean spot,
     Duration heartbeatInterval,
     Duration reportRetryInterval,
     Duration recentlyEndedWindow,
@@ -48,6 +50,7 @@ public record AgentSettings(
         c.getLong("reserved-memory-mib"),
         c.getInt("gpus"),
         c.getString("instance-id"),
+        spot(c.getString("lifecycle")),
         c.getDuration("heartbeat-interval"),
         c.getDuration("report-retry-interval"),
         c.getDuration("recently-ended-window"),
@@ -62,5 +65,14 @@ public record AgentSettings(
         c.getBytes("logs.max-bytes-per-attempt"),
         c.getDuration("logs.flush-timeout"),
         c.getInt("blocking-threads"));
+  }
+
+  private static boolean spot(String lifecycle) {
+    return switch (lifecycle) {
+      case "spot" -> true;
+      case "on-demand" -> false;
+      default -> throw new IllegalArgumentException(
+          "drover.agent.lifecycle is '" + lifecycle + "'; set it to on-demand or spot (DROVER_AGENT_LIFECYCLE).");
+    };
   }
 }

@@ -53,7 +53,8 @@ public final class DroverAgent {
         settings.computeEnvironment(),
         HostCapacity.of(settings),
         executor.name(),
-        true);
+        true,
+        settings.spot());
     ActorRef<AgentCommand> agent = system.systemActorOf(NodeAgent.create(info, executor, settings), "node-agent", Props.empty());
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-executor", () -> {
       executor.close();

@@ -135,7 +135,8 @@ public final class NodeAgent {
       ActorRef<AttemptRunner.Command> runner = context.spawn(
           AttemptRunner.create(launch, info.agentId(), executor, settings, doneAdapter),
           "attempt-" + launch.jobId().replace(':', '_') + "-" + launch.attempt());
-      attempts.put(key, new Hosted(runner, new HostedAttempt(launch.jobId(), launch.attempt(), launch.resources())));
+      attempts.put(key, new Hosted(runner, new HostedAttempt(launch.jobId(), launch.attempt(), launch.resources(), launch.jobQueue(),
+          launch.shareIdentifier())));
       report();
     }
     msg.replyTo().tell(new LaunchAccepted(launch.jobId(), launch.attempt()));
@@ -151,7 +152,7 @@ public final class NodeAgent {
       // Stopped before its launch arrived (lost, or still on its way): it never runs here, and
       // its job hears that the attempt is over.
       long now = System.currentTimeMillis();
-      recentlyEnded.add(new Ended(new HostedAttempt(msg.jobId(), msg.attempt(), Resources.ZERO), now));
+      recentlyEnded.add(new Ended(new HostedAttempt(msg.jobId(), msg.attempt(), Resources.ZERO, null, null), now));
       ClusterSharding.get(context.getSystem()).entityRefFor(JobProtocol.JOB, msg.jobId()).tell(new AttemptExited(
           msg.jobId(), msg.attempt(), info.agentId(), null, null, msg.reason(), now, context.getSystem().ignoreRef()));
     }

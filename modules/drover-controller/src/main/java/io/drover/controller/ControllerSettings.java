@@ -29,7 +29,8 @@ public record ControllerSettings(
     int readSideReplicationFactor,
     Duration readSideRetention,
     int webhookAttempts,
-    Duration webhookBackoff) {
+    Duration webhookBackoff,
+    Duration reservationAfter) {
 
   public static ControllerSettings from(Config root) {
     Config c = root.getConfig("drover.controller");
@@ -58,7 +59,8 @@ public record ControllerSettings(
         c.getInt("read-side.replication-factor"),
         c.getDuration("read-side.retention"),
         c.getInt("events.webhook-attempts"),
-        c.getDuration("events.webhook-backoff"));
+        c.getDuration("events.webhook-backoff"),
+        c.getDuration("scheduler.reservation-after"));
   }
 
   /** The tag a job's events carry, spreading jobs over {@link #jobTags} projection instances. */

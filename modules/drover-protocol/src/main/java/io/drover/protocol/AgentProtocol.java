@@ -34,6 +34,7 @@ public final class AgentProtocol {
       int attempt,
       String jobName,
       String jobQueue,
+      String shareIdentifier,
       String computeEnvironment,
       String image,
       List<String> command,

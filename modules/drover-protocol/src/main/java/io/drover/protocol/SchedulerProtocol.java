@@ -41,11 +41,16 @@ public final class SchedulerProtocol {
       String computeEnvironment,
       Resources capacity,
       String executor,
-      boolean schedulable)
+      boolean schedulable,
+      boolean spot)
       implements CborSerializable {}
 
-  /** An attempt an agent holds or held, with the resources it reserves. */
-  public record HostedAttempt(String jobId, int attempt, Resources resources) implements CborSerializable {}
+  /**
+   * An attempt an agent holds or held, with the resources it reserves and the queue and share
+   * (null outside fair-share queues) those count against.
+   */
+  public record HostedAttempt(String jobId, int attempt, Resources resources, String jobQueue, String shareIdentifier)
+      implements CborSerializable {}
 
   private SchedulerProtocol() {}
 }

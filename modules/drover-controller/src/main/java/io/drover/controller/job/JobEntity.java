@@ -794,6 +794,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
         current.number(),
         spec.jobName(),
         spec.jobQueue(),
+        spec.shareIdentifier(),
         current.placement().computeEnvironment(),
         spec.container().image(),
         spec.container().command() == null ? List.of() : spec.container().command(),

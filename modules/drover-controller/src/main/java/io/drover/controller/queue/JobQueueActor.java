@@ -10,11 +10,15 @@ import io.drover.core.scheduling.JobTicket;
 import io.drover.protocol.JobProtocol;
 import io.drover.protocol.Roles;
 import java.time.Duration;
-import java.util.ArrayList;
+import io.drover.core.queue.JobQueue;
+import io.drover.core.queue.JobStateTimeLimitAction;
+import io.drover.core.scheduling.StateTimeLimits;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -28,11 +32,12 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
 /**
- * One job queue's RUNNABLE jobs, in the order the queue starts them (first in, first out), sharded
- * by queue name. It holds no durable state of its own: jobs tell it when they become RUNNABLE and
- * when they stop being so, and after a restart it reloads the RUNNABLE set from the read side.
- * It offers the head of the line to the {@link SchedulerActor}, which decides placements across
- * queues.
+ * One job queue's RUNNABLE jobs, in the order the queue starts them ({@link RunnableJobs}: first
+ * in, first out, or by share for a fair-share queue), sharded by queue name. It holds no durable
+ * state of its own: jobs tell it when they become RUNNABLE and when they stop being so, and after
+ * a restart it reloads the RUNNABLE set from the read side. It offers the heads of its lines to
+ * the {@link SchedulerActor}, which decides placements across queues, keeps the reason each job
+ * waits, and carries out the queue's {@code jobStateTimeLimitActions} on jobs that waited too long.
  */
 public final class JobQueueActor {
 
@@ -95,9 +100,10 @@ public final class JobQueueActor {
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final StashBuffer<Command> stash;
-  private final TreeSet<JobTicket> runnable = new TreeSet<>(JobTicket.FIFO);
-  private final Map<String, JobTicket> byId = new HashMap<>();
+  private RunnableJobs runnable;
   private final Map<String, String> reasons = new HashMap<>();
+  /** Jobs told to cancel by a time limit action, so each is told once. */
+  private final Set<String> cancelling = new HashSet<>();
 
   private JobQueueActor(
       String queue,
@@ -116,6 +122,11 @@ public final class JobQueueActor {
     this.context = context;
     this.timers = timers;
     this.stash = stash;
+    this.runnable = new RunnableJobs(isFairShare());
+  }
+
+  private boolean isFairShare() {
+    return controlPlane.state().jobQueue(queue).map(JobQueue::isFairShare).orElse(false);
   }
 
   /** Reloads the RUNNABLE set from the read side, holding messages back until it has it. */
@@ -153,17 +164,16 @@ public final class JobQueueActor {
           return Behaviors.same();
         })
         .onMessage(Dequeue.class, msg -> {
-          JobTicket removed = byId.remove(msg.jobId());
           reasons.remove(msg.jobId());
-          if (removed != null) {
-            runnable.remove(removed);
+          cancelling.remove(msg.jobId());
+          if (runnable.remove(msg.jobId()) != null) {
             offerSoon();
           }
           return Behaviors.same();
         })
         .onMessage(WaitReasons.class, msg -> {
           msg.reasons().forEach((jobId, reason) -> {
-            if (byId.containsKey(jobId)) {
+            if (runnable.get(jobId) != null) {
               reasons.put(jobId, reason);
             }
           });
@@ -182,9 +192,15 @@ public final class JobQueueActor {
           return Behaviors.same();
         })
         .onMessage(Refresh.class, msg -> {
-          if (controlPlane.state().jobQueue(queue).isEmpty()) {
+          Optional<JobQueue> current = controlPlane.state().jobQueue(queue);
+          if (current.isEmpty()) {
             return deleted();
           }
+          boolean fairShare = current.get().isFairShare();
+          if (fairShare != runnable.fairShare()) {
+            runnable = runnable.reordered(fairShare);
+          }
+          applyTimeLimits(current.get());
           offer();
           return Behaviors.same();
         })
@@ -195,13 +211,34 @@ public final class JobQueueActor {
   private Behavior<Command> deleted() {
     String reason = "Job queue " + queue + " was deleted.";
     ClusterSharding sharding = ClusterSharding.get(context.getSystem());
-    runnable.forEach(ticket -> sharding.entityRefFor(JobProtocol.JOB, ticket.jobId())
+    runnable.all().forEach(ticket -> sharding.entityRefFor(JobProtocol.JOB, ticket.jobId())
         .tell(new JobEntity.Terminate(ticket.jobId(), reason, context.getSystem().ignoreRef())));
     context.getLog().info("Job queue {} was deleted; terminated its {} RUNNABLE job(s)", queue, runnable.size());
-    runnable.clear();
-    byId.clear();
-    reasons.clear();
     return Behaviors.stopped();
+  }
+
+  /**
+   * Cancels each job that has waited in RUNNABLE for longer than an action of the queue's
+   * {@code jobStateTimeLimitActions} allows, with a wait reason the action names; the action's
+   * reason becomes the job's status reason.
+   */
+  private void applyTimeLimits(JobQueue current) {
+    List<JobStateTimeLimitAction> actions = current.jobStateTimeLimitActions();
+    if (actions == null || actions.isEmpty()) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    ClusterSharding sharding = ClusterSharding.get(context.getSystem());
+    reasons.forEach((jobId, reason) -> {
+      JobTicket ticket = runnable.get(jobId);
+      JobStateTimeLimitAction due = ticket == null ? null : StateTimeLimits.due(actions, reason, ticket.waitingSince(), now);
+      if (due != null && cancelling.add(jobId)) {
+        context.getLog().info("Job {} in job queue {} has been RUNNABLE for {} s with reason '{}'; cancelling it ({} after {} s)",
+            jobId, queue, (now - ticket.waitingSince()) / 1000, reason, due.action(), due.maxTimeSeconds());
+        sharding.entityRefFor(JobProtocol.JOB, jobId)
+            .tell(new JobEntity.Cancel(jobId, due.reason(), context.getSystem().ignoreRef()));
+      }
+    });
   }
 
   /**
@@ -211,15 +248,16 @@ public final class JobQueueActor {
   private Map<String, String> explain(List<String> jobIds) {
     Map<String, String> explained = new HashMap<>();
     for (String jobId : jobIds) {
-      JobTicket ticket = byId.get(jobId);
+      JobTicket ticket = runnable.get(jobId);
       if (ticket == null) {
         continue;
       }
       String reason = reasons.get(jobId);
       if (reason == null) {
-        int ahead = runnable.headSet(ticket).size();
-        if (ahead >= settings.queueHeadSize()) {
-          reason = "Waiting in job queue " + queue + ": " + ahead + " RUNNABLE jobs ahead of it start first.";
+        int ahead = runnable.ahead(ticket);
+        if (ahead >= runnable.perLine(settings.queueHeadSize())) {
+          reason = "Waiting in job queue " + queue + ": " + ahead + " RUNNABLE jobs ahead of it"
+              + (runnable.fairShare() ? " in share " + ticket.shareIdentifier() : "") + " start first.";
         }
       }
       if (reason != null) {
@@ -230,12 +268,7 @@ public final class JobQueueActor {
   }
 
   private boolean add(JobTicket ticket) {
-    if (byId.containsKey(ticket.jobId())) {
-      return false;
-    }
-    byId.put(ticket.jobId(), ticket);
-    runnable.add(ticket);
-    return true;
+    return runnable.add(ticket);
   }
 
   /** Coalesces changes: one offer per interval however many jobs arrive in it. */
@@ -246,13 +279,6 @@ public final class JobQueueActor {
   }
 
   private void offer() {
-    List<JobTicket> head = new ArrayList<>(Math.min(runnable.size(), settings.queueHeadSize()));
-    for (JobTicket ticket : runnable) {
-      if (head.size() == settings.queueHeadSize()) {
-        break;
-      }
-      head.add(ticket);
-    }
-    scheduler.tell(new SchedulerActor.QueueOffer(queue, head, runnable.size()));
+    scheduler.tell(new SchedulerActor.QueueOffer(queue, runnable.head(settings.queueHeadSize()), runnable.size()));
   }
 }

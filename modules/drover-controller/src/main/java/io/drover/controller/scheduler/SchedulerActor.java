@@ -18,8 +18,11 @@ import io.drover.core.scheduling.ComputeEnvironmentView;
 import io.drover.core.scheduling.HostView;
 import io.drover.core.scheduling.JobTicket;
 import io.drover.core.scheduling.QueueView;
+import io.drover.core.scheduling.FairShareView;
 import io.drover.core.scheduling.Scheduler;
+import io.drover.core.scheduling.SchedulerOptions;
 import io.drover.core.scheduling.SchedulingDecision;
+import io.drover.core.scheduling.ShareUsage;
 import io.drover.protocol.AgentProtocol.AgentCommand;
 import io.drover.protocol.JobProtocol;
 import io.drover.protocol.Roles;
@@ -119,7 +122,11 @@ public final class SchedulerActor {
   }
 
   /** A placement the agent has not reported yet. */
-  private record InFlight(String agentId, Resources resources, int attempt, long since) {}
+  private record InFlight(String agentId, Resources resources, int attempt, long since, String queue, String share) {
+    InFlight withAttempt(int number) {
+      return new InFlight(agentId, resources, number, since, queue, share);
+    }
+  }
 
   private final ControllerSettings settings;
   private final ControlPlaneClient controlPlane;
@@ -133,6 +140,10 @@ public final class SchedulerActor {
   private final Map<String, QueueOffer> offers = new HashMap<>();
   /** The wait reason each waiting job's queue last heard, so only changes are sent. */
   private final Map<String, String> publishedReasons = new HashMap<>();
+  /** Each fair-share queue's share usage. Derived like the rest: a new instance starts it afresh. */
+  private final Map<String, ShareUsage> shareUsage = new HashMap<>();
+  /** The hosts the last pass held for jobs that waited too long, kept while those jobs wait. */
+  private Map<String, String> reservations = Map.of();
   private ControlPlaneState controlPlaneState = ControlPlaneState.EMPTY;
 
   private SchedulerActor(
@@ -267,7 +278,7 @@ public final class SchedulerActor {
       InFlight pending = inFlight.get(jobId);
       if (pending != null) {
         if (result.agentId().equals(pending.agentId())) {
-          inFlight.put(jobId, new InFlight(pending.agentId(), pending.resources(), result.attempt(), pending.since()));
+          inFlight.put(jobId, pending.withAttempt(result.attempt()));
         } else {
           inFlight.remove(jobId);
         }
@@ -352,28 +363,34 @@ public final class SchedulerActor {
 
   private void pass() {
     long now = System.currentTimeMillis();
+    Holdings holdings = holdings();
+    Map<String, FairShareView> fairShare = fairShare(holdings, now);
     List<QueueView> queues = new ArrayList<>();
-    Map<String, String> queueOfJob = new HashMap<>();
+    int offered = 0;
     for (QueueOffer offer : offers.values()) {
       JobQueue queue = controlPlaneState.jobQueues().get(offer.queue());
       if (queue == null) {
         continue;
       }
       List<JobTicket> waiting = offer.head().stream().filter(t -> !inFlight.containsKey(t.jobId())).toList();
-      waiting.forEach(t -> queueOfJob.put(t.jobId(), t.queue()));
+      offered += waiting.size();
       List<String> ces = queue.computeEnvironmentOrder().stream()
           .map(ComputeEnvironmentOrder::computeEnvironment)
           .map(arn -> AwsIdentity.nameFrom(arn, "compute-environment", "computeEnvironment"))
           .toList();
-      queues.add(new QueueView(queue.jobQueueName(), queue.priority(), queue.enabled(), ces, waiting));
+      queues.add(new QueueView(queue.jobQueueName(), queue.priority(), queue.enabled(), ces, waiting,
+          fairShare.get(queue.jobQueueName())));
     }
-    if (queueOfJob.isEmpty()) {
+    if (offered == 0) {
       publishedReasons.clear();
+      reservations = Map.of();
       return;
     }
     Map<String, ComputeEnvironmentView> ces = new HashMap<>();
     for (ComputeEnvironment ce : controlPlaneState.computeEnvironments().values()) {
-      ces.put(ce.computeEnvironmentName(), new ComputeEnvironmentView(ce.computeEnvironmentName(), ce.enabled()));
+      long fairShareMilliCpus = ce.unmanagedvCpus() == null ? 0 : ce.unmanagedvCpus() * 1000L;
+      ces.put(ce.computeEnvironmentName(),
+          new ComputeEnvironmentView(ce.computeEnvironmentName(), ce.enabled(), 0, fairShareMilliCpus));
     }
     long staleBefore = now - settings.agentHeartbeatTimeout().toMillis();
     List<HostView> hosts = new ArrayList<>();
@@ -388,24 +405,74 @@ public final class SchedulerActor {
         }
       }
       hosts.add(new HostView(agent.info.agentId(), agent.info.computeEnvironment(), agent.info.capacity(), allocated,
-          agent.info.schedulable() && agent.lastSeen >= staleBefore));
+          agent.info.schedulable() && agent.lastSeen >= staleBefore, agent.info.spot()));
     }
-    SchedulingDecision decision = Scheduler.schedule(queues, ces, hosts);
+    SchedulingDecision decision = Scheduler.schedule(queues, ces, hosts, holdings.runningChildren(), reservations,
+        new SchedulerOptions(settings.reservationAfter().toMillis()), now);
+    reservations = decision.reservations();
     for (Assignment assignment : decision.assignments()) {
       place(assignment, now);
     }
-    publishReasons(decision.waiting(), queueOfJob);
+    publishReasons(decision);
+  }
+
+  /**
+   * What running and placed attempts hold: vCPU by queue and share (fair-share queues only), and
+   * children by array job.
+   */
+  private record Holdings(Map<String, Map<String, Long>> heldByQueue, Map<String, Integer> runningChildren) {
+    void add(String jobId, Resources resources, String queue, String share) {
+      if (queue != null && share != null) {
+        heldByQueue.computeIfAbsent(queue, q -> new HashMap<>()).merge(share, resources.milliCpus(), Long::sum);
+      }
+      int colon = jobId.lastIndexOf(':');
+      if (colon > 0) {
+        runningChildren.merge(jobId.substring(0, colon), 1, Integer::sum);
+      }
+    }
+  }
+
+  private Holdings holdings() {
+    Holdings holdings = new Holdings(new HashMap<>(), new HashMap<>());
+    for (Agent agent : agents.values()) {
+      agent.running.values().forEach(a -> holdings.add(a.jobId(), a.resources(), a.jobQueue(), a.shareIdentifier()));
+    }
+    inFlight.forEach((jobId, pending) -> {
+      Agent agent = agents.get(pending.agentId());
+      if (agent == null || !agent.running.containsKey(jobId)) {
+        holdings.add(jobId, pending.resources(), pending.queue(), pending.share());
+      }
+    });
+    return holdings;
+  }
+
+  /** Brings every fair-share queue's usage up to {@code now}; its view for this pass, by queue. */
+  private Map<String, FairShareView> fairShare(Holdings holdings, long now) {
+    Map<String, FairShareView> views = new HashMap<>();
+    for (JobQueue queue : controlPlaneState.jobQueues().values()) {
+      controlPlaneState.fairsharePolicyOf(queue).ifPresent(policy -> {
+        Map<String, Long> held = holdings.heldByQueue().getOrDefault(queue.jobQueueName(), Map.of());
+        ShareUsage usage = shareUsage.computeIfAbsent(queue.jobQueueName(), name -> new ShareUsage());
+        usage.advance(now, held, policy.decaySeconds());
+        views.put(queue.jobQueueName(), new FairShareView(policy::weightFactor, policy.reservationPercent(), held,
+            usage.usage(policy.decaySeconds(), held), ShareUsage.usagePerPlacedVcpu(policy.decaySeconds())));
+      });
+    }
+    shareUsage.keySet().retainAll(views.keySet());
+    return views;
   }
 
   /** Tells each queue the wait reasons of its jobs that changed since it last heard. */
-  private void publishReasons(Map<String, String> waiting, Map<String, String> queueOfJob) {
+  private void publishReasons(SchedulingDecision decision) {
     Map<String, Map<String, String>> changed = new HashMap<>();
-    waiting.forEach((jobId, reason) -> {
-      if (!reason.equals(publishedReasons.put(jobId, reason))) {
-        changed.computeIfAbsent(queueOfJob.get(jobId), q -> new HashMap<>()).put(jobId, reason);
+    Set<String> waiting = new HashSet<>();
+    decision.forEachWaiting((job, reason) -> {
+      waiting.add(job.jobId());
+      if (!reason.equals(publishedReasons.put(job.jobId(), reason))) {
+        changed.computeIfAbsent(job.queue(), q -> new HashMap<>()).put(job.jobId(), reason);
       }
     });
-    publishedReasons.keySet().retainAll(waiting.keySet());
+    publishedReasons.keySet().retainAll(waiting);
     changed.forEach((queue, reasons) ->
         sharding.entityRefFor(JobQueueActor.TYPE, queue).tell(new JobQueueActor.WaitReasons(reasons)));
   }
@@ -413,7 +480,7 @@ public final class SchedulerActor {
   private void place(Assignment assignment, long now) {
     Agent agent = agents.get(assignment.agentId());
     JobTicket job = assignment.job();
-    inFlight.put(job.jobId(), new InFlight(assignment.agentId(), job.resources(), 0, now));
+    inFlight.put(job.jobId(), new InFlight(assignment.agentId(), job.resources(), 0, now, job.queue(), job.shareIdentifier()));
     Placement placement = new Placement(
         agent.info.agentId(),
         resolver.toSerializationFormat(agent.ref),

@@ -693,15 +693,26 @@ class JobEntityTest {
         new AttemptExited(jobId, attempt, "agent-1", exitCode, null, JobState.CONTAINER_EXITED, 9_000, replyTo));
   }
 
-  /** What the job's queue hears from the job, in order. */
+  /**
+   * What the job's queue hears from the job, in order. An Enqueue's ticket must match but for
+   * when the job became RUNNABLE, which is when it was submitted or its last attempt ended.
+   */
   private void expectQueue(JobQueueActor.Command... expected) {
     for (JobQueueActor.Command message : expected) {
-      queue.expectMessage(WAIT, message);
+      if (message instanceof JobQueueActor.Enqueue enqueue) {
+        JobTicket got = queue.expectMessageClass(JobQueueActor.Enqueue.class, WAIT).ticket();
+        JobTicket want = enqueue.ticket();
+        assertEquals(want, new JobTicket(got.jobId(), got.queue(), got.resources(), got.createdAt(), got.schedulingPriority(),
+            got.shareIdentifier(), want.runnableSince(), got.arrayJobId(), got.maxConcurrentChildren()));
+        assertTrue(got.runnableSince() >= got.createdAt(), "RUNNABLE since " + got.runnableSince());
+      } else {
+        queue.expectMessage(WAIT, message);
+      }
     }
   }
 
   private JobQueueActor.Enqueue enqueue() {
-    return new JobQueueActor.Enqueue(new JobTicket(jobId, queueName, new Resources(1000, 512, 0), 1_000, 0));
+    return new JobQueueActor.Enqueue(JobTicket.of(jobId, queueName, new Resources(1000, 512, 0), 1_000));
   }
 
   /** The launch of {@code attempt}, skipping resends of earlier launches. */
