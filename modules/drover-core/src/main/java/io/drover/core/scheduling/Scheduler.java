@@ -154,54 +154,48 @@ public final class Scheduler {
         }
       }
 
-      /** Serves the share with the lowest weighted usage next, until every job was considered. */
+      /**
+       * Serves the share with the lowest weighted usage next, until every job was considered.
+       * Once not even the smallest job of the queue fits anywhere, the rest only need their
+       * reasons: they are taken share by share, in the order they came (which is quicker).
+       */
       void fairShare() {
         FairShareView policy = queue.fairShare();
         Map<String, Share> shares = new LinkedHashMap<>();
         Share current = null;
+        long smallestCpu = Long.MAX_VALUE;
+        long smallestMemory = Long.MAX_VALUE;
+        int smallestGpus = Integer.MAX_VALUE;
         for (JobTicket job : queue.jobs()) {
           String name = job.shareIdentifier() == null ? "" : job.shareIdentifier();
           if (current == null || !current.name.equals(name)) {
             current = shares.computeIfAbsent(name, n -> new Share(n, policy));
           }
           current.jobs.add(job);
+          Resources need = job.resources();
+          smallestCpu = Math.min(smallestCpu, need.milliCpus());
+          smallestMemory = Math.min(smallestMemory, need.memoryMib());
+          smallestGpus = Math.min(smallestGpus, need.gpus());
         }
-        long activeHeld = 0;
-        int activeShares = 0;
-        for (Map.Entry<String, Long> held : policy.heldMilliCpus().entrySet()) {
-          if (held.getValue() > 0) {
-            activeShares++;
-            activeHeld += held.getValue();
-          }
+        if (shares.isEmpty()) {
+          return;
         }
-        long activeLimit = Long.MAX_VALUE;
-        long basis = 0;
-        double heldBack = 0;
-        String reservationReason = null;
-        if (policy.computeReservationPercent() > 0 && activeShares > 0) {
-          basis = fairShareBasis();
-          heldBack = Math.pow(policy.computeReservationPercent() / 100.0, activeShares);
-          activeLimit = (long) Math.floor(basis * (1 - heldBack));
-        }
-        PriorityQueue<Share> next = new PriorityQueue<>(Math.max(1, shares.size()), Share.ORDER);
+        Resources smallest = new Resources(smallestCpu, smallestMemory, smallestGpus);
+        ComputeReservation reservation = new ComputeReservation(policy);
+        PriorityQueue<Share> next = new PriorityQueue<>(shares.size(), Share.ORDER);
         next.addAll(shares.values());
         Share share = next.poll();
+        int failures = 0;
         while (share != null) {
-          JobTicket job = share.jobs.get(share.position++);
-          long need = job.resources().milliCpus();
-          if (share.active && activeHeld + need > activeLimit) {
-            if (reservationReason == null) {
-              reservationReason = INSUFFICIENT_CAPACITY + " - Waiting: job queue " + queue.name() + " holds back "
-                  + Math.round(basis * heldBack / 10.0) / 100.0 + " of its " + basis / 1000.0
-                  + " vCPU for shares that are not running yet (computeReservation " + policy.computeReservationPercent()
-                  + ", " + activeShares + " active share(s)); shares already running share the rest.";
-            }
-            waiting(job, reservationReason);
-          } else if (consider(job)) {
-            share.held(need);
-            if (share.active) {
-              activeHeld += need;
-            }
+          if (serve(share, share.jobs.get(share.position++), reservation)) {
+            failures = 0;
+          } else if (++failures % 64 == 0 && full(smallest)) {
+            shares.values().forEach(rest -> {
+              while (rest.position < rest.jobs.size()) {
+                serve(rest, rest.jobs.get(rest.position++), reservation);
+              }
+            });
+            return;
           }
           // The same share goes on while it is still the one with the lowest weighted usage.
           Share other = next.peek();
@@ -212,6 +206,87 @@ public final class Scheduler {
             next.add(share);
             share = other;
           }
+        }
+      }
+
+      /** Places one job of a share, within the compute reservation; true when placed. */
+      private boolean serve(Share share, JobTicket job, ComputeReservation reservation) {
+        long need = job.resources().milliCpus();
+        if (share.active && !reservation.allows(need)) {
+          waiting(job, reservation.reason());
+          return false;
+        }
+        if (!consider(job)) {
+          return false;
+        }
+        share.held(need);
+        if (share.active) {
+          reservation.held(need);
+        }
+        return true;
+      }
+
+      /** True when {@code need} fits no host of any of the queue's compute environments. */
+      private boolean full(Resources need) {
+        for (int i = 0; i < ces.length; i++) {
+          ComputeEnvironmentView ce = ces[i];
+          Pool pool = poolsInOrder[i];
+          if (ce != null && ce.enabled() && pool != null
+              && (ce.maxMilliCpus() == 0 || pool.heldMilliCpus + need.milliCpus() <= ce.maxMilliCpus())
+              && pool.bestFit(need) != null) {
+            return false;
+          }
+        }
+        return true;
+      }
+
+      /**
+       * AWS's compute reservation in a fair-share queue: with {@code n} shares active (holding
+       * vCPU when the pass began), active shares together may hold at most
+       * {@code 1 - (percent/100)^n} of the queue's vCPU; the rest is kept for shares not yet running.
+       */
+      private final class ComputeReservation {
+        private final int percent;
+        private final int activeShares;
+        private long activeHeld;
+        private long basis;
+        private double heldBack;
+        private long limit = Long.MAX_VALUE;
+        private String reason;
+
+        ComputeReservation(FairShareView policy) {
+          this.percent = policy.computeReservationPercent();
+          int active = 0;
+          for (Long held : policy.heldMilliCpus().values()) {
+            if (held > 0) {
+              active++;
+              activeHeld += held;
+            }
+          }
+          this.activeShares = active;
+          if (percent > 0 && active > 0) {
+            basis = fairShareBasis();
+            heldBack = Math.pow(percent / 100.0, active);
+            limit = (long) Math.floor(basis * (1 - heldBack));
+          }
+        }
+
+        boolean allows(long milliCpus) {
+          return activeHeld + milliCpus <= limit;
+        }
+
+        void held(long milliCpus) {
+          activeHeld += milliCpus;
+        }
+
+        String reason() {
+          if (reason == null) {
+            reason = INSUFFICIENT_CAPACITY + " - Waiting: job queue " + queue.name() + " holds back "
+                + Math.round(basis * heldBack / 10.0) / 100.0 + " of its " + basis / 1000.0
+                + " vCPU for shares that are not running yet (computeReservation " + percent + ", " + activeShares
+                + " active share(s)); shares already running share the rest.";
+          }
+          return reason;
         }
       }
 
