@@ -10,6 +10,7 @@ import io.drover.core.scheduling.JobTicket;
 import io.drover.protocol.JobProtocol;
 import io.drover.protocol.Roles;
 import java.time.Duration;
+import io.drover.core.controlplane.ControlPlaneState;
 import io.drover.core.queue.JobQueue;
 import io.drover.core.queue.JobStateTimeLimitAction;
 import io.drover.core.scheduling.StateTimeLimits;
@@ -19,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -77,25 +81,30 @@ public final class JobQueueActor {
       ControlPlaneClient controlPlane,
       ActorRef<SchedulerActor.Command> scheduler) {
     // Queues are few and hold their RUNNABLE set in memory: they stay up instead of passivating.
-    ClusterSharding.get(system).init(Entity.of(TYPE, ctx -> create(ctx.getEntityId(), settings, store, controlPlane, scheduler))
+    ClusterSharding.get(system).init(Entity.of(TYPE, ctx ->
+            create(ctx.getEntityId(), settings, store::runnableTickets, controlPlane::state, scheduler))
         .withRole(Roles.CONTROLLER)
         .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
 
+  /**
+   * @param loadRunnable reads a queue's RUNNABLE jobs from the read side
+   * @param controlPlane this node's current view of the control plane
+   */
   static Behavior<Command> create(
       String queue,
       ControllerSettings settings,
-      JobReadStore store,
-      ControlPlaneClient controlPlane,
+      Function<String, CompletionStage<List<JobTicket>>> loadRunnable,
+      Supplier<ControlPlaneState> controlPlane,
       ActorRef<SchedulerActor.Command> scheduler) {
     return Behaviors.withStash(100_000, stash -> Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new JobQueueActor(queue, settings, store, controlPlane, scheduler, ctx, timers, stash).loading())));
+        new JobQueueActor(queue, settings, loadRunnable, controlPlane, scheduler, ctx, timers, stash).loading())));
   }
 
   private final String queue;
   private final ControllerSettings settings;
-  private final JobReadStore store;
-  private final ControlPlaneClient controlPlane;
+  private final Function<String, CompletionStage<List<JobTicket>>> loadRunnable;
+  private final Supplier<ControlPlaneState> controlPlane;
   private final ActorRef<SchedulerActor.Command> scheduler;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
@@ -108,15 +117,15 @@ public final class JobQueueActor {
   private JobQueueActor(
       String queue,
       ControllerSettings settings,
-      JobReadStore store,
-      ControlPlaneClient controlPlane,
+      Function<String, CompletionStage<List<JobTicket>>> loadRunnable,
+      Supplier<ControlPlaneState> controlPlane,
       ActorRef<SchedulerActor.Command> scheduler,
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
       StashBuffer<Command> stash) {
     this.queue = queue;
     this.settings = settings;
-    this.store = store;
+    this.loadRunnable = loadRunnable;
     this.controlPlane = controlPlane;
     this.scheduler = scheduler;
     this.context = context;
@@ -126,12 +135,12 @@ public final class JobQueueActor {
   }
 
   private boolean isFairShare() {
-    return controlPlane.state().jobQueue(queue).map(JobQueue::isFairShare).orElse(false);
+    return controlPlane.get().jobQueue(queue).map(JobQueue::isFairShare).orElse(false);
   }
 
   /** Reloads the RUNNABLE set from the read side, holding messages back until it has it. */
   private Behavior<Command> loading() {
-    context.pipeToSelf(store.runnableTickets(queue), (tickets, error) ->
+    context.pipeToSelf(loadRunnable.apply(queue), (tickets, error) ->
         error == null ? new Loaded(tickets) : new LoadFailed(error.getMessage()));
     return Behaviors.receive(Command.class)
         .onMessage(Loaded.class, msg -> {
@@ -192,7 +201,7 @@ public final class JobQueueActor {
           return Behaviors.same();
         })
         .onMessage(Refresh.class, msg -> {
-          Optional<JobQueue> current = controlPlane.state().jobQueue(queue);
+          Optional<JobQueue> current = controlPlane.get().jobQueue(queue);
           if (current.isEmpty()) {
             return deleted();
           }
