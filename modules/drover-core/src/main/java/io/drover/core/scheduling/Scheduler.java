@@ -19,8 +19,9 @@ import java.util.TreeSet;
  * <ul>
  *   <li>Queues are served in descending {@code priority}. A first-in, first-out queue offers its
  *       jobs in order; a fair-share queue offers next the job (by scheduling priority, then first
- *       in, first out) of the share whose usage times weight factor is lowest, counting what this pass has placed already, and holds back
- *       AWS's compute reservation for shares that are not running yet.
+ *       in, first out) of the share whose usage times weight factor is lowest, counting what this
+ *       pass has placed already, and holds back AWS's compute reservation for shares that are not
+ *       running yet.
  *   <li>A job goes to the first compute environment in its queue's order that has room (a host
  *       with the job's resources free, and the environment under its {@code maxvCpus}), spilling
  *       to the next when one is full.
@@ -29,8 +30,8 @@ import java.util.TreeSet;
  *       the tightest fit wins (bin packing). Nothing is ever placed beyond a host's free capacity.
  *   <li>A job that does not fit never blocks the jobs behind it (backfill). Once it has waited
  *       {@link SchedulerOptions#reservationAfterMillis}, the host nearest to fitting it is held for
- *       it: that host takes no other job from this queue or a lower one, so it drains until the
- *       job fits. One such reservation per queue and pass.
+ *       it: from then on, pass after pass, that host takes no other job, so it drains until the
+ *       job fits. One job per queue holds a host at a time (the first in the queue's order).
  *   <li>A child of an array job with a concurrency cap waits while its array runs that many.
  * </ul>
  *
@@ -81,7 +82,8 @@ public final class Scheduler {
     private final Map<String, ComputeEnvironmentView> computeEnvironments;
     private final Map<String, Pool> pools = new HashMap<>();
     private final Map<String, Integer> runningChildren;
-    private final Map<String, String> previousReservations;
+    /** Hosts held since the previous pass, by the job they are held for. */
+    private final Map<String, Slot> held = new HashMap<>();
     private final Map<String, String> reservations = new HashMap<>();
     private final SchedulerOptions options;
     private final long now;
@@ -99,11 +101,21 @@ public final class Scheduler {
         long now) {
       this.computeEnvironments = computeEnvironments;
       this.runningChildren = new HashMap<>(runningChildren);
-      this.previousReservations = previousReservations;
       this.options = options;
       this.now = now;
       for (HostView host : hosts) {
-        pools.computeIfAbsent(host.computeEnvironment(), name -> new Pool()).add(host);
+        pools.computeIfAbsent(host.computeEnvironment(), Pool::new).add(host);
+      }
+      if (!previousReservations.isEmpty()) {
+        Map<String, Slot> byAgent = new HashMap<>();
+        pools.values().forEach(pool -> pool.slots.forEach(slot -> byAgent.put(slot.host.agentId(), slot)));
+        previousReservations.forEach((jobId, agentId) -> {
+          Slot slot = byAgent.get(agentId);
+          if (slot != null && !slot.reserved) {
+            slot.pool.hold(slot);
+            held.put(jobId, slot);
+          }
+        });
       }
     }
 
@@ -231,9 +243,7 @@ public final class Scheduler {
         for (int i = 0; i < ces.length; i++) {
           ComputeEnvironmentView ce = ces[i];
           Pool pool = poolsInOrder[i];
-          if (ce != null && ce.enabled() && pool != null
-              && (ce.maxMilliCpus() == 0 || pool.heldMilliCpus + need.milliCpus() <= ce.maxMilliCpus())
-              && pool.bestFit(need) != null) {
+          if (ce != null && ce.enabled() && pool != null && withinMax(pool, need) && pool.bestFit(need) != null) {
             return false;
           }
         }
@@ -307,6 +317,22 @@ public final class Scheduler {
         return basis;
       }
 
+      /** True when the pool's compute environment is enabled and one of this queue's. */
+      private boolean usable(Pool pool) {
+        for (int i = 0; i < ces.length; i++) {
+          if (poolsInOrder[i] == pool) {
+            return ces[i] != null && ces[i].enabled();
+          }
+        }
+        return false;
+      }
+
+      /** True when {@code need} keeps the pool's compute environment within its {@code maxvCpus}. */
+      private boolean withinMax(Pool pool, Resources need) {
+        ComputeEnvironmentView ce = computeEnvironments.get(pool.name);
+        return ce == null || ce.maxMilliCpus() == 0 || pool.heldMilliCpus + need.milliCpus() <= ce.maxMilliCpus();
+      }
+
       /** Places the job or records why it waits; true when placed. */
       boolean consider(JobTicket job) {
         String arrayJobId = job.arrayJobId();
@@ -320,7 +346,7 @@ public final class Scheduler {
         }
         boolean starving = !reserved && now - job.waitingSince() >= options.reservationAfterMillis();
         String known = didNotFit.get(job.resources());
-        if (known != null && !starving) {
+        if (known != null && !starving && (held.isEmpty() || !held.containsKey(job.jobId()))) {
           waiting(job, known);
           return false;
         }
@@ -335,11 +361,17 @@ public final class Scheduler {
 
       private boolean place(JobTicket job, boolean starving) {
         Resources need = job.resources();
+        Slot mine = held.isEmpty() ? null : held.get(job.jobId());
+        if (mine != null && mine.fits(need) && usable(mine.pool) && withinMax(mine.pool, need)) {
+          mine.pool.release(mine);
+          mine.pool.allocate(mine, need);
+          assignments.add(new Assignment(job, mine.host.computeEnvironment(), mine.host.agentId()));
+          return true;
+        }
         for (int i = 0; i < ces.length; i++) {
           ComputeEnvironmentView ce = ces[i];
           Pool pool = poolsInOrder[i];
-          if (ce == null || !ce.enabled() || pool == null
-              || (ce.maxMilliCpus() > 0 && pool.heldMilliCpus + need.milliCpus() > ce.maxMilliCpus())) {
+          if (ce == null || !ce.enabled() || pool == null || !withinMax(pool, need)) {
             continue;
           }
           Slot slot = pool.bestFit(need);
@@ -414,24 +446,28 @@ public final class Scheduler {
       }
 
       /**
-       * Holds a host for the job: the one it held in the previous pass if that can still fit it,
-       * else the one nearest to fitting it in the first compute environment where one can.
+       * Holds a host for the job: the one it has held since the previous pass, else the one
+       * nearest to fitting it in the first compute environment where one can.
        */
       private String reserveFor(JobTicket job) {
-        for (String ceName : queue.computeEnvironments()) {
-          ComputeEnvironmentView ce = computeEnvironments.get(ceName);
-          Pool pool = pools.get(ceName);
-          if (ce == null || !ce.enabled() || pool == null) {
-            continue;
-          }
-          Slot slot = pool.reserveFor(job.resources(), previousReservations.get(job.jobId()));
-          if (slot != null) {
-            reservations.put(job.jobId(), slot.host.agentId());
-            return "host " + slot.host.agentId() + " of compute environment " + ceName
-                + " is held for it and takes no other jobs until it fits";
+        Slot slot = held.get(job.jobId());
+        if (slot != null && !usable(slot.pool)) {
+          slot = null;
+        }
+        for (int i = 0; i < ces.length && slot == null; i++) {
+          if (ces[i] != null && ces[i].enabled() && poolsInOrder[i] != null) {
+            slot = poolsInOrder[i].nearestFit(job.resources());
           }
         }
-        return null;
+        if (slot == null) {
+          return null;
+        }
+        if (!slot.reserved) {
+          slot.pool.hold(slot);
+        }
+        reservations.put(job.jobId(), slot.host.agentId());
+        return "host " + slot.host.agentId() + " of compute environment " + slot.host.computeEnvironment()
+            + " is held for it and takes no other jobs until it fits";
       }
     }
   }
@@ -484,10 +520,15 @@ public final class Scheduler {
     final Set<Resources> capacities = new HashSet<>();
     /** For each shape asked about: the largest host when none can ever fit it, else empty. */
     final Map<Resources, Optional<Resources>> tooLarge = new HashMap<>();
-    final Slot probe = new Slot(null, -1);
+    final String name;
+    final Slot probe = new Slot(null, null, -1);
     int draining;
     long capacityMilliCpus;
     long heldMilliCpus;
+
+    Pool(String name) {
+      this.name = name;
+    }
 
     void add(HostView host) {
       heldMilliCpus += host.allocated().milliCpus();
@@ -495,7 +536,7 @@ public final class Scheduler {
         draining++;
         return;
       }
-      Slot slot = new Slot(host, slots.size());
+      Slot slot = new Slot(this, host, slots.size());
       slots.add(slot);
       capacityMilliCpus += host.capacity().milliCpus();
       capacities.add(host.capacity());
@@ -568,30 +609,33 @@ public final class Scheduler {
       tiers[after].hosts.add(slot);
     }
 
-    /**
-     * Takes a host whole enough to fit {@code need} out of placement for the rest of the pass:
-     * {@code previous} if it is one, else the one with the most free room; null when there is none.
-     */
-    Slot reserveFor(Resources need, String previous) {
+    /** Of the hosts not held whole enough to fit {@code need}, the one with the most room free; or null. */
+    Slot nearestFit(Resources need) {
       Slot best = null;
       for (Slot slot : slots) {
         if (slot.reserved || !slot.host.capacity().fits(need)) {
           continue;
-        }
-        if (slot.host.agentId().equals(previous)) {
-          best = slot;
-          break;
         }
         if (best == null || slot.freeMilliCpus > best.freeMilliCpus
             || (slot.freeMilliCpus == best.freeMilliCpus && slot.freeMemoryMib > best.freeMemoryMib)) {
           best = slot;
         }
       }
-      if (best != null) {
-        tiers[best.tier()].hosts.remove(best);
-        best.reserved = true;
-      }
       return best;
+    }
+
+    /** Takes a host out of placement: it is held for one job. */
+    void hold(Slot slot) {
+      tiers[slot.tier()].hosts.remove(slot);
+      slot.reserved = true;
+    }
+
+    /** Puts a held host back, for the job it was held for. */
+    void release(Slot slot) {
+      slot.reserved = false;
+      Tier tier = tiers[slot.tier()];
+      tier.gained(slot);
+      tier.hosts.add(slot);
     }
   }
 
@@ -649,6 +693,7 @@ public final class Scheduler {
       return Integer.compare(a.sequence, b.sequence);
     };
 
+    final Pool pool;
     final HostView host;
     final int sequence;
     int freeGpus;
@@ -657,7 +702,8 @@ public final class Scheduler {
     boolean busy;
     boolean reserved;
 
-    Slot(HostView host, int sequence) {
+    Slot(Pool pool, HostView host, int sequence) {
+      this.pool = pool;
       this.host = host;
       this.sequence = sequence;
       if (host != null) {
@@ -667,6 +713,10 @@ public final class Scheduler {
         freeMemoryMib = free.memoryMib();
         busy = host.allocated().milliCpus() > 0 || host.allocated().memoryMib() > 0 || host.allocated().gpus() > 0;
       }
+    }
+
+    boolean fits(Resources need) {
+      return freeGpus >= need.gpus() && freeMilliCpus >= need.milliCpus() && freeMemoryMib >= need.memoryMib();
     }
 
     int tier() {

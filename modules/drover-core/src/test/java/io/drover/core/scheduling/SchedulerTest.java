@@ -433,6 +433,29 @@ class SchedulerTest {
     assertEquals(3, early.assignments().size(), "before the reservation delay small jobs backfill every host");
   }
 
+  @Test
+  void aHeldHostTakesNoOtherJobInLaterPassesAndGoesToItsJobOnceItFits() {
+    long now = 1_000_000;
+    JobTicket big = new JobTicket("big", "q", cpu(8, 1024), 0, 0, null, now - 200_000, null, 0);
+    JobTicket urgent = job("urgent", "urgent", cpu(1, 128));
+    Map<String, String> held = Map.of("big", "draining-for-big");
+    List<QueueView> queues = List.of(
+        queue("urgent", 100, List.of("ce-1"), urgent),
+        queue("q", 1, List.of("ce-1"), big));
+
+    SchedulingDecision stillBusy = Scheduler.schedule(queues, ENABLED_CES,
+        List.of(new HostView("draining-for-big", "ce-1", cpu(8, 8192), cpu(2, 512), true)),
+        Map.of(), held, new SchedulerOptions(120_000), now);
+    assertEquals(List.of(), stillBusy.assignments(), "even a higher-priority queue's job stays off the held host");
+    assertEquals(held, stillBusy.reservations());
+
+    SchedulingDecision drained = Scheduler.schedule(queues, ENABLED_CES,
+        List.of(new HostView("draining-for-big", "ce-1", cpu(8, 8192), Resources.ZERO, true)),
+        Map.of(), held, new SchedulerOptions(120_000), now);
+    assertEquals(Map.of("big", "draining-for-big"), placements(drained));
+    assertEquals(Map.of(), drained.reservations());
+  }
+
   // ---- array concurrency cap
 
   @Test
