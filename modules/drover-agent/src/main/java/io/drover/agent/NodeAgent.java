@@ -135,8 +135,9 @@ public final class NodeAgent {
       ActorRef<AttemptRunner.Command> runner = context.spawn(
           AttemptRunner.create(launch, info.agentId(), executor, settings, doneAdapter),
           "attempt-" + launch.jobId().replace(':', '_') + "-" + launch.attempt());
-      attempts.put(key, new Hosted(runner, new HostedAttempt(launch.jobId(), launch.attempt(), launch.resources(), launch.jobQueue(),
-          launch.shareIdentifier())));
+      HostedAttempt hosted = new HostedAttempt(
+          launch.jobId(), launch.attempt(), launch.resources(), launch.jobQueue(), launch.shareIdentifier());
+      attempts.put(key, new Hosted(runner, hosted));
       report();
     }
     msg.replyTo().tell(new LaunchAccepted(launch.jobId(), launch.attempt()));
