@@ -49,7 +49,7 @@ public final class DevMode {
           --vcpus N            vCPUs the dev agent offers (default: all of this machine's)
           --memory MIB         memory the dev agent offers, in MiB (default: this machine's, less 1 GiB)
           --executor E         docker (default when a Docker engine answers) or process
-          --management-port N  Pekko Management port, for /health/ready and /cluster/members (default 8558)
+          --management-port N  Pekko Management port, for /ready, /alive and /cluster/members (default 8558)
           --cassandra-port N   CQL port of the local Cassandra (default 9042; its storage port is N+1 unless N is 9042)
         """;
 
@@ -218,7 +218,7 @@ public final class DevMode {
 
         Drover is ready (%.1f s).
           AWS Batch API  %s
-          Management     http://127.0.0.1:%d  (/health/ready, /cluster/members)
+          Management     http://127.0.0.1:%d  (/ready, /alive, /cluster/members)
           Cassandra      %s  (data in %s)
           Agent          %s: %s, %s executor, compute environment "%s"
           Log            %s

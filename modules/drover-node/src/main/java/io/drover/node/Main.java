@@ -7,8 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The Drover process. {@code ./drover} calls it as {@code Main <command> [options]}; today's
- * command is {@code dev} (see {@link DevMode}).
+ * The Drover process. {@code ./drover} calls it as {@code Main <command> [options]}: {@code dev}
+ * (see {@link DevMode}), {@code controller} or {@code agent} (see {@link NodeMode}).
  */
 public final class Main {
 
@@ -16,7 +16,7 @@ public final class Main {
 
   public static void main(String[] args) {
     if (args.length == 0) {
-      System.err.println("usage: Main dev [options]   (see ./drover help)");
+      System.err.println("usage: Main dev|controller|agent [options]   (see ./drover help)");
       System.exit(2);
     }
     List<String> rest = Arrays.asList(args).subList(1, args.length);
@@ -28,6 +28,13 @@ public final class Main {
           // Before the first logger exists: conf/logback-dev.xml writes the full log here.
           System.setProperty("drover.log.dir", options.dataDir().resolve("logs").toString());
           new DevMode(options, repoRoot, System.out).run();
+        }
+        case "controller", "agent" -> {
+          if (!rest.isEmpty()) {
+            System.err.print(NodeMode.USAGE);
+            System.exit(rest.contains("--help") || rest.contains("-h") ? 0 : 2);
+          }
+          NodeMode.run(args[0], repoRoot, System.out);
         }
         default -> throw new DevMode.UsageException("Unknown command " + args[0] + ".");
       }

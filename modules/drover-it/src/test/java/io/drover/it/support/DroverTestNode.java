@@ -42,8 +42,13 @@ public final class DroverTestNode implements AutoCloseable {
   private DroverTestNode(DroverNode node, int httpPort) {
     this.node = node;
     this.httpPort = httpPort;
-    this.batch = BatchClient.builder()
-        .endpointOverride(URI.create(endpoint()))
+    this.batch = batchClient(endpoint());
+  }
+
+  /** An AWS SDK v2 Batch client for the API at {@code endpoint}. */
+  public static BatchClient batchClient(String endpoint) {
+    return BatchClient.builder()
+        .endpointOverride(URI.create(endpoint))
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
         .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30)))
@@ -127,7 +132,7 @@ public final class DroverTestNode implements AutoCloseable {
     assertTrue(node.system().whenTerminated().isCompleted());
   }
 
-  private static int freePort() {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {

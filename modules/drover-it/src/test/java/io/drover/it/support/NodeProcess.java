@@ -1,0 +1,158 @@
+package io.drover.it.support;
+
+import io.drover.node.cassandra.RepoRoot;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Drover process started the way an operator starts one ({@code io.drover.node.Main controller}
+ * or {@code agent}, with the launcher's classpath), configured through DROVER_* environment
+ * variables and a few {@code -D} settings, its output in {@code target/cluster-it/<name>.log}.
+ */
+public final class NodeProcess implements AutoCloseable {
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final String name;
+  private final Process process;
+  private final int managementPort;
+  private final int httpPort;
+  private final Path log;
+
+  private NodeProcess(String name, Process process, int managementPort, int httpPort, Path log) {
+    this.name = name;
+    this.process = process;
+    this.managementPort = managementPort;
+    this.httpPort = httpPort;
+    this.log = log;
+  }
+
+  /** What a process is given: its role and its environment and system properties beyond the basics. */
+  public record Spec(String name, String role, int managementPort, Map<String, String> env, Map<String, String> properties) {}
+
+  public static NodeProcess start(Spec spec) {
+    Path root = RepoRoot.locate();
+    Path nodeTarget = root.resolve("modules/drover-node/target");
+    String classpath;
+    try {
+      classpath = nodeTarget.resolve("drover-node.jar") + ":" + Files.readString(nodeTarget.resolve("drover-node.classpath")).trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Build drover-node first (mvn package): " + e.getMessage(), e);
+    }
+    int httpPort = DroverTestNode.freePort();
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xms128m", "-Xmx512m", "-XX:TieredStopAtLevel=1", "-Ddrover.repo.root=" + root));
+    spec.properties().forEach((key, value) -> command.add("-D" + key + "=" + value));
+    command.addAll(List.of("-cp", classpath, "io.drover.node.Main", spec.role()));
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("DROVER_HOSTNAME", "127.0.0.1");
+    env.put("DROVER_REMOTE_PORT", Integer.toString(DroverTestNode.freePort()));
+    env.put("DROVER_MANAGEMENT_HOSTNAME", "127.0.0.1");
+    env.put("DROVER_MANAGEMENT_PORT", Integer.toString(spec.managementPort()));
+    env.put("DROVER_HTTP_INTERFACE", "127.0.0.1");
+    env.put("DROVER_HTTP_PORT", Integer.toString(httpPort));
+    env.put("DROVER_CASSANDRA_CONTACT_POINTS", TestCassandra.contactPoint());
+    env.putAll(spec.env());
+    Path log = root.resolve("modules/drover-it/target/cluster-it/" + spec.name() + ".log");
+    try {
+      Files.createDirectories(log.getParent());
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      builder.environment().putAll(env);
+      return new NodeProcess(spec.name(), builder.start(), spec.managementPort(), httpPort, log);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not start " + spec.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String apiEndpoint() {
+    return "http://127.0.0.1:" + httpPort;
+  }
+
+  public String managementEndpoint() {
+    return "127.0.0.1:" + managementPort;
+  }
+
+  public boolean alive() {
+    return process.isAlive();
+  }
+
+  /** GET on the management port; the status code, or -1 when nothing answers. */
+  public int get(String path) {
+    return request(path).statusCode();
+  }
+
+  /** GET on the management port; the body, or empty when nothing answers. */
+  public String body(String path) {
+    return request(path).body();
+  }
+
+  private Result request(String path) {
+    try {
+      HttpResponse<String> response = HTTP.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path)).timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return new Result(response.statusCode(), response.body());
+    } catch (IOException e) {
+      return new Result(-1, "");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Result(-1, "");
+    }
+  }
+
+  private record Result(int statusCode, String body) {}
+
+  /** kill -9: the process gets no chance to leave the cluster. */
+  public void kill() {
+    process.destroyForcibly();
+    waitFor(10);
+  }
+
+  /** SIGTERM, as an operator stops a node: coordinated shutdown, leaving the cluster. */
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!waitFor(60)) {
+        process.destroyForcibly();
+        waitFor(10);
+      }
+    }
+  }
+
+  private boolean waitFor(int seconds) {
+    try {
+      return process.waitFor(seconds, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** The end of the process's output, for a failure message. */
+  public String tail() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return name + ": " + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    } catch (IOException e) {
+      return name + ": no log (" + e.getMessage() + ")";
+    }
+  }
+}
