@@ -20,8 +20,11 @@ import io.drover.controller.scheduler.SchedulerActor;
 import io.drover.core.controlplane.ControlPlaneRules;
 import io.drover.core.job.JobStateChange;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
@@ -84,6 +87,11 @@ public final class DroverController {
         .bind(routes.route())
         .thenApply(b -> {
           b.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+          ApiReadinessCheck.listening(system, true);
+          CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "api-not-ready", () -> {
+            ApiReadinessCheck.listening(system, false);
+            return CompletableFuture.completedFuture(Done.getInstance());
+          });
           log.info("AWS Batch API listening on http://{}:{}", settings.httpInterface(), b.localAddress().getPort());
           return b;
         });

@@ -11,8 +11,13 @@ import io.drover.it.support.DroverTestNode;
 import io.drover.it.support.NodeProcess;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -49,7 +54,7 @@ class ClusterProcessesTest {
     List<Integer> managementPorts = List.of(DroverTestNode.freePort(), DroverTestNode.freePort(), DroverTestNode.freePort());
     contactPoints = managementPorts.stream().map(port -> "127.0.0.1:" + port).collect(Collectors.joining(","));
     for (int i = 0; i < managementPorts.size(); i++) {
-      controllers.add(NodeProcess.start(new NodeProcess.Spec("controller-" + (i + 1), "controller", managementPorts.get(i),
+      controllers.add(NodeProcess.start(new NodeProcess.Spec("controller-" + (i + 1), "controller", managementPorts.get(i), 0,
           Map.of("DROVER_CONTACT_POINTS", contactPoints, "DROVER_REQUIRED_CONTACT_POINTS", "3"), clusterProperties())));
     }
     agents.add(startAgent("agent-1", "shared"));
@@ -69,13 +74,16 @@ class ClusterProcessesTest {
     controllers.forEach(NodeProcess::close);
   }
 
+  /** Keyspaces of this run: the processes' state must not meet an earlier run's in a reused Cassandra. */
+  private static final String KEYSPACE = "it_cluster_" + Long.toString(System.currentTimeMillis() / 1000 % 1_000_000, 36);
+
   /** Settings the processes get as system properties: the test's keyspaces and quicker downing. */
   private static Map<String, String> clusterProperties() {
     return Map.of(
-        "pekko.persistence.cassandra.journal.keyspace", "it_cluster_journal",
-        "pekko.persistence.cassandra.snapshot.keyspace", "it_cluster_snapshot",
-        "pekko.projection.cassandra.offset-store.keyspace", "it_cluster",
-        "drover.controller.read-side.keyspace", "it_cluster",
+        "pekko.persistence.cassandra.journal.keyspace", KEYSPACE + "_journal",
+        "pekko.persistence.cassandra.snapshot.keyspace", KEYSPACE + "_snapshot",
+        "pekko.projection.cassandra.offset-store.keyspace", KEYSPACE,
+        "drover.controller.read-side.keyspace", KEYSPACE,
         "drover.cassandra.create-schema", "on",
         "pekko.persistence.cassandra.journal.replication-factor", "1",
         "pekko.persistence.cassandra.snapshot.replication-factor", "1",
@@ -84,9 +92,9 @@ class ClusterProcessesTest {
   }
 
   private static NodeProcess startAgent(String name, String computeEnvironment) {
-    Map<String, String> properties = new java.util.HashMap<>(clusterProperties());
+    Map<String, String> properties = new HashMap<>(clusterProperties());
     properties.put("drover.agent.process.work-dir", System.getProperty("java.io.tmpdir") + "/drover-it-cluster-" + name);
-    return NodeProcess.start(new NodeProcess.Spec(name, "agent", DroverTestNode.freePort(), Map.of(
+    return NodeProcess.start(new NodeProcess.Spec(name, "agent", DroverTestNode.freePort(), 0, Map.of(
         "DROVER_CONTACT_POINTS", contactPoints,
         "DROVER_AGENT_ID", name,
         "DROVER_COMPUTE_ENVIRONMENT", computeEnvironment,
@@ -154,6 +162,74 @@ class ClusterProcessesTest {
     JobDetail done = awaitDone(jobId);
     assertEquals(JobStatus.SUCCEEDED, done.status(), done.statusReason());
     assertEquals(2, done.attempts().size());
+  }
+
+  /**
+   * Jobs submitted through the other controllers every 100 ms while the oldest controller (which
+   * hosts the singletons and a third of the shards) is killed with -9, then started again.
+   */
+  @Test
+  @Order(3)
+  void killingTheOldestControllerUnderSubmissionsLosesAndRepeatsNoAcceptedJob() throws Exception {
+    Matcher oldest = Pattern.compile("\"oldest\"\\s*:\\s*\"pekko://drover@127\\.0\\.0\\.1:(\\d+)\"")
+        .matcher(controllers.get(0).body("/cluster/members"));
+    assertTrue(oldest.find(), "the oldest member");
+    int oldestPort = Integer.parseInt(oldest.group(1));
+    NodeProcess victim = controllers.stream().filter(c -> c.remotePort() == oldestPort).findFirst().orElseThrow();
+    List<BatchClient> survivors = controllers.stream().filter(c -> c != victim)
+        .map(c -> DroverTestNode.batchClient(c.apiEndpoint())).toList();
+
+    List<String> accepted = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger refused = new AtomicInteger();
+    AtomicLong longestGap = new AtomicLong();
+    AtomicBoolean submitting = new AtomicBoolean(true);
+    Thread submitter = new Thread(() -> {
+      long lastAccepted = System.currentTimeMillis();
+      for (int n = 0; submitting.get(); n++) {
+        BatchClient client = survivors.get(n % survivors.size());
+        int number = n;
+        try {
+          accepted.add(client.submitJob(b -> b.jobName("steady-" + number).jobQueue("shared").jobDefinition("script")
+              .containerOverrides(o -> o.command("true").resourceRequirements(vcpu("0.25"), memory("16")))).jobId());
+          long now = System.currentTimeMillis();
+          longestGap.accumulateAndGet(now - lastAccepted, Math::max);
+          lastAccepted = now;
+        } catch (RuntimeException e) {
+          refused.incrementAndGet();
+        }
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "submitter");
+    submitter.start();
+    Thread.sleep(5_000);
+    long killedAt = System.currentTimeMillis();
+    victim.kill();
+    Thread.sleep(25_000);
+    NodeProcess restarted = NodeProcess.start(victim.spec());
+    controllers.set(controllers.indexOf(victim), restarted);
+    Await.until(FORMED, () -> restarted.get("/ready"), status -> status == 200, "the restarted controller to be ready");
+    Thread.sleep(5_000);
+    submitting.set(false);
+    submitter.join();
+
+    long firstStartAfterKill = Long.MAX_VALUE;
+    for (String jobId : accepted) {
+      JobDetail done = awaitDone(jobId);
+      assertEquals(JobStatus.SUCCEEDED, done.status(), jobId + ": " + done.statusReason());
+      assertEquals(1, done.attempts().size(), jobId + " ran exactly once");
+      if (done.createdAt() > killedAt) {
+        firstStartAfterKill = Math.min(firstStartAfterKill, done.startedAt());
+      }
+    }
+    System.out.println("ClusterProcessesTest: controller kill -9 under submissions: " + accepted.size() + " accepted, "
+        + refused.get() + " refused while it was down, every accepted job SUCCEEDED exactly once; longest gap between"
+        + " accepted submissions " + longestGap.get() + " ms; first job submitted after the kill started "
+        + (firstStartAfterKill - killedAt) + " ms after it");
+    assertTrue(firstStartAfterKill < Long.MAX_VALUE, "jobs submitted after the kill were accepted and ran");
   }
 
   private static String submit(String queue, String name, String script, int attempts) {

@@ -25,22 +25,24 @@ public final class NodeProcess implements AutoCloseable {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  private final String name;
+  private final Spec spec;
   private final Process process;
-  private final int managementPort;
-  private final int httpPort;
+  private final int remotePort;
   private final Path log;
 
-  private NodeProcess(String name, Process process, int managementPort, int httpPort, Path log) {
-    this.name = name;
+  private NodeProcess(Spec spec, Process process, int remotePort, Path log) {
+    this.spec = spec;
     this.process = process;
-    this.managementPort = managementPort;
-    this.httpPort = httpPort;
+    this.remotePort = remotePort;
     this.log = log;
   }
 
-  /** What a process is given: its role and its environment and system properties beyond the basics. */
-  public record Spec(String name, String role, int managementPort, Map<String, String> env, Map<String, String> properties) {}
+  /**
+   * What a process is given: its role, its ports (an API port of 0 picks a free one), and its
+   * environment and system properties beyond the basics.
+   */
+  public record Spec(
+      String name, String role, int managementPort, int httpPort, Map<String, String> env, Map<String, String> properties) {}
 
   public static NodeProcess start(Spec spec) {
     Path root = RepoRoot.locate();
@@ -51,7 +53,9 @@ public final class NodeProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("Build drover-node first (mvn package): " + e.getMessage(), e);
     }
-    int httpPort = DroverTestNode.freePort();
+    int httpPort = spec.httpPort() > 0 ? spec.httpPort() : DroverTestNode.freePort();
+    Spec resolved = new Spec(spec.name(), spec.role(), spec.managementPort(), httpPort, spec.env(), spec.properties());
+    int remotePort = DroverTestNode.freePort();
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xms128m", "-Xmx512m", "-XX:TieredStopAtLevel=1", "-Ddrover.repo.root=" + root));
@@ -59,7 +63,7 @@ public final class NodeProcess implements AutoCloseable {
     command.addAll(List.of("-cp", classpath, "io.drover.node.Main", spec.role()));
     Map<String, String> env = new LinkedHashMap<>();
     env.put("DROVER_HOSTNAME", "127.0.0.1");
-    env.put("DROVER_REMOTE_PORT", Integer.toString(DroverTestNode.freePort()));
+    env.put("DROVER_REMOTE_PORT", Integer.toString(remotePort));
     env.put("DROVER_MANAGEMENT_HOSTNAME", "127.0.0.1");
     env.put("DROVER_MANAGEMENT_PORT", Integer.toString(spec.managementPort()));
     env.put("DROVER_HTTP_INTERFACE", "127.0.0.1");
@@ -69,24 +73,31 @@ public final class NodeProcess implements AutoCloseable {
     Path log = root.resolve("modules/drover-it/target/cluster-it/" + spec.name() + ".log");
     try {
       Files.createDirectories(log.getParent());
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       builder.environment().putAll(env);
-      return new NodeProcess(spec.name(), builder.start(), spec.managementPort(), httpPort, log);
+      return new NodeProcess(resolved, builder.start(), remotePort, log);
     } catch (IOException e) {
       throw new UncheckedIOException("Could not start " + spec.name() + ": " + e.getMessage(), e);
     }
   }
 
   public String name() {
-    return name;
+    return spec.name();
   }
 
   public String apiEndpoint() {
-    return "http://127.0.0.1:" + httpPort;
+    return "http://127.0.0.1:" + spec.httpPort();
   }
 
-  public String managementEndpoint() {
-    return "127.0.0.1:" + managementPort;
+  /** The Pekko remoting port, which names the node in the cluster ({@code pekko://drover@127.0.0.1:<port>}). */
+  public int remotePort() {
+    return remotePort;
+  }
+
+  /** What it was started with, its API port filled in: start it again with the same ports. */
+  public Spec spec() {
+    return spec;
   }
 
   public boolean alive() {
@@ -106,7 +117,7 @@ public final class NodeProcess implements AutoCloseable {
   private Result request(String path) {
     try {
       HttpResponse<String> response = HTTP.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path)).timeout(Duration.ofSeconds(5)).build(),
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + spec.managementPort() + path)).timeout(Duration.ofSeconds(5)).build(),
           HttpResponse.BodyHandlers.ofString());
       return new Result(response.statusCode(), response.body());
     } catch (IOException e) {
@@ -150,9 +161,9 @@ public final class NodeProcess implements AutoCloseable {
   public String tail() {
     try {
       List<String> lines = Files.readAllLines(log);
-      return name + ": " + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+      return spec.name() + ": " + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
     } catch (IOException e) {
-      return name + ": no log (" + e.getMessage() + ")";
+      return spec.name() + ": no log (" + e.getMessage() + ")";
     }
   }
 }
