@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param memoryMib advertised memory; 0 means the host's memory less {@code reservedMemoryMib}
  * @param gpus advertised GPUs; -1 means detect (NVIDIA devices under /proc/driver/nvidia/gpus)
  * @param spot true when the host is a Spot instance ({@code lifecycle = spot})
+ * @param drainGrace on shutdown, how long running attempts may go on finishing; 0 to leave at once
  */
 public record AgentSettings(
     String agentId,
@@ -35,7 +36,8 @@ public record AgentSettings(
     Duration logFlushInterval,
     long logMaxBytesPerAttempt,
     Duration logFlushTimeout,
-    int blockingThreads) {
+    int blockingThreads,
+    Duration drainGrace) {
 
   public static AgentSettings from(Config root) {
     Config c = root.getConfig("drover.agent");
@@ -64,7 +66,8 @@ public record AgentSettings(
         c.getDuration("logs.flush-interval"),
         c.getBytes("logs.max-bytes-per-attempt"),
         c.getDuration("logs.flush-timeout"),
-        c.getInt("blocking-threads"));
+        c.getInt("blocking-threads"),
+        c.getDuration("drain-grace"));
   }
 
   private static boolean spot(String lifecycle) {

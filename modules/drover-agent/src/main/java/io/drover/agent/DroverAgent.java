@@ -7,6 +7,7 @@ import io.drover.protocol.AgentProtocol.AgentCommand;
 import io.drover.protocol.SchedulerProtocol.AgentInfo;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,7 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +58,12 @@ public final class DroverAgent {
         true,
         settings.spot());
     ActorRef<AgentCommand> agent = system.systemActorOf(NodeAgent.create(info, executor, settings), "node-agent", Props.empty());
+    if (settings.drainGrace().compareTo(Duration.ZERO) > 0) {
+      Duration askFor = settings.drainGrace().plusSeconds(20);
+      CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "drain-agent", () ->
+          AskPattern.<AgentCommand, Done>ask(agent, replyTo -> new NodeAgent.Drain(settings.drainGrace(), replyTo), askFor,
+              system.scheduler()));
+    }
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-executor", () -> {
       executor.close();
       blocking.shutdownNow();

@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -51,6 +52,15 @@ public final class NodeAgent {
 
   private record LeftoversFound(List<LeftoverExecution> leftovers, String error) implements AgentCommand {}
 
+  /**
+   * From this node's coordinated shutdown: take no new placements, let running attempts finish
+   * for up to {@code grace}, then stop the rest (their jobs hear how they ended and retry as their
+   * strategy says); {@code replyTo} hears when no attempt is left.
+   */
+  public record Drain(Duration grace, ActorRef<Done> replyTo) implements AgentCommand {}
+
+  private record DrainDeadline() implements AgentCommand {}
+
   /** An attempt this agent holds. */
   private record Hosted(ActorRef<AttemptRunner.Command> runner, HostedAttempt attempt) {}
 
@@ -64,7 +74,9 @@ public final class NodeAgent {
     return Behaviors.supervise(agent).onFailure(SupervisorStrategy.resume());
   }
 
-  private final AgentInfo info;
+  private AgentInfo info;
+  private ActorRef<Done> drained;
+  private final TimerScheduler<AgentCommand> timers;
   private final AttemptExecutor executor;
   private final AgentSettings settings;
   private final ActorContext<AgentCommand> context;
@@ -80,6 +92,7 @@ public final class NodeAgent {
       ActorContext<AgentCommand> context,
       TimerScheduler<AgentCommand> timers) {
     this.info = info;
+    this.timers = timers;
     this.executor = executor;
     this.settings = settings;
     this.context = context;
@@ -107,6 +120,15 @@ public final class NodeAgent {
             recentlyEnded.add(new Ended(hosted.attempt(), System.currentTimeMillis()));
           }
           report();
+          drainedIfIdle();
+          return Behaviors.same();
+        })
+        .onMessage(Drain.class, this::onDrain)
+        .onMessage(DrainDeadline.class, msg -> {
+          context.getLog().warn("Agent {}: the drain grace ran out with {} attempt(s) still running; stopping them",
+              info.agentId(), attempts.size());
+          String reason = "Host " + info.host() + " was shut down: its attempts had not finished within the drain grace.";
+          attempts.values().forEach(h -> h.runner().tell(new AttemptRunner.Stop(reason, 10)));
           return Behaviors.same();
         })
         .onMessage(Schedulers.class, msg -> {
@@ -173,6 +195,25 @@ public final class NodeAgent {
       }
     }
     return Behaviors.same();
+  }
+
+  private Behavior<AgentCommand> onDrain(Drain msg) {
+    info = info.draining();
+    drained = msg.replyTo();
+    report();
+    context.getLog().info("Agent {} is draining: no new placements; waiting up to {} s for {} running attempt(s)",
+        info.agentId(), msg.grace().toSeconds(), attempts.size());
+    timers.startSingleTimer(new DrainDeadline(), msg.grace());
+    drainedIfIdle();
+    return Behaviors.same();
+  }
+
+  private void drainedIfIdle() {
+    if (drained != null && attempts.isEmpty()) {
+      context.getLog().info("Agent {} has drained: no attempt left", info.agentId());
+      drained.tell(Done.getInstance());
+      drained = null;
+    }
   }
 
   private Resources allocated() {

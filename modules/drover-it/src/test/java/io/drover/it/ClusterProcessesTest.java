@@ -51,7 +51,7 @@ class ClusterProcessesTest {
 
   @BeforeAll
   static void startCluster() {
-    List<Integer> managementPorts = List.of(DroverTestNode.freePort(), DroverTestNode.freePort(), DroverTestNode.freePort());
+    List<Integer> managementPorts = List.of(NodeProcess.port(), NodeProcess.port(), NodeProcess.port());
     contactPoints = managementPorts.stream().map(port -> "127.0.0.1:" + port).collect(Collectors.joining(","));
     for (int i = 0; i < managementPorts.size(); i++) {
       controllers.add(NodeProcess.start(new NodeProcess.Spec("controller-" + (i + 1), "controller", managementPorts.get(i), 0,
@@ -94,7 +94,7 @@ class ClusterProcessesTest {
   private static NodeProcess startAgent(String name, String computeEnvironment) {
     Map<String, String> properties = new HashMap<>(clusterProperties());
     properties.put("drover.agent.process.work-dir", System.getProperty("java.io.tmpdir") + "/drover-it-cluster-" + name);
-    return NodeProcess.start(new NodeProcess.Spec(name, "agent", DroverTestNode.freePort(), 0, Map.of(
+    return NodeProcess.start(new NodeProcess.Spec(name, "agent", NodeProcess.port(), 0, Map.of(
         "DROVER_CONTACT_POINTS", contactPoints,
         "DROVER_AGENT_ID", name,
         "DROVER_COMPUTE_ENVIRONMENT", computeEnvironment,
@@ -230,6 +230,27 @@ class ClusterProcessesTest {
         + " accepted submissions " + longestGap.get() + " ms; first job submitted after the kill started "
         + (firstStartAfterKill - killedAt) + " ms after it");
     assertTrue(firstStartAfterKill < Long.MAX_VALUE, "jobs submitted after the kill were accepted and ran");
+  }
+
+  @Test
+  @Order(4)
+  void aStoppedAgentTakesNoNewWorkAndLetsItsRunningJobFinishBeforeItLeaves() throws InterruptedException {
+    NodeProcess agent = agents.stream().filter(a -> a.name().equals("agent-3")).findFirst().orElseThrow();
+    String running = submit("late", "finishes-while-draining", "sleep 6", 1);
+    Await.until(TIMEOUT, () -> describe(running), j -> j.status() == JobStatus.RUNNING, "the job to run on agent-3");
+
+    agent.terminate();
+    // The drain begins at once (a shutdown phase before the agent leaves) and tells the scheduler.
+    Thread.sleep(2_000);
+    String later = submit("late", "not-for-a-draining-host", "true", 1);
+
+    JobDetail done = awaitDone(running);
+    assertEquals(JobStatus.SUCCEEDED, done.status(), "the running job finished on the draining agent: " + done.statusReason());
+    assertEquals(1, done.attempts().size());
+    assertTrue(agent.awaitExit(60), "agent-3 exits once drained");
+    JobDetail waiting = describe(later);
+    assertEquals(JobStatus.RUNNABLE, waiting.status(), "no new job was placed on the draining agent");
+    assertTrue(waiting.attempts().isEmpty());
   }
 
   private static String submit(String queue, String name, String script, int attempts) {

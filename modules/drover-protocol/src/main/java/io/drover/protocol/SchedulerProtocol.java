@@ -43,7 +43,13 @@ public final class SchedulerProtocol {
       String executor,
       boolean schedulable,
       boolean spot)
-      implements CborSerializable {}
+      implements CborSerializable {
+
+    /** The same host, taking no new placements. */
+    public AgentInfo draining() {
+      return new AgentInfo(agentId, host, instanceId, computeEnvironment, capacity, executor, false, spot);
+    }
+  }
 
   /**
    * An attempt an agent holds or held, with the resources it reserves and the queue and share

@@ -3,6 +3,8 @@ package io.drover.it.support;
 import io.drover.node.cassandra.RepoRoot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +16,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,6 +29,28 @@ import java.util.concurrent.TimeUnit;
 public final class NodeProcess implements AutoCloseable {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  /** Ports handed out by {@link #port}, never handed out twice. */
+  private static final Set<Integer> RESERVED = ConcurrentHashMap.newKeySet();
+
+  /**
+   * A free port below the kernel's ephemeral range (which starts at 32768 here), so outgoing
+   * connections of any process cannot take it between now and the moment a node binds it.
+   */
+  public static int port() {
+    for (int tries = 0; tries < 1000; tries++) {
+      int candidate = 20_000 + ThreadLocalRandom.current().nextInt(12_000);
+      if (!RESERVED.add(candidate)) {
+        continue;
+      }
+      try (ServerSocket socket = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
+        return candidate;
+      } catch (IOException taken) {
+        // in use: try another
+      }
+    }
+    throw new IllegalStateException("no free port found between 20000 and 32000");
+  }
 
   private final Spec spec;
   private final Process process;
@@ -53,9 +80,9 @@ public final class NodeProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("Build drover-node first (mvn package): " + e.getMessage(), e);
     }
-    int httpPort = spec.httpPort() > 0 ? spec.httpPort() : DroverTestNode.freePort();
+    int httpPort = spec.httpPort() > 0 ? spec.httpPort() : port();
     Spec resolved = new Spec(spec.name(), spec.role(), spec.managementPort(), httpPort, spec.env(), spec.properties());
-    int remotePort = DroverTestNode.freePort();
+    int remotePort = port();
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xms128m", "-Xmx512m", "-XX:TieredStopAtLevel=1", "-Ddrover.repo.root=" + root));
@@ -134,6 +161,16 @@ public final class NodeProcess implements AutoCloseable {
   public void kill() {
     process.destroyForcibly();
     waitFor(10);
+  }
+
+  /** SIGTERM without waiting: the node shuts down (an agent drains first) while the caller watches. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  /** Waits for the process to end; true when it did within {@code seconds}. */
+  public boolean awaitExit(int seconds) {
+    return waitFor(seconds);
   }
 
   /** SIGTERM, as an operator stops a node: coordinated shutdown, leaving the cluster. */
