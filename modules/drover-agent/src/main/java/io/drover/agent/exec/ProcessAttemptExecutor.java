@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -47,6 +48,12 @@ import org.slf4j.LoggerFactory;
  * Execution#stop} kills them. The exit code is the process's own; a process killed by a signal
  * reports 128 + the signal number.
  *
+ * <p>Where util-linux's {@code setsid} and procps's {@code kill} exist (as on Debian), each
+ * attempt runs in a session and process group of its own, and a stop signals the whole group: a
+ * child the command forks at the very moment of the stop cannot escape it (re-parented, it would
+ * no longer be found among the descendants and would keep the output pipes, and so the attempt,
+ * open). Without them the process tree is signalled instead.
+ *
  * <p>There is nothing to re-attach after an agent restart, so {@link #leftovers} is always empty;
  * {@link #close()} therefore kills (SIGKILL) the process trees still running.
  */
@@ -55,11 +62,15 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
   private static final Logger log = LoggerFactory.getLogger(ProcessAttemptExecutor.class);
   private static final int CHUNK_BYTES = 8 * 1024;
   private static final Pattern NOT_DIRECTORY_CHARACTER = Pattern.compile("[^a-zA-Z0-9_.:-]");
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
+  private static final Path KILL = Path.of("/bin/kill");
 
   private final Path workRoot;
   private final Executor blocking;
   private final ScheduledExecutorService graceTimer;
   private final Set<ProcessExecution> running = ConcurrentHashMap.newKeySet();
+  /** Whether attempts get a process group of their own that a stop can signal as one. */
+  private final boolean processGroups = Files.isExecutable(SETSID) && Files.isExecutable(KILL);
 
   /**
    * @param workRoot the directory under which each attempt gets its working directory
@@ -118,10 +129,24 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
       throw new LaunchFailedException(
           "CannotStartContainerError: cannot create the working directory " + workDir + ": " + e, e);
     }
-    ProcessBuilder builder = new ProcessBuilder(spec.command()).directory(workDir.toFile());
+    String path = System.getenv("PATH");
+    List<String> command = new ArrayList<>();
+    if (processGroups && !executable(spec.command().get(0), workDir, path)) {
+      // setsid would start and then fail to run it; say so now, as a direct start would.
+      deleteQuietly(workDir);
+      throw new LaunchFailedException("CannotStartContainerError: Cannot run program \"" + spec.command().get(0)
+          + "\": no such executable file" + (spec.command().get(0).contains("/") ? "" : " on PATH " + path), null);
+    }
+    if (processGroups) {
+      // --wait: should setsid have to fork (it does when already a group leader), it still
+      // reports the command's exit code.
+      command.add(SETSID.toString());
+      command.add("--wait");
+    }
+    command.addAll(spec.command());
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
     Map<String, String> environment = builder.environment();
     environment.clear();
-    String path = System.getenv("PATH");
     if (path != null) {
       environment.put("PATH", path);
     }
@@ -183,6 +208,25 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
     } catch (IOException e) {
       log.warn("cannot delete working directory {}: {}", root, e.toString());
     }
+  }
+
+  /**
+   * Whether {@code program} names an executable file: a path (relative ones from the attempt's
+   * working directory), or a name found on {@code path}.
+   */
+  private static boolean executable(String program, Path workDir, String path) {
+    if (program.contains("/")) {
+      return Files.isExecutable(workDir.resolve(program));
+    }
+    if (path == null) {
+      return false;
+    }
+    for (String dir : path.split(":")) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private final class ProcessExecution implements Execution {
@@ -291,6 +335,7 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
      */
     private void terminate(Duration grace) {
       List<ProcessHandle> tree = tree();
+      signalGroup("TERM");
       tree.forEach(ProcessHandle::destroy);
       try {
         graceTimer.schedule(
@@ -304,11 +349,28 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
       killAll(tree());
     }
 
+    /** Signals the attempt's process group (its process id, as setsid made it a leader). */
+    private void signalGroup(String signal) {
+      if (!processGroups) {
+        return;
+      }
+      try {
+        Process kill = new ProcessBuilder(KILL.toString(), "-s", signal, "--", "-" + process.pid())
+            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        kill.waitFor(5, TimeUnit.SECONDS);
+      } catch (IOException e) {
+        log.warn("could not signal process group {} ({}); signalling its process tree only", process.pid(), e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
     private List<ProcessHandle> tree() {
       return Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
     }
 
     private void killAll(List<ProcessHandle> remembered) {
+      signalGroup("KILL");
       Stream.concat(remembered.stream(), process.descendants())
           .filter(ProcessHandle::isAlive)
           .forEach(ProcessHandle::destroyForcibly);

@@ -137,6 +137,20 @@ class ProcessAttemptExecutorTest {
   }
 
   @Test
+  void stopAlsoEndsAChildThatLeftTheProcessTree() throws Exception {
+    // The subshell forks a sleep and exits at once: the sleep, re-parented, is no descendant of the
+    // attempt any more, yet it holds the output pipes. Only its process group still ties it.
+    Execution execution = await(executor.start(
+        spec("job-orphan", Map.of(), "sh", "-c", "(sleep 60 &); sleep 60"), new RecordingSink()));
+    Thread.sleep(500);
+
+    execution.stop(Duration.ofSeconds(20));
+    ExitStatus status = await(execution.exit());
+
+    assertEquals(128 + 15, status.exitCode());
+  }
+
+  @Test
   void stopKillsWhatIgnoresSigtermOnceTheGracePeriodEnds() throws Exception {
     Execution execution =
         await(
