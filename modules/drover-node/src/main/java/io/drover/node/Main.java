@@ -44,6 +44,10 @@ public final class Main {
       }
       System.err.print(DevMode.Options.USAGE);
       System.exit(e.getMessage() == null ? 0 : 2);
+    } catch (IllegalArgumentException e) {
+      // A setting is missing or wrong: the message says which and what to do.
+      System.err.println("Drover did not start: " + e.getMessage());
+      System.exit(1);
     } catch (CassandraStartException e) {
       System.err.println("Cassandra did not start: " + e.getMessage());
       System.exit(1);

@@ -27,6 +27,12 @@ final class NodeMode {
 
   static void run(String role, Path repoRoot, PrintStream out) {
     Config config = NodeConfig.load(repoRoot.resolve("conf").resolve(role + ".conf"), Map.of());
+    if (config.getString("pekko.management.cluster.bootstrap.contact-point-discovery.discovery-method").equals("config")
+        && config.getList("pekko.discovery.config.services.drover.endpoints").isEmpty()) {
+      throw new IllegalArgumentException("DROVER_CONTACT_POINTS is empty: set it to the controllers' management endpoints "
+          + "(host:port,...; port 8558 by default) so this " + role + " can find the cluster, or set "
+          + "DROVER_DISCOVERY_METHOD=pekko-dns to find them by DNS.");
+    }
     DroverNode node = DroverNode.start(config);
     String management = "http://" + config.getString("pekko.management.http.hostname") + ":"
         + config.getInt("pekko.management.http.port");
