@@ -144,7 +144,7 @@ public final class JobQueueActor {
         error == null ? new Loaded(tickets) : new LoadFailed(error.getMessage()));
     return Behaviors.receive(Command.class)
         .onMessage(Loaded.class, msg -> {
-          msg.tickets().forEach(this::add);
+          msg.tickets().forEach(runnable::add);
           context.getLog().info("Job queue {} started with {} RUNNABLE job(s)", queue, runnable.size());
           timers.startTimerWithFixedDelay(new Refresh(), Duration.ofSeconds(5));
           offerSoon();
@@ -167,7 +167,7 @@ public final class JobQueueActor {
   private Behavior<Command> active() {
     return Behaviors.receive(Command.class)
         .onMessage(Enqueue.class, msg -> {
-          if (add(msg.ticket())) {
+          if (runnable.add(msg.ticket())) {
             offerSoon();
           }
           return Behaviors.same();
@@ -274,10 +274,6 @@ public final class JobQueueActor {
       }
     }
     return explained;
-  }
-
-  private boolean add(JobTicket ticket) {
-    return runnable.add(ticket);
   }
 
   /** Coalesces changes: one offer per interval however many jobs arrive in it. */

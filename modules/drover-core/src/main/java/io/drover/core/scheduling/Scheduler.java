@@ -104,7 +104,7 @@ public final class Scheduler {
       this.options = options;
       this.now = now;
       for (HostView host : hosts) {
-        pools.computeIfAbsent(host.computeEnvironment(), Pool::new).add(host);
+        pools.computeIfAbsent(host.computeEnvironment(), name -> new Pool()).add(host);
       }
       if (!previousReservations.isEmpty()) {
         Map<String, Slot> byAgent = new HashMap<>();
@@ -243,7 +243,7 @@ public final class Scheduler {
         for (int i = 0; i < ces.length; i++) {
           ComputeEnvironmentView ce = ces[i];
           Pool pool = poolsInOrder[i];
-          if (ce != null && ce.enabled() && pool != null && withinMax(pool, need) && pool.bestFit(need) != null) {
+          if (ce != null && ce.enabled() && pool != null && withinMax(ce, pool, need) && pool.bestFit(need) != null) {
             return false;
           }
         }
@@ -303,9 +303,9 @@ public final class Scheduler {
       /** The vCPU compute reservation is a fraction of: the queue's compute environments' size. */
       private long fairShareBasis() {
         long basis = 0;
-        for (String name : queue.computeEnvironments()) {
-          ComputeEnvironmentView ce = computeEnvironments.get(name);
-          Pool pool = pools.get(name);
+        for (int i = 0; i < ces.length; i++) {
+          ComputeEnvironmentView ce = ces[i];
+          Pool pool = poolsInOrder[i];
           if (ce != null && ce.fairShareMilliCpus() > 0) {
             basis += ce.fairShareMilliCpus();
           } else if (ce != null && ce.maxMilliCpus() > 0) {
@@ -319,18 +319,23 @@ public final class Scheduler {
 
       /** True when the pool's compute environment is enabled and one of this queue's. */
       private boolean usable(Pool pool) {
-        for (int i = 0; i < ces.length; i++) {
+        int i = indexOf(pool);
+        return i >= 0 && ces[i] != null && ces[i].enabled();
+      }
+
+      /** Where the pool stands in this queue's compute environment order, or -1. */
+      private int indexOf(Pool pool) {
+        for (int i = 0; i < poolsInOrder.length; i++) {
           if (poolsInOrder[i] == pool) {
-            return ces[i] != null && ces[i].enabled();
+            return i;
           }
         }
-        return false;
+        return -1;
       }
 
       /** True when {@code need} keeps the pool's compute environment within its {@code maxvCpus}. */
-      private boolean withinMax(Pool pool, Resources need) {
-        ComputeEnvironmentView ce = computeEnvironments.get(pool.name);
-        return ce == null || ce.maxMilliCpus() == 0 || pool.heldMilliCpus + need.milliCpus() <= ce.maxMilliCpus();
+      private static boolean withinMax(ComputeEnvironmentView ce, Pool pool, Resources need) {
+        return ce.maxMilliCpus() == 0 || pool.heldMilliCpus + need.milliCpus() <= ce.maxMilliCpus();
       }
 
       /** Places the job or records why it waits; true when placed. */
@@ -362,7 +367,7 @@ public final class Scheduler {
       private boolean place(JobTicket job, boolean starving) {
         Resources need = job.resources();
         Slot mine = held.isEmpty() ? null : held.get(job.jobId());
-        if (mine != null && mine.fits(need) && usable(mine.pool) && withinMax(mine.pool, need)) {
+        if (mine != null && mine.fits(need) && usable(mine.pool) && withinMax(ces[indexOf(mine.pool)], mine.pool, need)) {
           mine.pool.release(mine);
           mine.pool.allocate(mine, need);
           assignments.add(new Assignment(job, mine.host.computeEnvironment(), mine.host.agentId()));
@@ -371,7 +376,7 @@ public final class Scheduler {
         for (int i = 0; i < ces.length; i++) {
           ComputeEnvironmentView ce = ces[i];
           Pool pool = poolsInOrder[i];
-          if (ce == null || !ce.enabled() || pool == null || !withinMax(pool, need)) {
+          if (ce == null || !ce.enabled() || pool == null || !withinMax(ce, pool, need)) {
             continue;
           }
           Slot slot = pool.bestFit(need);
@@ -406,9 +411,10 @@ public final class Scheduler {
         boolean canEverFit = false;
         boolean mayFitLater = false;
         boolean overMax = false;
-        for (String ceName : queue.computeEnvironments()) {
-          ComputeEnvironmentView ce = computeEnvironments.get(ceName);
-          Pool pool = pools.get(ceName);
+        for (int i = 0; i < ces.length; i++) {
+          String ceName = queue.computeEnvironments().get(i);
+          ComputeEnvironmentView ce = ces[i];
+          Pool pool = poolsInOrder[i];
           if (ce == null || !ce.enabled()) {
             why.add("compute environment " + ceName + " is DISABLED");
             mayFitLater = true;
@@ -520,15 +526,10 @@ public final class Scheduler {
     final Set<Resources> capacities = new HashSet<>();
     /** For each shape asked about: the largest host when none can ever fit it, else empty. */
     final Map<Resources, Optional<Resources>> tooLarge = new HashMap<>();
-    final String name;
     final Slot probe = new Slot(null, null, -1);
     int draining;
     long capacityMilliCpus;
     long heldMilliCpus;
-
-    Pool(String name) {
-      this.name = name;
-    }
 
     void add(HostView host) {
       heldMilliCpus += host.allocated().milliCpus();
