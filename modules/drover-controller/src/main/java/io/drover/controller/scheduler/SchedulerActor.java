@@ -48,10 +48,14 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
+import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
  * Decides where RUNNABLE jobs run: a cluster singleton on the controllers that sees every queue's
@@ -84,6 +88,8 @@ public final class SchedulerActor {
   private record PlaceFailed(Assignment assignment, String message) implements Command {}
 
   private record AgentTerminated(String agentId, ActorRef<AgentCommand> ref) implements Command {}
+
+  private record MembershipChanged(ClusterEvent.ClusterDomainEvent event) implements Command {}
 
   private record Housekeeping() implements Command {}
 
@@ -145,6 +151,12 @@ public final class SchedulerActor {
   /** The hosts the last pass held for jobs that waited too long, kept while those jobs wait. */
   private Map<String, String> reservations = Map.of();
   private ControlPlaneState controlPlaneState = ControlPlaneState.EMPTY;
+  /**
+   * Nodes this controller sees as unreachable, downed or on their way out. An agent there gets no
+   * new placement: the Place would not arrive, and the job's own node may already have seen the
+   * member removed and made the job RUNNABLE again, so a retry must not go back to it.
+   */
+  private final Set<Address> unavailable = new HashSet<>();
 
   private SchedulerActor(
       ControllerSettings settings,
@@ -161,6 +173,13 @@ public final class SchedulerActor {
     this.resolver = ActorRefResolver.get(context.getSystem());
     context.getSystem().receptionist().tell(Receptionist.register(SchedulerProtocol.SERVICE_KEY, context.getSelf()));
     controlPlane.listen(context.messageAdapter(ControlPlaneState.class, ControlPlaneChanged::new));
+    Cluster cluster = Cluster.get(context.getSystem());
+    cluster.subscriptions().tell(Subscribe.create(
+        context.messageAdapter(ClusterEvent.ReachabilityEvent.class, MembershipChanged::new),
+        ClusterEvent.ReachabilityEvent.class));
+    cluster.subscriptions().tell(Subscribe.create(
+        context.messageAdapter(ClusterEvent.MemberEvent.class, MembershipChanged::new),
+        ClusterEvent.MemberEvent.class));
     timers.startTimerWithFixedDelay(new Housekeeping(), Duration.ofSeconds(1));
     // The first check waits for every live agent to have reported at least once.
     timers.startTimerWithFixedDelay(new Reconcile(), settings.reconcileGrace(), settings.reconcileInterval());
@@ -194,6 +213,7 @@ public final class SchedulerActor {
           return Behaviors.same();
         })
         .onMessage(AgentTerminated.class, this::onAgentTerminated)
+        .onMessage(MembershipChanged.class, this::onMembershipChanged)
         .onMessage(Housekeeping.class, msg -> {
           expireInFlight();
           return Behaviors.same();
@@ -252,6 +272,26 @@ public final class SchedulerActor {
       lose(msg.agentId(), agent);
       passSoon();
     }
+    return Behaviors.same();
+  }
+
+  private Behavior<SchedulerCommand> onMembershipChanged(MembershipChanged msg) {
+    ClusterEvent.ClusterDomainEvent event = msg.event();
+    if (event instanceof ClusterEvent.UnreachableMember e) {
+      unavailable.add(e.member().address());
+    } else if (event instanceof ClusterEvent.ReachableMember e) {
+      unavailable.remove(e.member().address());
+    } else if (event instanceof ClusterEvent.MemberDowned
+        || event instanceof ClusterEvent.MemberLeft
+        || event instanceof ClusterEvent.MemberExited) {
+      unavailable.add(((ClusterEvent.MemberEvent) event).member().address());
+    } else if (event instanceof ClusterEvent.MemberUp || event instanceof ClusterEvent.MemberRemoved) {
+      // Gone for good, or a new incarnation on the same host and port: either way a clean slate.
+      unavailable.remove(((ClusterEvent.MemberEvent) event).member().address());
+    } else {
+      return Behaviors.same();
+    }
+    passSoon();
     return Behaviors.same();
   }
 
@@ -405,7 +445,8 @@ public final class SchedulerActor {
         }
       }
       hosts.add(new HostView(agent.info.agentId(), agent.info.computeEnvironment(), agent.info.capacity(), allocated,
-          agent.info.schedulable() && agent.lastSeen >= staleBefore, agent.info.spot()));
+          agent.info.schedulable() && agent.lastSeen >= staleBefore && !unavailable.contains(agent.ref.path().address()),
+          agent.info.spot()));
     }
     SchedulingDecision decision = Scheduler.schedule(queues, ces, hosts, holdings.runningChildren(), reservations,
         new SchedulerOptions(settings.reservationAfter().toMillis()), now);
