@@ -5,6 +5,10 @@ import io.drover.agent.exec.Execution;
 import io.drover.agent.exec.ExitStatus;
 import io.drover.agent.exec.LaunchFailedException;
 import io.drover.agent.exec.LaunchSpec;
+import io.drover.agent.exec.DockerAttemptExecutor;
+import io.drover.agent.exec.LeftoverExecution;
+import io.drover.agent.exec.OutputSink;
+import io.drover.protocol.AgentProtocol.AgentCommand;
 import io.drover.protocol.AgentProtocol.AttemptLaunch;
 import io.drover.protocol.JobProtocol;
 import io.drover.protocol.JobProtocol.AttemptExited;
@@ -12,6 +16,7 @@ import io.drover.protocol.JobProtocol.AttemptReportAck;
 import io.drover.protocol.JobProtocol.AttemptStarted;
 import io.drover.protocol.JobProtocol.JobCommand;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -26,6 +31,13 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  * Runs one attempt on this host: starts it through the executor, reports it started, waits for
  * it to end, makes sure its output is stored, then reports how it ended. Each report is resent
  * until the job acknowledges it, so a controller restart in between loses nothing.
+ *
+ * <p>After an agent restart, a runner {@linkplain #reattach re-attaches} to a container an earlier
+ * incarnation left running: it first asks the job whether the attempt is still its current one on
+ * this host. If so it follows the container again (waiting for its exit, shipping the output not
+ * yet stored) and carries on as above; if not, the job has given up on it (ended it as lost,
+ * retried it elsewhere, or terminated it) and the container is stopped and removed, so it never
+ * overlaps a retry.
  */
 final class AttemptRunner {
 
@@ -39,7 +51,7 @@ final class AttemptRunner {
 
   private record Launched(Execution execution) implements Command {}
 
-  private record LaunchFailed(String reason) implements Command {}
+  private record LaunchFailed(String reason, String statusReason) implements Command {}
 
   private record Ended(ExitStatus status) implements Command {}
 
@@ -49,17 +61,65 @@ final class AttemptRunner {
 
   private record Resend() implements Command {}
 
+  private record Claimed(JobProtocol.ReattachAnswer answer) implements Command {}
+
+  private record Reaped() implements Command {}
+
   static final String CONTAINER_EXITED = "Essential container in task exited";
   static final String TASK_FAILED_TO_START = "Task failed to start";
+  static final String REATTACH_FAILED = "Container lost after an agent restart";
+  /** Time between SIGTERM and SIGKILL when a leftover container nobody claims is stopped. */
+  static final Duration LEFTOVER_STOP_GRACE = Duration.ofSeconds(10);
 
   static Behavior<Command> create(
       AttemptLaunch launch, String agentId, AttemptExecutor executor, AgentSettings settings, ActorRef<Done> parent) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new AttemptRunner(launch, agentId, executor, settings, parent, ctx, timers).launching()));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      AttemptRunner runner =
+          new AttemptRunner(launch.jobId(), launch.attempt(), agentId, executor, settings, parent, false, ctx, timers);
+      ctx.pipeToSelf(executor.start(spec(launch, agentId), runner.sink()),
+          (started, error) -> started != null
+              ? new Launched(started)
+              : new LaunchFailed(launchFailure(error), TASK_FAILED_TO_START));
+      return runner.launching();
+    }));
   }
 
-  private final AttemptLaunch launch;
+  /**
+   * A runner for a container an earlier incarnation of this agent ({@code agent}, on the same host)
+   * left behind.
+   */
+  static Behavior<Command> reattach(LeftoverExecution leftover, String agentId, ActorRef<AgentCommand> agent,
+      AttemptExecutor executor, AgentSettings settings, ActorRef<Done> parent) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new AttemptRunner(leftover.jobId(), leftover.attempt(), agentId, executor, settings, parent, true, ctx, timers)
+            .claiming(leftover, agent)));
+  }
+
+  private static LaunchSpec spec(AttemptLaunch launch, String agentId) {
+    Map<String, String> labels = new HashMap<>();
+    labels.put(DockerAttemptExecutor.LABEL_JOB_QUEUE, launch.jobQueue());
+    labels.put(DockerAttemptExecutor.LABEL_COMPUTE_ENVIRONMENT, launch.computeEnvironment());
+    if (launch.shareIdentifier() != null) {
+      labels.put(DockerAttemptExecutor.LABEL_SHARE_IDENTIFIER, launch.shareIdentifier());
+    }
+    return new LaunchSpec(
+        launch.jobId(),
+        launch.attempt(),
+        agentId,
+        launch.image(),
+        launch.command(),
+        launch.environment(),
+        launch.resources(),
+        launch.user(),
+        launch.readonlyRootFilesystem(),
+        launch.privileged(),
+        labels);
+  }
+
+  private final String jobId;
+  private final int attempt;
   private final String agentId;
+  private final AttemptExecutor executor;
   private final AgentSettings settings;
   private final ActorRef<Done> parent;
   private final ActorContext<Command> context;
@@ -71,36 +131,75 @@ final class AttemptRunner {
   private Stop stopRequested;
 
   private AttemptRunner(
-      AttemptLaunch launch,
+      String jobId,
+      int attempt,
       String agentId,
       AttemptExecutor executor,
       AgentSettings settings,
       ActorRef<Done> parent,
+      boolean reattached,
       ActorContext<Command> context,
       TimerScheduler<Command> timers) {
-    this.launch = launch;
+    this.jobId = jobId;
+    this.attempt = attempt;
     this.agentId = agentId;
+    this.executor = executor;
     this.settings = settings;
     this.parent = parent;
     this.context = context;
     this.timers = timers;
-    this.job = ClusterSharding.get(context.getSystem()).entityRefFor(JobProtocol.JOB, launch.jobId());
+    context.setLoggerName(AttemptRunner.class);
+    this.job = ClusterSharding.get(context.getSystem()).entityRefFor(JobProtocol.JOB, jobId);
     this.acks = context.messageAdapter(AttemptReportAck.class, Acknowledged::new);
-    this.logs = context.spawn(LogShipper.create(launch.jobId(), launch.attempt(), settings), "logs");
-    LaunchSpec spec = new LaunchSpec(
-        launch.jobId(),
-        launch.attempt(),
-        agentId,
-        launch.image(),
-        launch.command(),
-        launch.environment(),
-        launch.resources(),
-        launch.user(),
-        launch.readonlyRootFilesystem(),
-        launch.privileged(),
-        Map.of("drover.job-queue", launch.jobQueue(), "drover.compute-environment", launch.computeEnvironment()));
-    context.pipeToSelf(executor.start(spec, (stream, data) -> logs.tell(new LogShipper.Output(stream, data))),
-        (started, error) -> started != null ? new Launched(started) : new LaunchFailed(launchFailure(error)));
+    this.logs = context.spawn(LogShipper.create(jobId, attempt, settings, reattached), "logs");
+  }
+
+  private OutputSink sink() {
+    return (stream, data) -> logs.tell(new LogShipper.Output(stream, data));
+  }
+
+  /** Asks the job, until it answers, whether this agent may carry on with the leftover. */
+  private Behavior<Command> claiming(LeftoverExecution leftover, ActorRef<AgentCommand> agent) {
+    ActorRef<JobProtocol.ReattachAnswer> answers = context.messageAdapter(JobProtocol.ReattachAnswer.class, Claimed::new);
+    JobProtocol.ReattachAttempt claim = new JobProtocol.ReattachAttempt(jobId, attempt, agentId, agent, answers);
+    job.tell(claim);
+    timers.startTimerWithFixedDelay(Resend.class, new Resend(), settings.reportRetryInterval());
+    return Behaviors.receive(Command.class)
+        .onMessage(Resend.class, msg -> {
+          job.tell(claim);
+          return Behaviors.same();
+        })
+        .onMessage(Claimed.class, msg -> {
+          timers.cancel(Resend.class);
+          if (msg.answer().adopted()) {
+            context.getLog().info("Job {} attempt {}: re-attached to container {} left by the previous agent",
+                jobId, attempt, leftover.id());
+            context.pipeToSelf(executor.reattach(leftover, sink()),
+                (followed, error) -> followed != null
+                    ? new Launched(followed)
+                    : new LaunchFailed("Drover lost track of the container: " + launchFailure(error), REATTACH_FAILED));
+            return launching();
+          }
+          context.getLog().info("Job {} attempt {} is over for its job; stopping container {} left by the previous agent",
+              jobId, attempt, leftover.id());
+          context.pipeToSelf(executor.reap(leftover, LEFTOVER_STOP_GRACE), (ok, error) -> {
+            if (error != null) {
+              context.getLog().warn("Could not stop container {}: {}; stop it by hand (docker rm -f {})",
+                  leftover.id(), error.getMessage(), leftover.id());
+            }
+            return new Reaped();
+          });
+          return Behaviors.receive(Command.class)
+              .onMessage(Reaped.class, reaped -> finished())
+              .onAnyMessage(other -> Behaviors.same())
+              .build();
+        })
+        .onMessage(Stop.class, msg -> {
+          stopRequested = msg;
+          return Behaviors.same();
+        })
+        .onAnyMessage(other -> Behaviors.same())
+        .build();
   }
 
   private static String launchFailure(Throwable error) {
@@ -114,7 +213,7 @@ final class AttemptRunner {
     return Behaviors.receive(Command.class)
         .onMessage(Launched.class, msg -> {
           execution = msg.execution();
-          context.getLog().info("Job {} attempt {} started ({})", launch.jobId(), launch.attempt(), execution.id());
+          context.getLog().info("Job {} attempt {} started ({})", jobId, attempt, execution.id());
           context.pipeToSelf(execution.exit(), (status, error) ->
               new Ended(status != null ? status : new ExitStatus(-1, "Drover lost track of the container: " + error.getMessage())));
           if (stopRequested != null) {
@@ -123,8 +222,8 @@ final class AttemptRunner {
           return reporting(started(), running());
         })
         .onMessage(LaunchFailed.class, msg -> {
-          context.getLog().warn("Job {} attempt {} failed to start: {}", launch.jobId(), launch.attempt(), msg.reason());
-          return flushingThenReport(exited(null, msg.reason(), TASK_FAILED_TO_START));
+          context.getLog().warn("Job {} attempt {} failed to start: {}", jobId, attempt, msg.reason());
+          return flushingThenReport(exited(null, msg.reason(), msg.statusReason()));
         })
         .onMessage(Stop.class, msg -> {
           stopRequested = msg;
@@ -144,7 +243,7 @@ final class AttemptRunner {
 
   private Behavior<Command> onStop(Stop stop) {
     if (stopRequested == null) {
-      context.getLog().info("Stopping job {} attempt {}: {}", launch.jobId(), launch.attempt(), stop.reason());
+      context.getLog().info("Stopping job {} attempt {}: {}", jobId, attempt, stop.reason());
       stopRequested = stop;
       execution.stop(Duration.ofSeconds(stop.graceSeconds()));
     }
@@ -162,7 +261,7 @@ final class AttemptRunner {
     context.ask(LogShipper.Flushed.class, logs, settings.logFlushTimeout(), LogShipper.Flush::new, (flushed, error) -> {
       if (error != null) {
         context.getLog().warn("Output of job {} attempt {} was not all stored within {}; reporting its end anyway",
-            launch.jobId(), launch.attempt(), settings.logFlushTimeout());
+            jobId, attempt, settings.logFlushTimeout());
       }
       return new OutputStored();
     });
@@ -197,16 +296,16 @@ final class AttemptRunner {
   }
 
   private Behavior<Command> finished() {
-    parent.tell(new Done(launch.jobId(), launch.attempt()));
+    parent.tell(new Done(jobId, attempt));
     return Behaviors.stopped();
   }
 
   private AttemptStarted started() {
-    return new AttemptStarted(launch.jobId(), launch.attempt(), agentId, System.currentTimeMillis(), acks);
+    return new AttemptStarted(jobId, attempt, agentId, System.currentTimeMillis(), acks);
   }
 
   private AttemptExited exited(Integer exitCode, String reason, String statusReason) {
-    return new AttemptExited(launch.jobId(), launch.attempt(), agentId, exitCode, reason, statusReason,
+    return new AttemptExited(jobId, attempt, agentId, exitCode, reason, statusReason,
         System.currentTimeMillis(), acks);
   }
 }

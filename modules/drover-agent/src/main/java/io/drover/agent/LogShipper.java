@@ -29,6 +29,11 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
  * Ships one attempt's output to the controllers' log ingest, in chunks, in order, one batch in
  * flight at a time, resending until a batch is acknowledged. Output past the per-attempt limit is
  * counted and dropped, and a note says so at the end.
+ *
+ * <p>For an attempt re-attached after an agent restart, the executor replays the container's
+ * output from its beginning: the shipper first asks the ingest how much of it is stored (the next
+ * sequence number and the characters per stream) and ships only what follows, holding output
+ * until it knows.
  */
 final class LogShipper {
 
@@ -50,11 +55,17 @@ final class LogShipper {
 
   private record Ingests(Receptionist.Listing listing) implements Command {}
 
+  private record Positioned(LogProtocol.LogPosition position) implements Command {}
+
+  private record AskPosition() implements Command {}
+
   private static final int MAX_CHUNKS_PER_BATCH = 16;
   private static final Duration RESEND_AFTER = Duration.ofSeconds(3);
 
-  static Behavior<Command> create(String jobId, int attempt, AgentSettings settings) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new LogShipper(jobId, attempt, settings, ctx, timers).behavior()));
+  /** @param resume whether the attempt was re-attached, so part of its output may be stored already */
+  static Behavior<Command> create(String jobId, int attempt, AgentSettings settings, boolean resume) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new LogShipper(jobId, attempt, settings, resume, ctx, timers).behavior()));
   }
 
   private final String jobId;
@@ -63,6 +74,7 @@ final class LogShipper {
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final ActorRef<LogAppended> acks;
+  private final ActorRef<LogProtocol.LogPosition> positions;
   private final Map<OutputStream, CharsetDecoder> decoders = new EnumMap<>(OutputStream.class);
   private final Map<OutputStream, ByteBuffer> partial = new EnumMap<>(OutputStream.class);
   private final Deque<LogChunk> unsent = new ArrayDeque<>();
@@ -76,14 +88,21 @@ final class LogShipper {
   private long shippedBytes;
   private long droppedBytes;
   private int ingestIndex;
+  /** Resuming: output held until the stored position is known; null once it is (or when new). */
+  private List<Output> held;
+  /** Resuming: characters per stream that are stored already and are skipped in the replay. */
+  private final Map<OutputStream, Long> skip = new EnumMap<>(OutputStream.class);
 
-  private LogShipper(String jobId, int attempt, AgentSettings settings, ActorContext<Command> context, TimerScheduler<Command> timers) {
+  private LogShipper(String jobId, int attempt, AgentSettings settings, boolean resume, ActorContext<Command> context,
+      TimerScheduler<Command> timers) {
     this.jobId = jobId;
     this.attempt = attempt;
     this.settings = settings;
     this.context = context;
     this.timers = timers;
+    this.held = resume ? new ArrayList<>() : null;
     this.acks = context.messageAdapter(LogAppended.class, Appended::new);
+    this.positions = context.messageAdapter(LogProtocol.LogPosition.class, Positioned::new);
     context.getSystem().receptionist().tell(Receptionist.subscribe(LogProtocol.SERVICE_KEY,
         context.messageAdapter(Receptionist.Listing.class, Ingests::new)));
     timers.startTimerWithFixedDelay(new Tick(), settings.logFlushInterval());
@@ -92,19 +111,35 @@ final class LogShipper {
   private Behavior<Command> behavior() {
     return Behaviors.receive(Command.class)
         .onMessage(Output.class, msg -> {
-          append(msg.stream(), msg.data());
+          if (held != null) {
+            held.add(msg);
+          } else {
+            append(msg.stream(), msg.data());
+          }
           return Behaviors.same();
         })
         .onMessage(Tick.class, msg -> {
-          seal();
-          sendNext();
+          if (held == null) {
+            seal();
+            sendNext();
+          }
           return Behaviors.same();
         })
         .onMessage(Flush.class, msg -> {
-          finish();
           flushWaiters.add(msg.replyTo());
-          sendNext();
-          answerFlushWaiters();
+          if (held == null) {
+            finishAndSend();
+          }
+          return Behaviors.same();
+        })
+        .onMessage(AskPosition.class, msg -> {
+          askPosition();
+          return Behaviors.same();
+        })
+        .onMessage(Positioned.class, msg -> {
+          if (held != null) {
+            onPositioned(msg.position());
+          }
           return Behaviors.same();
         })
         .onMessage(Appended.class, msg -> {
@@ -125,10 +160,45 @@ final class LogShipper {
         })
         .onMessage(Ingests.class, msg -> {
           ingests = new ArrayList<>(msg.listing().getServiceInstances(LogProtocol.SERVICE_KEY));
-          sendNext();
+          if (held != null) {
+            askPosition();
+          } else {
+            sendNext();
+          }
           return Behaviors.same();
         })
         .build();
+  }
+
+  private void askPosition() {
+    if (held == null || ingests.isEmpty()) {
+      return;
+    }
+    ActorRef<LogProtocol.LogCommand> ingest = ingests.get(Math.floorMod(ingestIndex++, ingests.size()));
+    ingest.tell(new LogProtocol.GetLogPosition(jobId, attempt, positions));
+    timers.startSingleTimer(AskPosition.class, new AskPosition(), RESEND_AFTER);
+  }
+
+  private void onPositioned(LogProtocol.LogPosition position) {
+    timers.cancel(AskPosition.class);
+    nextSeq = position.nextSeq();
+    skip.put(OutputStream.STDOUT, position.stdoutChars());
+    skip.put(OutputStream.STDERR, position.stderrChars());
+    context.getLog().debug("Job {} attempt {}: {} chunks of output are stored; shipping what follows", jobId, attempt, nextSeq);
+    List<Output> replay = held;
+    held = null;
+    replay.forEach(output -> append(output.stream(), output.data()));
+    if (!flushWaiters.isEmpty()) {
+      finishAndSend();
+    } else {
+      sendNext();
+    }
+  }
+
+  private void finishAndSend() {
+    finish();
+    sendNext();
+    answerFlushWaiters();
   }
 
   private void append(OutputStream stream, byte[] data) {
@@ -140,7 +210,7 @@ final class LogShipper {
     int length = (int) Math.min(room, data.length);
     droppedBytes += data.length - length;
     shippedBytes += length;
-    String text = decode(stream, ByteBuffer.wrap(data, 0, length));
+    String text = skipStored(stream, decode(stream, ByteBuffer.wrap(data, 0, length)));
     if (text.isEmpty()) {
       return;
     }
@@ -153,6 +223,17 @@ final class LogShipper {
     if (current.length() >= settings.logChunkBytes()) {
       seal();
     }
+  }
+
+  /** Drops the part of a replayed stream that is stored already. */
+  private String skipStored(OutputStream stream, String text) {
+    long stored = skip.getOrDefault(stream, 0L);
+    if (stored == 0) {
+      return text;
+    }
+    int skipped = (int) Math.min(stored, text.length());
+    skip.put(stream, stored - skipped);
+    return text.substring(skipped);
   }
 
   /** Decodes UTF-8, keeping an incomplete trailing character for the next piece of output. */

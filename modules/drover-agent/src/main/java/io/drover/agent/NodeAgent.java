@@ -39,8 +39,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * every change, and as a heartbeat), runs each attempt it is given in an {@link AttemptRunner},
  * and answers controllers' questions about its attempts. It never decides placements.
  *
- * <p>At start it reaps executions left by an earlier incarnation on this host: the controllers
- * counted their attempts as lost when that incarnation left the cluster.
+ * <p>At start it looks for executions an earlier incarnation left on this host (Docker containers,
+ * by their labels): each attempt its job still counts as current here is re-attached (its exit
+ * awaited, its output shipped on), every other one is stopped and removed.
  */
 public final class NodeAgent {
 
@@ -156,7 +157,7 @@ public final class NodeAgent {
       }
       ActorRef<AttemptRunner.Command> runner = context.spawn(
           AttemptRunner.create(launch, info.agentId(), executor, settings, doneAdapter),
-          "attempt-" + launch.jobId().replace(':', '_') + "-" + launch.attempt());
+          runnerName(launch.jobId(), launch.attempt()));
       HostedAttempt hosted = new HostedAttempt(
           launch.jobId(), launch.attempt(), launch.resources(), launch.jobQueue(), launch.shareIdentifier());
       attempts.put(key, new Hosted(runner, hosted));
@@ -188,13 +189,30 @@ public final class NodeAgent {
       return Behaviors.same();
     }
     for (LeftoverExecution leftover : msg.leftovers()) {
-      if (!attempts.containsKey(key(leftover.jobId(), leftover.attempt()))) {
-        context.getLog().info("Reaping {} (job {} attempt {}) left by an earlier agent on this host",
-            leftover.id(), leftover.jobId(), leftover.attempt());
-        executor.reap(leftover, Duration.ofSeconds(10));
+      String key = key(leftover.jobId(), leftover.attempt());
+      if (attempts.containsKey(key)) {
+        continue;
       }
+      if (!leftover.identified()) {
+        context.getLog().info("Reaping {} left by an earlier agent on this host: its labels do not name an attempt",
+            leftover.id());
+        executor.reap(leftover, AttemptRunner.LEFTOVER_STOP_GRACE);
+        continue;
+      }
+      context.getLog().info("Found {} (job {} attempt {}, {}) left by an earlier agent on this host; asking its job "
+          + "whether to re-attach", leftover.id(), leftover.jobId(), leftover.attempt(), leftover.running() ? "running" : "exited");
+      ActorRef<AttemptRunner.Command> runner = context.spawn(
+          AttemptRunner.reattach(leftover, info.agentId(), context.getSelf(), executor, settings, doneAdapter),
+          runnerName(leftover.jobId(), leftover.attempt()));
+      attempts.put(key, new Hosted(runner, new HostedAttempt(
+          leftover.jobId(), leftover.attempt(), leftover.resources(), leftover.jobQueue(), leftover.shareIdentifier())));
     }
+    report();
     return Behaviors.same();
+  }
+
+  private static String runnerName(String jobId, int attempt) {
+    return "attempt-" + jobId.replace(':', '_') + "-" + attempt;
   }
 
   private Behavior<AgentCommand> onDrain(Drain msg) {

@@ -94,6 +94,26 @@ class LogShipperTest {
     flushed.expectMessageClass(LogShipper.Flushed.class, Duration.ofSeconds(5));
   }
 
+  @Test
+  void aResumedShipperShipsOnlyWhatFollowsTheStoredOutputOfAReplay() {
+    TestProbe<LogProtocol.LogCommand> ingest = registeredIngest();
+    ActorRef<LogShipper.Command> shipper =
+        testKit.spawn(LogShipper.create("job-d", 1, AgentSettings.from(testKit.system().settings().config()), true));
+    // The container's whole output, replayed; "one\n" (stdout) and "oops" (stderr) were stored as chunks 0 and 1.
+    shipper.tell(new LogShipper.Output(OutputStream.STDOUT, "one\ntwo\n".getBytes(StandardCharsets.UTF_8)));
+    shipper.tell(new LogShipper.Output(OutputStream.STDERR, "oops!\n".getBytes(StandardCharsets.UTF_8)));
+    TestProbe<LogShipper.Flushed> flushed = testKit.createTestProbe();
+    shipper.tell(new LogShipper.Flush(flushed.ref()));
+
+    LogProtocol.GetLogPosition ask = ingest.expectMessageClass(LogProtocol.GetLogPosition.class, Duration.ofSeconds(5));
+    assertEquals("job-d", ask.jobId());
+    ask.replyTo().tell(new LogProtocol.LogPosition("job-d", 1, 2, 4, 4));
+
+    List<LogChunk> chunks = receiveAndAck(ingest, flushed);
+    assertEquals(List.of(new LogChunk(2, "stdout", chunks.get(0).timestamp(), "two\n"),
+        new LogChunk(3, "stderr", chunks.get(1).timestamp(), "!\n")), chunks);
+  }
+
   private TestProbe<LogProtocol.LogCommand> registeredIngest() {
     TestProbe<LogProtocol.LogCommand> ingest = testKit.createTestProbe();
     TestProbe<Receptionist.Registered> registered = testKit.createTestProbe();
@@ -103,7 +123,7 @@ class LogShipperTest {
   }
 
   private ActorRef<LogShipper.Command> spawnShipper(String jobId) {
-    return testKit.spawn(LogShipper.create(jobId, 1, AgentSettings.from(testKit.system().settings().config())));
+    return testKit.spawn(LogShipper.create(jobId, 1, AgentSettings.from(testKit.system().settings().config()), false));
   }
 
   /** Acknowledges every batch for this shipper's job until it reports the flush done. */

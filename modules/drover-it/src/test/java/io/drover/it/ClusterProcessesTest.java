@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.drover.it.support.Await;
 import io.drover.it.support.DroverTestNode;
 import io.drover.it.support.NodeProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -92,13 +96,17 @@ class ClusterProcessesTest {
   }
 
   private static NodeProcess startAgent(String name, String computeEnvironment) {
+    return startAgent(name, computeEnvironment, "process");
+  }
+
+  private static NodeProcess startAgent(String name, String computeEnvironment, String executor) {
     Map<String, String> properties = new HashMap<>(clusterProperties());
     properties.put("drover.agent.process.work-dir", System.getProperty("java.io.tmpdir") + "/drover-it-cluster-" + name);
     return NodeProcess.start(new NodeProcess.Spec(name, "agent", NodeProcess.port(), 0, Map.of(
         "DROVER_CONTACT_POINTS", contactPoints,
         "DROVER_AGENT_ID", name,
         "DROVER_COMPUTE_ENVIRONMENT", computeEnvironment,
-        "DROVER_EXECUTOR", "process",
+        "DROVER_EXECUTOR", executor,
         "DROVER_VCPUS", "2",
         "DROVER_MEMORY_MIB", "2048"), properties));
   }
@@ -251,6 +259,48 @@ class ClusterProcessesTest {
     JobDetail waiting = describe(later);
     assertEquals(JobStatus.RUNNABLE, waiting.status(), "no new job was placed on the draining agent");
     assertTrue(waiting.attempts().isEmpty());
+  }
+
+  /**
+   * kill -9 of an agent while its Docker container runs, and the agent started again on the same
+   * host at once: it finds the container by its labels and re-attaches, so the job finishes in its
+   * first attempt with its whole output, stored once.
+   */
+  @Test
+  @Order(5)
+  void anAgentRestartedOnItsHostReattachesToItsRunningContainer() throws Exception {
+    batch.createComputeEnvironment(b -> b.computeEnvironmentName("containers").type(CEType.UNMANAGED));
+    batch.createJobQueue(b -> b.jobQueueName("containers").priority(1).computeEnvironmentOrder(order(1, "containers")));
+    batch.registerJobDefinition(b -> b.jobDefinitionName("container").type("container").containerProperties(c -> c
+        .image("drover/busybox:local").command("true").resourceRequirements(vcpu("0.5"), memory("32"))));
+    NodeProcess agent = startAgent("agent-docker", "containers", "docker");
+    agents.add(agent);
+    String jobId = batch.submitJob(b -> b.jobName("outlives-its-agent").jobQueue("containers").jobDefinition("container")
+        .containerOverrides(o -> o.command("sh", "-c", "echo before; sleep 25; echo after"))).jobId();
+    Await.until(TIMEOUT, () -> describe(jobId), j -> j.status() == JobStatus.RUNNING, "the container to run");
+    Thread.sleep(2_000);
+
+    agent.kill();
+    long killedAt = System.currentTimeMillis();
+    NodeProcess restarted = NodeProcess.start(agent.spec());
+    agents.set(agents.indexOf(agent), restarted);
+
+    JobDetail done = awaitDone(jobId);
+    System.out.println("ClusterProcessesTest: agent kill -9 and restart with a running container: the job "
+        + done.status() + " " + (done.stoppedAt() - killedAt) + " ms after the kill, in " + done.attempts().size()
+        + " attempt(s)");
+    assertEquals(JobStatus.SUCCEEDED, done.status(), done.statusReason());
+    assertEquals(1, done.attempts().size(), "the one attempt carried on under the restarted agent");
+    assertEquals(0, done.attempts().get(0).container().exitCode());
+    assertEquals("before\nafter\n", logs(jobId));
+  }
+
+  private static String logs(String jobId) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create(controllers.get(0).apiEndpoint() + "/drover/v1/jobs/" + jobId + "/logs")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), response.body());
+    return response.body();
   }
 
   private static String submit(String queue, String name, String script, int attempts) {

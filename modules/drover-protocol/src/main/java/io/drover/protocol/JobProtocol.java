@@ -56,5 +56,22 @@ public final class JobProtocol {
 
   public record AttemptReportAck(String jobId, int attempt) implements CborSerializable {}
 
+  /**
+   * From an agent that restarted and found the attempt's container still on its host: may it carry
+   * on through this new incarnation? Resent until answered.
+   *
+   * @param agent the new incarnation's agent actor
+   */
+  public record ReattachAttempt(
+      String jobId, int attempt, String agentId, ActorRef<AgentProtocol.AgentCommand> agent, ActorRef<ReattachAnswer> replyTo)
+      implements JobCommand {}
+
+  /**
+   * @param adopted true: the attempt is still the job's current one and now belongs to the new
+   *     incarnation; false: it is over for the job (ended as lost, terminated, or retried
+   *     elsewhere), so the container must be stopped
+   */
+  public record ReattachAnswer(String jobId, int attempt, boolean adopted) implements CborSerializable {}
+
   private JobProtocol() {}
 }

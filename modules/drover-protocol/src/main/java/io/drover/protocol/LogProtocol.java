@@ -25,5 +25,19 @@ public final class LogProtocol {
   /** Everything up to and including {@code seq} is stored. */
   public record LogAppended(String jobId, int attempt, long seq) implements CborSerializable {}
 
+  /**
+   * From an agent that re-attached to an attempt after a restart: how much of its output is
+   * stored? The agent replays the container's log and ships only what follows.
+   */
+  public record GetLogPosition(String jobId, int attempt, ActorRef<LogPosition> replyTo) implements LogCommand {}
+
+  /**
+   * @param nextSeq the sequence number the next chunk gets
+   * @param stdoutChars characters of standard output stored
+   * @param stderrChars characters of standard error stored
+   */
+  public record LogPosition(String jobId, int attempt, long nextSeq, long stdoutChars, long stderrChars)
+      implements CborSerializable {}
+
   private LogProtocol() {}
 }

@@ -49,6 +49,14 @@ public final class SchedulerProtocol {
     public AgentInfo draining() {
       return new AgentInfo(agentId, host, instanceId, computeEnvironment, capacity, executor, false, spot);
     }
+
+    /**
+     * Whether this host's attempts keep running when its agent process stops, for a restarted agent
+     * to re-attach to: Docker containers do; the process executor's children do not.
+     */
+    public boolean attemptsOutliveAgent() {
+      return "docker".equals(executor);
+    }
   }
 
   /**

@@ -23,10 +23,17 @@ public interface AttemptExecutor extends AutoCloseable {
 
   /**
    * Executions left on this host by earlier incarnations of the agent with this node id, so they can
-   * be reaped or re-attached. Docker: containers labelled {@code drover.node-id=nodeId}; the process
-   * executor always returns an empty list.
+   * be re-attached or reaped. Docker: containers labelled {@code drover.node-id=nodeId}; the process
+   * executor always returns an empty list (its children do not outlive the agent's control).
    */
   CompletionStage<List<LeftoverExecution>> leftovers(String nodeId);
+
+  /**
+   * Follows a leftover again, as {@link #start} follows a new attempt: its output from the
+   * beginning (the caller skips what is stored already) and its exit. Fails if it is gone or
+   * cannot be followed.
+   */
+  CompletionStage<Execution> reattach(LeftoverExecution leftover, OutputSink sink);
 
   /** Stops a leftover (SIGTERM, SIGKILL after {@code grace}) and removes it. */
   CompletionStage<Void> reap(LeftoverExecution leftover, Duration grace);

@@ -67,8 +67,10 @@ import org.slf4j.LoggerFactory;
  * idle read timeout) for waits, followed logs, pulls and stops, which legitimately stay silent.
  *
  * <p>Every container is labelled {@value #LABEL_JOB_ID}, {@value #LABEL_ATTEMPT}, {@value
- * #LABEL_NODE_ID} and {@value #LABEL_MANAGED}{@code =true}, so that a restarted agent finds it with
- * {@link #leftovers}. {@link #close()} closes the streams and clients but leaves containers running.
+ * #LABEL_NODE_ID}, {@value #LABEL_MANAGED}{@code =true} and with the resources it reserves, so that a
+ * restarted agent finds it with {@link #leftovers} and re-attaches to it ({@link #reattach}: the
+ * same followed log, from the beginning, and wait) or reaps it. {@link #close()} closes the streams
+ * and clients but leaves containers running.
  */
 public final class DockerAttemptExecutor implements AttemptExecutor {
 
@@ -76,6 +78,12 @@ public final class DockerAttemptExecutor implements AttemptExecutor {
   public static final String LABEL_ATTEMPT = "drover.attempt";
   public static final String LABEL_NODE_ID = "drover.node-id";
   public static final String LABEL_MANAGED = "drover.managed";
+  public static final String LABEL_JOB_QUEUE = "drover.job-queue";
+  public static final String LABEL_COMPUTE_ENVIRONMENT = "drover.compute-environment";
+  public static final String LABEL_SHARE_IDENTIFIER = "drover.share-identifier";
+  public static final String LABEL_VCPU_MILLIS = "drover.vcpu-millis";
+  public static final String LABEL_MEMORY_MIB = "drover.memory-mib";
+  public static final String LABEL_GPUS = "drover.gpus";
   /** AWS Batch's status reason for a container the kernel killed for exceeding its memory. */
   public static final String OOM_REASON = "OutOfMemoryError: Container killed due to memory usage";
 
@@ -159,6 +167,21 @@ public final class DockerAttemptExecutor implements AttemptExecutor {
                 .stream()
                 .map(DockerAttemptExecutor::leftover)
                 .toList());
+  }
+
+  @Override
+  public CompletionStage<Execution> reattach(LeftoverExecution leftover, OutputSink sink) {
+    return supply(() -> {
+      client.inspectContainerCmd(leftover.id()).exec();
+      DockerExecution execution = new DockerExecution(leftover.id(), sink);
+      try {
+        execution.follow();
+      } catch (RuntimeException e) {
+        execution.detach();
+        throw e;
+      }
+      return execution;
+    });
   }
 
   @Override
@@ -255,6 +278,9 @@ public final class DockerAttemptExecutor implements AttemptExecutor {
     labels.put(LABEL_ATTEMPT, Integer.toString(spec.attempt()));
     labels.put(LABEL_NODE_ID, spec.nodeId());
     labels.put(LABEL_MANAGED, "true");
+    labels.put(LABEL_VCPU_MILLIS, Long.toString(spec.resources().milliCpus()));
+    labels.put(LABEL_MEMORY_MIB, Long.toString(spec.resources().memoryMib()));
+    labels.put(LABEL_GPUS, Integer.toString(spec.resources().gpus()));
     List<String> environment =
         spec.environment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
     CreateContainerCmd create =
@@ -371,14 +397,29 @@ public final class DockerAttemptExecutor implements AttemptExecutor {
 
   private static LeftoverExecution leftover(Container container) {
     Map<String, String> labels = container.getLabels() == null ? Map.of() : container.getLabels();
-    int attempt;
-    try {
-      attempt = Integer.parseInt(labels.getOrDefault(LABEL_ATTEMPT, ""));
-    } catch (NumberFormatException e) {
-      attempt = -1;
-    }
+    Resources resources = new Resources(
+        number(labels.get(LABEL_VCPU_MILLIS)), number(labels.get(LABEL_MEMORY_MIB)), (int) number(labels.get(LABEL_GPUS)));
     return new LeftoverExecution(
-        container.getId(), labels.get(LABEL_JOB_ID), attempt, "running".equals(container.getState()));
+        container.getId(),
+        labels.get(LABEL_JOB_ID),
+        (int) Math.max(-1, Math.min(Integer.MAX_VALUE, number(labels.getOrDefault(LABEL_ATTEMPT, "-1")))),
+        "running".equals(container.getState()),
+        labels.get(LABEL_JOB_QUEUE),
+        labels.get(LABEL_COMPUTE_ENVIRONMENT),
+        labels.get(LABEL_SHARE_IDENTIFIER),
+        resources);
+  }
+
+  /** A label's number; 0 when missing or not a number. */
+  private static long number(String label) {
+    if (label == null) {
+      return 0;
+    }
+    try {
+      return Long.parseLong(label);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   /**

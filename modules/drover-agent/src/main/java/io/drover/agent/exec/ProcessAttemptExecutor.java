@@ -104,6 +104,12 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
   }
 
   @Override
+  public CompletionStage<Execution> reattach(LeftoverExecution leftover, OutputSink sink) {
+    return CompletableFuture.failedFuture(
+        new UnsupportedOperationException("the process executor has no leftovers to re-attach to"));
+  }
+
+  @Override
   public CompletionStage<Void> reap(LeftoverExecution leftover, Duration grace) {
     return CompletableFuture.completedFuture(null);
   }

@@ -179,6 +179,9 @@ class DockerAttemptExecutorTest {
               "drover.attempt", "4",
               "drover.node-id", NODE_ID,
               "drover.managed", "true",
+              "drover.vcpu-millis", "500",
+              "drover.memory-mib", "64",
+              "drover.gpus", "0",
               "team", "batch",
               RUN_LABEL, RUN_ID),
           info.getConfig().getLabels());
@@ -276,17 +279,66 @@ class DockerAttemptExecutorTest {
     String nodeId = NODE_ID + "-leftover";
     LaunchSpec spec =
         new LaunchSpec(
-            "job-left", 2, nodeId, IMAGE, List.of("sleep", "60"), Map.of(), Resources.ZERO, null,
-            false, false, Map.of(RUN_LABEL, RUN_ID));
+            "job-left", 2, nodeId, IMAGE, List.of("sleep", "60"), Map.of(), new Resources(0, 0, 0), null,
+            false, false, Map.of(RUN_LABEL, RUN_ID, DockerAttemptExecutor.LABEL_JOB_QUEUE, "nightly",
+                DockerAttemptExecutor.LABEL_COMPUTE_ENVIRONMENT, "on-prem"));
     Execution execution = await(executor.start(spec, new RecordingSink()));
 
     List<LeftoverExecution> leftovers = await(executor.leftovers(nodeId));
 
-    assertEquals(List.of(new LeftoverExecution(execution.id(), "job-left", 2, true)), leftovers);
+    assertEquals(List.of(new LeftoverExecution(execution.id(), "job-left", 2, true, "nightly", "on-prem", null,
+        Resources.ZERO)), leftovers);
     await(executor.reap(leftovers.get(0), Duration.ZERO));
     assertEquals(137, await(execution.exit()).exitCode());
     assertThrows(NotFoundException.class, () -> docker.inspectContainerCmd(execution.id()).exec());
     assertEquals(List.of(), await(executor.leftovers(nodeId)));
+  }
+
+  /**
+   * An agent restart, as the executor sees it: the first executor is closed (its streams detach,
+   * the container keeps running) and a new one finds the container and follows it to its exit,
+   * with its whole output and the resources it reserves.
+   */
+  @Test
+  void aNewExecutorReattachesToARunningContainerAndSeesItsWholeOutputAndExit() throws Exception {
+    String nodeId = NODE_ID + "-reattach";
+    LaunchSpec spec =
+        new LaunchSpec(
+            "job-outlives", 1, nodeId, IMAGE,
+            List.of("sh", "-c", "echo before; sleep 3; echo after; echo late >&2; exit 3"), Map.of(),
+            new Resources(250, 64, 0), null, false, false,
+            Map.of(RUN_LABEL, RUN_ID, DockerAttemptExecutor.LABEL_JOB_QUEUE, "nightly",
+                DockerAttemptExecutor.LABEL_COMPUTE_ENVIRONMENT, "on-prem",
+                DockerAttemptExecutor.LABEL_SHARE_IDENTIFIER, "blue"));
+    DockerAttemptExecutor first = new DockerAttemptExecutor(settings(true), pool);
+    Execution original = await(first.start(spec, new RecordingSink()));
+    first.close();
+
+    DockerAttemptExecutor restarted = new DockerAttemptExecutor(settings(true), pool);
+    try {
+      LeftoverExecution leftover = await(restarted.leftovers(nodeId)).get(0);
+      assertEquals(new LeftoverExecution(original.id(), "job-outlives", 1, true, "nightly", "on-prem", "blue",
+          new Resources(250, 64, 0)), leftover);
+      assertTrue(leftover.identified());
+
+      RecordingSink sink = new RecordingSink();
+      ExitStatus status = await(await(restarted.reattach(leftover, sink)).exit());
+
+      assertEquals(new ExitStatus(3, null), status);
+      assertEquals("before\nafter\n", sink.text(OutputStream.STDOUT));
+      assertEquals("late\n", sink.text(OutputStream.STDERR));
+      assertTrue(removedWithin(original.id(), Duration.ofSeconds(10)), "the exited container is removed");
+    } finally {
+      restarted.close();
+    }
+  }
+
+  @Test
+  void reattachingToAContainerThatIsGoneFails() {
+    LeftoverExecution gone = new LeftoverExecution("0000000000000000000000000000000000000000000000000000000000000000",
+        "job-gone", 1, true, "nightly", "on-prem", null, Resources.ZERO);
+
+    assertThrows(Exception.class, () -> await(executor.reattach(gone, new RecordingSink())));
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.drover.core.job.Attempt;
 import io.drover.core.job.JobEvent;
 import io.drover.core.job.JobEvent.ArrayExpanded;
 import io.drover.core.job.JobEvent.AttemptEnded;
+import io.drover.core.job.JobEvent.AttemptReattached;
 import io.drover.core.job.JobEvent.Cancelled;
 import io.drover.core.job.JobEvent.ChildrenFinished;
 import io.drover.core.job.JobEvent.DependencyResolved;
@@ -29,6 +30,8 @@ import io.drover.protocol.JobProtocol.AttemptExited;
 import io.drover.protocol.JobProtocol.AttemptReportAck;
 import io.drover.protocol.JobProtocol.AttemptStarted;
 import io.drover.protocol.JobProtocol.JobCommand;
+import io.drover.protocol.JobProtocol.ReattachAnswer;
+import io.drover.protocol.JobProtocol.ReattachAttempt;
 import io.drover.protocol.Roles;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -164,7 +167,10 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   private record AttemptTimedOut(String jobId, int attempt) implements JobCommand {}
 
-  private record AgentTerminated(String jobId, int attempt) implements JobCommand {}
+  private record AgentTerminated(String jobId, int attempt, String agentRef) implements JobCommand {}
+
+  /** The re-attach window of an attempt whose agent left has passed. */
+  private record ReattachDeadline(String jobId, int attempt, String agentRef) implements JobCommand {}
 
   private record Idle(String jobId) implements JobCommand {}
 
@@ -284,6 +290,8 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
             Effect().reply(cmd.replyTo(), new PlaceResult(jobId, false, 0, null, "no such job")))
         .onCommand(Cancel.class, (state, cmd) -> Effect().reply(cmd.replyTo(), noSuchJob()))
         .onCommand(Terminate.class, (state, cmd) -> Effect().reply(cmd.replyTo(), noSuchJob()))
+        .onCommand(ReattachAttempt.class, (state, cmd) ->
+            Effect().reply(cmd.replyTo(), new ReattachAnswer(jobId, cmd.attempt(), false)))
         .onCommand(AddDependent.class, (state, cmd) -> {
           int colon = jobId.lastIndexOf(':');
           if (colon > 0) {
@@ -308,13 +316,15 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
         .onCommand(Cancel.class, this::onCancel)
         .onCommand(Terminate.class, this::onTerminate)
         .onCommand(AgentLost.class, (state, cmd) -> onHostLost(state, cmd.agentRef(), -1))
-        .onCommand(AgentTerminated.class, (state, cmd) -> onHostLost(state, null, cmd.attempt()))
+        .onCommand(AgentTerminated.class, (state, cmd) -> onHostLost(state, cmd.agentRef(), cmd.attempt()))
         .onCommand(AttemptUnaccounted.class, (state, cmd) -> {
           Attempt current = state.currentAttempt();
           return current != null && current.placedAt() < cmd.checkedAt() - settings.reconcileGrace().toMillis()
               ? onHostLost(state, null, current.number())
               : Effect().noReply();
         })
+        .onCommand(ReattachDeadline.class, this::onReattachDeadline)
+        .onCommand(ReattachAttempt.class, this::onReattach)
         .onCommand(AddDependent.class, this::onAddDependent)
         .onCommand(DependentRegistered.class, (state, cmd) -> {
           registered(cmd.parentId());
@@ -519,6 +529,12 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     return Effect().persist(ended).thenRun(this::afterAttempt).thenReply(cmd.replyTo(), s -> ack(cmd.attempt()));
   }
 
+  /**
+   * The attempt's agent is gone ({@code agentRef}, or whichever incarnation when null; attempt
+   * {@code attempt}, or the current one when negative). A plain process died with its agent: the
+   * attempt ends at once. A container may outlive it: a restarted agent on the same host gets the
+   * re-attach window to claim it before the attempt ends.
+   */
   private ReplyEffect<JobEvent, JobState> onHostLost(JobState state, String agentRef, int attempt) {
     Attempt current = state.currentAttempt();
     if (current == null
@@ -526,10 +542,64 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
         || (attempt >= 0 && current.number() != attempt)) {
       return Effect().noReply();
     }
+    Duration window = settings.reattachWindow();
+    if (!current.placement().reattachable() || window.isZero()) {
+      return endAsLost(state, current);
+    }
+    if (!timers.isTimerActive(ReattachDeadline.class)) {
+      context.getLog().warn("Job {} attempt {}: the agent on {} left; the attempt ends as lost unless a restarted agent "
+          + "there re-attaches to its container within {} s", jobId, current.number(),
+          current.placement().hostDescription(), window.toSeconds());
+      timers.startSingleTimer(ReattachDeadline.class,
+          new ReattachDeadline(jobId, current.number(), current.placement().agentRef()), window);
+    }
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<JobEvent, JobState> onReattachDeadline(JobState state, ReattachDeadline cmd) {
+    Attempt current = state.currentAttempt();
+    if (current == null || current.number() != cmd.attempt() || !current.placement().agentRef().equals(cmd.agentRef())) {
+      return Effect().noReply();
+    }
+    return endAsLost(state, current);
+  }
+
+  private ReplyEffect<JobEvent, JobState> endAsLost(JobState state, Attempt current) {
     String reason = "Host " + current.placement().hostDescription() + " terminated.";
     context.getLog().warn("Job {} attempt {} lost its host: {}", jobId, current.number(), reason);
     AttemptEnded ended = state.attemptEnded(current.number(), null, null, reason, System.currentTimeMillis());
     return Effect().persist(ended).thenRun(this::afterAttempt).thenNoReply();
+  }
+
+  /**
+   * A restarted agent found the attempt's container on its host. Adopted when it is the current
+   * attempt on that host: from then on the new incarnation is watched and told. Otherwise the
+   * answer tells the agent to stop the container, so it never overlaps a retry elsewhere.
+   */
+  private ReplyEffect<JobEvent, JobState> onReattach(JobState state, ReattachAttempt cmd) {
+    String agentRef = resolver.toSerializationFormat(cmd.agent());
+    Attempt current = state.currentAttempt();
+    if (current != null && current.number() == cmd.attempt() && current.placement().agentRef().equals(agentRef)) {
+      return Effect().reply(cmd.replyTo(), new ReattachAnswer(jobId, cmd.attempt(), true));
+    }
+    AttemptReattached reattached = state.reattached(cmd.attempt(), cmd.agentId(), agentRef, System.currentTimeMillis());
+    if (reattached == null) {
+      return Effect().reply(cmd.replyTo(), new ReattachAnswer(jobId, cmd.attempt(), false));
+    }
+    ActorRef<AgentCommand> previous = agentOf(current.placement());
+    return Effect()
+        .persist(reattached)
+        .thenRun(s -> {
+          timers.cancel(ReattachDeadline.class);
+          context.unwatch(previous);
+          follow(s);
+          context.getLog().info("Job {} attempt {}: the restarted agent {} re-attached to its container",
+              jobId, cmd.attempt(), cmd.agentId());
+          if (s.terminationReason() != null) {
+            stop(s);
+          }
+        })
+        .thenReply(cmd.replyTo(), s -> new ReattachAnswer(jobId, cmd.attempt(), true));
   }
 
   private ReplyEffect<JobEvent, JobState> onCancel(JobState state, Cancel cmd) {
@@ -592,6 +662,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     timers.cancel(ResendLaunch.class);
     timers.cancel(ResendStop.class);
     timers.cancel(AttemptTimedOut.class);
+    timers.cancel(ReattachDeadline.class);
     Attempt last = state.lastAttempt();
     context.unwatch(agentOf(last.placement()));
     context.getLog().info("Job {} attempt {} ended (exit code {}, {}): job is {}",
@@ -771,7 +842,8 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   /** Watches the attempt's agent: if its node leaves the cluster, the attempt has lost its host. */
   private void follow(JobState state) {
     Attempt current = state.currentAttempt();
-    context.watchWith(agentOf(current.placement()), new AgentTerminated(jobId, current.number()));
+    context.watchWith(agentOf(current.placement()),
+        new AgentTerminated(jobId, current.number(), current.placement().agentRef()));
   }
 
   /** Sends the launch to the agent, and again every few seconds until the agent confirms. */

@@ -6,8 +6,10 @@ import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.drover.protocol.LogProtocol.LogChunk;
+import io.drover.protocol.LogProtocol.LogPosition;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -18,6 +20,8 @@ public final class LogStore {
 
   /** A page of output; {@code nextSeq} is where the next page starts, null when there is no more yet. */
   public record LogPage(List<LogChunk> chunks, Long nextSeq) {}
+
+  private static final int POSITION_PAGE = 1000;
 
   private final CqlSession session;
   private final PreparedStatement insert;
@@ -54,6 +58,28 @@ public final class LogStore {
       }
       Long next = chunks.size() < limit ? null : chunks.get(chunks.size() - 1).seq() + 1;
       return new LogPage(chunks, next);
+    });
+  }
+
+  /**
+   * How much of an attempt's output is stored: the next sequence number and the characters per
+   * stream. Reads the whole attempt (bounded by the agent's per-attempt output limit); asked only
+   * when an agent re-attaches after a restart.
+   */
+  public CompletionStage<LogPosition> position(String jobId, int attempt) {
+    return positionFrom(new LogPosition(jobId, attempt, 0, 0, 0));
+  }
+
+  private CompletionStage<LogPosition> positionFrom(LogPosition sofar) {
+    return read(sofar.jobId(), sofar.attempt(), sofar.nextSeq(), POSITION_PAGE).thenCompose(page -> {
+      LogPosition next = sofar;
+      for (LogChunk chunk : page.chunks()) {
+        boolean stderr = "stderr".equals(chunk.stream());
+        next = new LogPosition(next.jobId(), next.attempt(), chunk.seq() + 1,
+            next.stdoutChars() + (stderr ? 0 : chunk.text().length()),
+            next.stderrChars() + (stderr ? chunk.text().length() : 0));
+      }
+      return page.nextSeq() == null ? CompletableFuture.completedFuture(next) : positionFrom(next);
     });
   }
 }

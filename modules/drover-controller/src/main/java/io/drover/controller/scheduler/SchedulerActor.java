@@ -527,7 +527,8 @@ public final class SchedulerActor {
         resolver.toSerializationFormat(agent.ref),
         agent.info.host(),
         agent.info.instanceId(),
-        assignment.computeEnvironment());
+        assignment.computeEnvironment(),
+        agent.info.attemptsOutliveAgent());
     context.ask(
         JobEntity.PlaceResult.class,
         sharding.entityRefFor(JobProtocol.JOB, job.jobId()),

@@ -21,6 +21,7 @@ import io.drover.core.definition.JobTimeout;
 import io.drover.core.definition.RetryStrategy;
 import io.drover.core.job.JobEvent;
 import io.drover.core.job.JobEvent.AttemptEnded;
+import io.drover.core.job.JobEvent.AttemptReattached;
 import io.drover.core.job.JobEvent.Cancelled;
 import io.drover.core.job.JobEvent.Placed;
 import io.drover.core.job.JobEvent.Started;
@@ -45,6 +46,8 @@ import io.drover.protocol.JobProtocol.AttemptExited;
 import io.drover.protocol.JobProtocol.AttemptReportAck;
 import io.drover.protocol.JobProtocol.AttemptStarted;
 import io.drover.protocol.JobProtocol.JobCommand;
+import io.drover.protocol.JobProtocol.ReattachAnswer;
+import io.drover.protocol.JobProtocol.ReattachAttempt;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +90,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class JobEntityTest {
 
   private static final Duration LAUNCH_RETRY = Duration.ofMillis(200);
+  private static final Duration REATTACH_WINDOW = Duration.ofMillis(1500);
 
   private static final Config CONFIG = ConfigFactory.parseString("""
           pekko.actor.provider = cluster
@@ -95,7 +99,8 @@ class JobEntityTest {
           pekko.persistence.testkit.events.serialize = on
           pekko.persistence.testkit.snapshots.serialize = on
           drover.controller.job.launch-retry-interval = %dms
-          """.formatted(LAUNCH_RETRY.toMillis()))
+          drover.controller.job.reattach-window = %dms
+          """.formatted(LAUNCH_RETRY.toMillis(), REATTACH_WINDOW.toMillis()))
       .withFallback(EventSourcedBehaviorTestKit.config());
 
   private static final Duration WAIT = Duration.ofSeconds(3);
@@ -274,7 +279,7 @@ class JobEntityTest {
     submit(spec(null, null));
     place(1);
 
-    Placement elsewhere = new Placement("agent-2", placement().agentRef(), "worker-2", null, COMPUTE_ENVIRONMENT);
+    Placement elsewhere = new Placement("agent-2", placement().agentRef(), "worker-2", null, COMPUTE_ENVIRONMENT, false);
     CommandResultWithReply<JobCommand, JobEvent, JobState, PlaceResult> again =
         job.runCommand(replyTo -> new JobEntity.Place(jobId, elsewhere, replyTo));
 
@@ -511,7 +516,7 @@ class JobEntityTest {
   @Test
   void agentLostWithAttemptsLeftRetriesAndNamesTheInstance() {
     submit(spec(new RetryStrategy(2, null), null));
-    Placement ec2 = new Placement("agent-1", placement().agentRef(), "ip-10-0-0-5", "i-0abc123", COMPUTE_ENVIRONMENT);
+    Placement ec2 = new Placement("agent-1", placement().agentRef(), "ip-10-0-0-5", "i-0abc123", COMPUTE_ENVIRONMENT, false);
     job.<PlaceResult>runCommand(replyTo -> new JobEntity.Place(jobId, ec2, replyTo));
 
     CommandResult<JobCommand, JobEvent, JobState> lost = job.runCommand(new JobEntity.AgentLost(jobId, ec2.agentRef()));
@@ -549,6 +554,76 @@ class JobEntityTest {
     CommandResult<JobCommand, JobEvent, JobState> old = job.runCommand(new JobEntity.AttemptUnaccounted(jobId, later));
     assertEquals("Host worker-1 (agent agent-1) terminated.", old.eventOfType(AttemptEnded.class).statusReason());
     assertEquals(JobStatus.FAILED, old.state().status());
+  }
+
+  @Test
+  void aContainerWhoseAgentLeftIsAdoptedByTheRestartedAgentWithinTheWindow() {
+    submit(spec(null, null));
+    Placement container = placeContainer();
+    start(1);
+
+    CommandResult<JobCommand, JobEvent, JobState> lost = job.runCommand(new JobEntity.AgentLost(jobId, container.agentRef()));
+    assertTrue(lost.hasNoEvents(), "a container may outlive its agent: the attempt waits for the window");
+
+    TestProbe<AgentCommand> restarted = testKit.createTestProbe(AgentCommand.class);
+    CommandResultWithReply<JobCommand, JobEvent, JobState, ReattachAnswer> adopted =
+        job.runCommand(replyTo -> new ReattachAttempt(jobId, 1, "agent-1", restarted.ref(), replyTo));
+
+    assertEquals(new ReattachAnswer(jobId, 1, true), adopted.reply());
+    String newRef = ActorRefResolver.get(testKit.system()).toSerializationFormat(restarted.ref());
+    assertEquals(new AttemptReattached(jobId, 1, newRef, adopted.event().at()), adopted.event());
+    assertEquals(JobStatus.RUNNING, adopted.state().status());
+    assertEquals(container.withAgentRef(newRef), adopted.state().currentAttempt().placement());
+
+    CommandResultWithReply<JobCommand, JobEvent, JobState, ReattachAnswer> again =
+        job.runCommand(replyTo -> new ReattachAttempt(jobId, 1, "agent-1", restarted.ref(), replyTo));
+    assertTrue(again.reply().adopted(), "a resent re-attach is answered the same");
+    assertTrue(again.hasNoEvents());
+    assertTrue(job.runCommand(new JobEntity.AgentLost(jobId, container.agentRef())).hasNoEvents(),
+        "the earlier incarnation's loss no longer concerns the attempt");
+
+    restarted.expectNoMessage(REATTACH_WINDOW.plusMillis(500));
+    assertEquals(JobStatus.RUNNING, job.getState().status(), "the window passed without ending the adopted attempt");
+
+    job.<AttemptReportAck>runCommand(replyTo -> new AttemptExited(jobId, 1, "agent-1", 0, null,
+        "Essential container in task exited", 9_000, replyTo));
+    assertEquals(JobStatus.SUCCEEDED, job.getState().status());
+  }
+
+  @Test
+  void aContainerWhoseAgentDoesNotComeBackEndsAsLostAfterTheWindow() {
+    submit(spec(new RetryStrategy(2, null), null));
+    Placement container = placeContainer();
+    start(1);
+
+    assertTrue(job.runCommand(new JobEntity.AgentLost(jobId, container.agentRef())).hasNoEvents());
+
+    JobState state = agent.awaitAssert(WAIT, () -> {
+      JobState current = job.getState();
+      assertEquals(JobStatus.RUNNABLE, current.status());
+      return current;
+    });
+    assertEquals("Host worker-1 (agent agent-1) terminated.", state.attempts().get(0).statusReason());
+
+    TestProbe<AgentCommand> tooLate = testKit.createTestProbe(AgentCommand.class);
+    CommandResultWithReply<JobCommand, JobEvent, JobState, ReattachAnswer> refused =
+        job.runCommand(replyTo -> new ReattachAttempt(jobId, 1, "agent-1", tooLate.ref(), replyTo));
+    assertEquals(new ReattachAnswer(jobId, 1, false), refused.reply(), "the agent must stop a container the job gave up on");
+    assertTrue(refused.hasNoEvents());
+  }
+
+  @Test
+  void anotherHostCannotClaimTheAttempt() {
+    submit(spec(null, null));
+    placeContainer();
+    start(1);
+
+    TestProbe<AgentCommand> other = testKit.createTestProbe(AgentCommand.class);
+    CommandResultWithReply<JobCommand, JobEvent, JobState, ReattachAnswer> refused =
+        job.runCommand(replyTo -> new ReattachAttempt(jobId, 1, "agent-2", other.ref(), replyTo));
+
+    assertFalse(refused.reply().adopted());
+    assertTrue(refused.hasNoEvents());
   }
 
   // ---- restarts
@@ -666,10 +741,20 @@ class JobEntityTest {
     return Submissions.resolve(controlPlane, ControlPlaneRequests.RULES, submit, jobId);
   }
 
-  /** Where the test places attempts: host worker-1, whose agent is the test's probe. */
+  /**
+   * Where the test places attempts: host worker-1, whose agent is the test's probe, running plain
+   * processes (which end with their agent).
+   */
   private Placement placement() {
     return new Placement("agent-1", ActorRefResolver.get(testKit.system()).toSerializationFormat(agent.ref()),
-        "worker-1", null, COMPUTE_ENVIRONMENT);
+        "worker-1", null, COMPUTE_ENVIRONMENT, false);
+  }
+
+  /** Places the next attempt on worker-1 as a container, which outlives its agent. */
+  private Placement placeContainer() {
+    Placement container = new Placement("agent-1", placement().agentRef(), "worker-1", null, COMPUTE_ENVIRONMENT, true);
+    job.<PlaceResult>runCommand(replyTo -> new JobEntity.Place(jobId, container, replyTo));
+    return container;
   }
 
   private void submit(JobSpec spec) {

@@ -28,6 +28,10 @@ public record Attempt(
     return new Attempt(number, placement, placedAt, at, stoppedAt, exitCode, reason, statusReason, logStreamName);
   }
 
+  public Attempt movedTo(Placement newPlacement) {
+    return new Attempt(number, newPlacement, placedAt, startedAt, stoppedAt, exitCode, reason, statusReason, logStreamName);
+  }
+
   public Attempt ended(Integer code, String containerReason, String attemptStatusReason, long at) {
     return new Attempt(number, placement, placedAt, startedAt, at, code, containerReason, attemptStatusReason, logStreamName);
   }

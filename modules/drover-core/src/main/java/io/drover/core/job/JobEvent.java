@@ -15,6 +15,7 @@ import java.util.Map;
   @JsonSubTypes.Type(value = JobEvent.Submitted.class, name = "Submitted"),
   @JsonSubTypes.Type(value = JobEvent.Placed.class, name = "Placed"),
   @JsonSubTypes.Type(value = JobEvent.Started.class, name = "Started"),
+  @JsonSubTypes.Type(value = JobEvent.AttemptReattached.class, name = "AttemptReattached"),
   @JsonSubTypes.Type(value = JobEvent.AttemptEnded.class, name = "AttemptEnded"),
   @JsonSubTypes.Type(value = JobEvent.Cancelled.class, name = "Cancelled"),
   @JsonSubTypes.Type(value = JobEvent.TerminationRequested.class, name = "TerminationRequested"),
@@ -37,6 +38,12 @@ public sealed interface JobEvent extends CborSerializable {
 
   /** The attempt's container runs; the job is RUNNING. */
   record Started(String jobId, int attempt, long at) implements JobEvent {}
+
+  /**
+   * The agent on the attempt's host restarted and found the attempt still there: from now on it is
+   * reached through {@code agentRef}, the new incarnation.
+   */
+  record AttemptReattached(String jobId, int attempt, String agentRef, long at) implements JobEvent {}
 
   /**
    * The attempt is over, for whatever reason; {@code next} is SUCCEEDED, FAILED or RUNNABLE

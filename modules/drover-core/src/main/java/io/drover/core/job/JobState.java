@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.drover.core.CborSerializable;
 import io.drover.core.job.JobEvent.ArrayExpanded;
 import io.drover.core.job.JobEvent.AttemptEnded;
+import io.drover.core.job.JobEvent.AttemptReattached;
 import io.drover.core.job.JobEvent.Cancelled;
 import io.drover.core.job.JobEvent.ChildrenFinished;
 import io.drover.core.job.JobEvent.DependencyResolved;
@@ -207,6 +208,18 @@ public record JobState(
         : new Cancelled(spec.jobId(), reason, at);
   }
 
+  /**
+   * A restarted agent on the current attempt's host ({@code agentId}) found the attempt still
+   * there. Null unless that attempt is current and placed on that host.
+   */
+  public AttemptReattached reattached(int number, String agentId, String agentRef, long at) {
+    Attempt current = currentAttempt();
+    if (current == null || current.number() != number || !current.placement().agentId().equals(agentId)) {
+      return null;
+    }
+    return new AttemptReattached(spec.jobId(), number, agentRef, at);
+  }
+
   public JobState apply(JobEvent event) {
     JobState next = applied(event);
     if (next.status == JobStatus.RUNNABLE && status != JobStatus.RUNNABLE) {
@@ -226,6 +239,10 @@ public record JobState(
     } else if (event instanceof Started e) {
       return lifecycle(JobStatus.RUNNING, null, e.at(), null, replaceLast(lastAttempt().started(e.at())),
           terminationReason, cancelled, terminated);
+    } else if (event instanceof AttemptReattached e) {
+      Attempt last = lastAttempt();
+      return lifecycle(status, statusReason, startedAt, stoppedAt,
+          replaceLast(last.movedTo(last.placement().withAgentRef(e.agentRef()))), terminationReason, cancelled, terminated);
     } else if (event instanceof AttemptEnded e) {
       List<Attempt> next = replaceLast(lastAttempt().ended(e.exitCode(), e.reason(), e.statusReason(), e.at()));
       Long stopped = e.next().isTerminal() ? e.at() : null;

@@ -21,6 +21,7 @@ import io.drover.core.definition.JobTimeout;
 import io.drover.core.definition.RetryStrategy;
 import io.drover.core.job.JobEvent.ArrayExpanded;
 import io.drover.core.job.JobEvent.AttemptEnded;
+import io.drover.core.job.JobEvent.AttemptReattached;
 import io.drover.core.job.JobEvent.Cancelled;
 import io.drover.core.job.JobEvent.ChildrenFinished;
 import io.drover.core.job.JobEvent.DependencyResolved;
@@ -42,7 +43,7 @@ class JobStateTest {
 
   static final String JOB_ID = "job-1";
   static final Placement PLACEMENT =
-      new Placement("agent-1", "pekko://drover@10.0.0.5:25520/user/agent", "worker-1", null, "ce");
+      new Placement("agent-1", "pekko://drover@10.0.0.5:25520/user/agent", "worker-1", null, "ce", true);
 
   static JobSpec spec(RetryStrategy retryStrategy) {
     return new JobSpec(JOB_ID, "nightly", "q", ARN_PREFIX + "job-definition/app:1",
@@ -442,6 +443,23 @@ class JobStateTest {
     assertEquals(JobStatus.PENDING, JobState.submitted(new Submitted("arr:3", array.child(3), 1)).status());
   }
 
+  @Test
+  void aRestartedAgentOnTheSameHostReattachesTheCurrentAttemptAndOnlyThatOne() {
+    JobState state = running(submitted(attempts(2)), 2_000);
+    String newRef = "pekko://drover@10.0.0.5:25520/user/agent#2";
+
+    assertNull(state.reattached(2, "agent-1", newRef, 3_000), "not the current attempt");
+    assertNull(state.reattached(1, "agent-2", newRef, 3_000), "not the attempt's host");
+    AttemptReattached event = state.reattached(1, "agent-1", newRef, 3_000);
+    assertNotNull(event);
+    JobState moved = state.apply(event);
+
+    assertEquals(JobStatus.RUNNING, moved.status());
+    assertEquals(PLACEMENT.withAgentRef(newRef), moved.currentAttempt().placement());
+    assertEquals(state.currentAttempt().startedAt(), moved.currentAttempt().startedAt());
+    assertNull(ended(moved, 0, null, 4_000).reattached(1, "agent-1", newRef, 4_100), "an ended attempt stays ended");
+  }
+
   private static JobSpec withDependencies(String... parents) {
     JobSpec base = spec(null);
     return new JobSpec(base.jobId(), base.jobName(), base.jobQueue(), base.jobDefinitionArn(), base.container(),
@@ -455,8 +473,9 @@ class JobStateTest {
     List<JobEvent> events = new ArrayList<>(List.of(
         new Submitted(JOB_ID, spec(attempts(2, new EvaluateOnExit("Essential*", null, "1*", "RETRY"))), 1_000),
         new Placed(JOB_ID, 1, PLACEMENT, 2_000),
-        new Placed(JOB_ID, 2, new Placement("agent-2", "ref", "worker-2", "i-0abc", "ce"), 2_000),
+        new Placed(JOB_ID, 2, new Placement("agent-2", "ref", "worker-2", "i-0abc", "ce", true), 2_000),
         new Started(JOB_ID, 1, 2_100),
+        new AttemptReattached(JOB_ID, 1, "pekko://drover@10.0.0.5:25520/user/agent#2", 2_150),
         new AttemptEnded(JOB_ID, 1, 1, "reason", JobState.CONTAINER_EXITED, JobStatus.RUNNABLE, "retrying", 2_200),
         new AttemptEnded(JOB_ID, 2, null, null, JobState.TASK_FAILED_TO_START, JobStatus.FAILED, null, 2_300),
         new Cancelled(JOB_ID, "no longer needed", 2_400),
