@@ -31,7 +31,7 @@ final class NodeMode {
         && config.getList("pekko.discovery.config.services.drover.endpoints").isEmpty()) {
       throw new IllegalArgumentException("DROVER_CONTACT_POINTS is empty: set it to the controllers' management endpoints "
           + "(host:port,...; port 8558 by default) so this " + role + " can find the cluster, or set "
-          + "DROVER_DISCOVERY_METHOD=pekko-dns to find them by DNS.");
+          + "DROVER_DISCOVERY_METHOD=pekko-dns to find them by DNS or ec2-tags by their EC2 tags.");
     }
     DroverNode node = DroverNode.start(config);
     String management = "http://" + config.getString("pekko.management.http.hostname") + ":"
