@@ -9,16 +9,21 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One Drover process: an actor system that joins the cluster and starts the roles it carries
  * ({@code controller}, {@code agent}, or both), plus Pekko Management for health checks.
  */
 public final class DroverNode {
+
+  private static final Logger log = LoggerFactory.getLogger(DroverNode.class);
 
   private final ActorSystem<Void> system;
   private final DroverController controller;
@@ -34,9 +39,11 @@ public final class DroverNode {
   public static DroverNode start(Config config) {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "drover", config);
     try {
+      List<String> roles = config.getStringList("pekko.cluster.roles");
+      Member self = Cluster.get(system).selfMember();
+      log.info("Drover node {} starting: app version {}, roles {}", self.address(), self.appVersion(), roles);
       PekkoManagement.get(system).start();
       join(system, config.getString("drover.node.join"));
-      List<String> roles = config.getStringList("pekko.cluster.roles");
       DroverController controller = roles.contains(Roles.CONTROLLER) ? DroverController.start(system) : null;
       if (controller == null) {
         JobProtocol.initProxy(system);
