@@ -2,13 +2,15 @@ package io.drover.node;
 
 import io.drover.node.cassandra.CassandraStartException;
 import io.drover.node.cassandra.RepoRoot;
+import io.drover.node.upgrade.UpgradeCommand;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * The Drover process. {@code ./drover} calls it as {@code Main <command> [options]}: {@code dev}
- * (see {@link DevMode}), {@code controller} or {@code agent} (see {@link NodeMode}).
+ * (see {@link DevMode}), {@code controller} or {@code agent} (see {@link NodeMode}), or
+ * {@code upgrade}, the rolling upgrade of a running cluster (see {@link UpgradeCommand}).
  */
 public final class Main {
 
@@ -16,7 +18,7 @@ public final class Main {
 
   public static void main(String[] args) {
     if (args.length == 0) {
-      System.err.println("usage: Main dev|controller|agent [options]   (see ./drover help)");
+      System.err.println("usage: Main dev|controller|agent|upgrade [options]   (see ./drover help)");
       System.exit(2);
     }
     List<String> rest = Arrays.asList(args).subList(1, args.length);
@@ -36,6 +38,7 @@ public final class Main {
           }
           NodeMode.run(args[0], repoRoot, System.out);
         }
+        case "upgrade" -> System.exit(UpgradeCommand.run(rest, System.out, System.err));
         default -> throw new DevMode.UsageException("Unknown command " + args[0] + ".");
       }
     } catch (DevMode.UsageException e) {
