@@ -4,10 +4,8 @@ import io.drover.agent.exec.AttemptExecutor;
 import io.drover.agent.exec.LeftoverExecution;
 import io.drover.core.model.Resources;
 import io.drover.protocol.AgentProtocol.AgentCommand;
-import io.drover.protocol.AgentProtocol.AttemptPresence;
 import io.drover.protocol.AgentProtocol.LaunchAccepted;
 import io.drover.protocol.AgentProtocol.LaunchAttempt;
-import io.drover.protocol.AgentProtocol.QueryAttempt;
 import io.drover.protocol.AgentProtocol.StopAttempt;
 import io.drover.protocol.JobProtocol;
 import io.drover.protocol.JobProtocol.AttemptExited;
@@ -111,10 +109,6 @@ public final class NodeAgent {
     return Behaviors.receive(AgentCommand.class)
         .onMessage(LaunchAttempt.class, this::onLaunch)
         .onMessage(StopAttempt.class, this::onStop)
-        .onMessage(QueryAttempt.class, msg -> {
-          msg.replyTo().tell(new AttemptPresence(msg.jobId(), msg.attempt(), attempts.containsKey(key(msg.jobId(), msg.attempt()))));
-          return Behaviors.same();
-        })
         .onMessage(AttemptDone.class, msg -> {
           Hosted hosted = attempts.remove(key(msg.done().jobId(), msg.done().attempt()));
           if (hosted != null) {

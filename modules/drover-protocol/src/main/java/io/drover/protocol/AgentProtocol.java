@@ -23,11 +23,6 @@ public final class AgentProtocol {
   /** Stop an attempt (TerminateJob, timeout): SIGTERM, then SIGKILL after the grace period. */
   public record StopAttempt(String jobId, int attempt, String reason, int graceSeconds) implements AgentCommand {}
 
-  /** Does this agent still hold the attempt? Asked by a job that has not heard from it for a while. */
-  public record QueryAttempt(String jobId, int attempt, ActorRef<AttemptPresence> replyTo) implements AgentCommand {}
-
-  public record AttemptPresence(String jobId, int attempt, boolean present) implements CborSerializable {}
-
   /** Everything an agent needs to run an attempt, resolved by the controller. */
   public record AttemptLaunch(
       String jobId,

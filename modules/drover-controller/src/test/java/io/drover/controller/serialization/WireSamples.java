@@ -248,8 +248,6 @@ final class WireSamples {
         sorted("AWS_BATCH_JOB_ID", JOB_ID, "GREETING", "hello"), resources, "1000", true, false), replyTo.narrow()));
     samples.put("AgentProtocol.LaunchAccepted", new AgentProtocol.LaunchAccepted(JOB_ID, 2));
     samples.put("AgentProtocol.StopAttempt", new AgentProtocol.StopAttempt(JOB_ID, 2, "Terminated by the nightly cleanup", 30));
-    samples.put("AgentProtocol.QueryAttempt", new AgentProtocol.QueryAttempt(JOB_ID, 2, replyTo.narrow()));
-    samples.put("AgentProtocol.AttemptPresence", new AgentProtocol.AttemptPresence(JOB_ID, 2, true));
     samples.put("JobProtocol.AttemptStarted",
         new JobProtocol.AttemptStarted(JOB_ID, 2, "agent-7", AT + 11_000, replyTo.narrow()));
     samples.put("JobProtocol.AttemptExited", new JobProtocol.AttemptExited(JOB_ID, 2, "agent-7", 137, "OutOfMemoryError",
