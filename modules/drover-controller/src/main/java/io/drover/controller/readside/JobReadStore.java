@@ -105,9 +105,9 @@ public final class JobReadStore {
         + " WHERE array_job_id = ? AND array_index > ? LIMIT ?");
   }
 
-  static void createKeyspace(CqlSession session, String keyspace, int replicationFactor) {
-    session.execute("CREATE KEYSPACE IF NOT EXISTS " + keyspace
-        + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': " + replicationFactor + "}");
+  static String createKeyspaceStatement(String keyspace, int replicationFactor) {
+    return "CREATE KEYSPACE IF NOT EXISTS " + keyspace
+        + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': " + replicationFactor + "}";
   }
 
   /** The read side's tables (this store's and {@link LogStore}'s), created when missing. */
