@@ -119,7 +119,7 @@ final class WireSamples {
 
     ComputeEnvironment computeEnvironment = new ComputeEnvironment(COMPUTE_ENVIRONMENT, COMPUTE_ENVIRONMENT_ARN,
         ComputeEnvironment.Type.UNMANAGED, State.ENABLED, ObjectStatus.VALID, "ComputeEnvironment Healthy", 64, null,
-        sorted("team", "data"), "3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7");
+        sorted("team", "data"), "3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7", null);
     ComputeEnvironmentOrder order = new ComputeEnvironmentOrder(1, COMPUTE_ENVIRONMENT_ARN);
     JobStateTimeLimitAction timeLimit = new JobStateTimeLimitAction(
         "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY", JobStateTimeLimitAction.RUNNABLE, 600, JobStateTimeLimitAction.CANCEL);

@@ -1,6 +1,7 @@
 package io.drover.core.api;
 
 import io.drover.core.compute.ComputeEnvironment;
+import io.drover.core.compute.ComputeResources;
 import io.drover.core.controlplane.ControlPlaneRequest;
 import io.drover.core.model.State;
 import java.util.Map;
@@ -11,6 +12,6 @@ public record CreateComputeEnvironmentRequest(
     ComputeEnvironment.Type type,
     State state,
     Integer unmanagedvCpus,
-    Map<String, Object> computeResources,
+    ComputeResources computeResources,
     String serviceRole,
     Map<String, String> tags) implements ControlPlaneRequest {}

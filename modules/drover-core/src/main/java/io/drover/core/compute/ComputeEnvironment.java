@@ -8,7 +8,9 @@ import java.util.Map;
 
 /**
  * A pool of hosts that run jobs, in AWS Batch's {@code ComputeEnvironmentDetail} shape. An
- * UNMANAGED environment is filled by agents that join on their own and name it.
+ * UNMANAGED environment is filled by agents that join on their own and name it; a MANAGED one
+ * gets the instances its {@link ComputeResources} describe. Environments stored before MANAGED
+ * existed read with {@code computeResources} null, as every UNMANAGED one has it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ComputeEnvironment(
@@ -21,7 +23,8 @@ public record ComputeEnvironment(
     Integer unmanagedvCpus,
     String serviceRole,
     Map<String, String> tags,
-    String uuid)
+    String uuid,
+    ComputeResources computeResources)
     implements CborSerializable {
 
   public enum Type {
@@ -33,18 +36,48 @@ public record ComputeEnvironment(
     return state == State.ENABLED;
   }
 
+  /** True when Drover launches this environment's instances (type MANAGED, with {@link #computeResources}). */
+  public boolean managed() {
+    return type == Type.MANAGED;
+  }
+
+  /** True for a MANAGED environment that launches Spot Instances. */
+  public boolean spot() {
+    return managed() && computeResources.spot();
+  }
+
+  /** {@code computeResources.maxvCpus} in thousandths of a vCPU; 0 (no limit) for an UNMANAGED environment. */
+  public long maxMilliCpus() {
+    return managed() ? computeResources.maxMilliCpus() : 0;
+  }
+
+  /** {@code computeResources.minvCpus} in thousandths of a vCPU; 0 for an UNMANAGED environment. */
+  public long minMilliCpus() {
+    return managed() ? computeResources.minMilliCpus() : 0;
+  }
+
+  /** {@code computeResources.desiredvCpus} in thousandths of a vCPU; 0 for an UNMANAGED environment. */
+  public long desiredMilliCpus() {
+    return managed() ? computeResources.desiredMilliCpus() : 0;
+  }
+
   public ComputeEnvironment withState(State newState) {
     return new ComputeEnvironment(computeEnvironmentName, computeEnvironmentArn, type, newState, status,
-        statusReason, unmanagedvCpus, serviceRole, tags, uuid);
+        statusReason, unmanagedvCpus, serviceRole, tags, uuid, computeResources);
   }
 
   public ComputeEnvironment withUnmanagedvCpus(Integer value) {
     return new ComputeEnvironment(computeEnvironmentName, computeEnvironmentArn, type, state, status,
-        statusReason, value, serviceRole, tags, uuid);
+        statusReason, value, serviceRole, tags, uuid, computeResources);
   }
 
   public ComputeEnvironment withServiceRole(String value) {
     return new ComputeEnvironment(computeEnvironmentName, computeEnvironmentArn, type, state, status,
-        statusReason, unmanagedvCpus, value, tags, uuid);
+        statusReason, unmanagedvCpus, value, tags, uuid, computeResources);
+  }
+
+  public ComputeEnvironment withComputeResources(ComputeResources value) {
+    return new ComputeEnvironment(computeEnvironmentName, computeEnvironmentArn, type, state, status,
+        statusReason, unmanagedvCpus, serviceRole, tags, uuid, value);
   }
 }

@@ -13,6 +13,7 @@ import io.drover.core.api.UpdateComputeEnvironmentRequest;
 import io.drover.core.api.UpdateJobQueueRequest;
 import io.drover.core.api.UpdateSchedulingPolicyRequest;
 import io.drover.core.compute.ComputeEnvironment;
+import io.drover.core.compute.ComputeResources;
 import io.drover.core.controlplane.ControlPlaneEvent.ComputeEnvironmentCreated;
 import io.drover.core.controlplane.ControlPlaneEvent.ComputeEnvironmentDeleted;
 import io.drover.core.controlplane.ControlPlaneEvent.ComputeEnvironmentUpdated;
@@ -47,6 +48,9 @@ import java.util.UUID;
  * returns the event that carries it out, or throws {@link ClientError} naming the bad field.
  */
 public final class ControlPlaneRules {
+
+  private static final String UNMANAGED_VCPUS_ONLY = "unmanagedvCpus applies to UNMANAGED compute environments only; "
+      + "a MANAGED one's vCPUs are computeResources.minvCpus, desiredvCpus and maxvCpus.";
 
   private final AwsIdentity identity;
 
@@ -93,14 +97,22 @@ public final class ControlPlaneRules {
     ClientError.required(request.type(), "type");
     ClientError.require(!state.computeEnvironments().containsKey(name),
         "computeEnvironmentName '" + name + "' already exists. Use UpdateComputeEnvironment to change it.");
+    Map<String, String> tags = Names.tags(request.tags(), "tags");
+    ComputeResources resources = null;
     if (request.type() == ComputeEnvironment.Type.MANAGED) {
-      throw new ClientError("type MANAGED is not available yet: Drover does not launch instances itself. "
-          + "Create an UNMANAGED compute environment and start agents that name it (./drover agent --compute-environment "
-          + name + ").");
+      ClientError.require(request.computeResources() != null,
+          "computeResources is required for a MANAGED compute environment: give its type (EC2 or SPOT), maxvCpus, "
+              + "instanceTypes, subnets, securityGroupIds and instanceRole.");
+      ClientError.require(request.unmanagedvCpus() == null, UNMANAGED_VCPUS_ONLY);
+      resources = ComputeResources.validated(request.computeResources(), tags, "computeResources");
+    } else {
+      ClientError.require(request.computeResources() == null,
+          "computeResources applies to MANAGED compute environments only; remove it for type UNMANAGED.");
+      ClientError.require(!tags.containsKey(ComputeResources.MAX_HOURLY_COST_TAG),
+          "tags " + ComputeResources.MAX_HOURLY_COST_TAG + " applies to MANAGED compute environments only: Drover "
+              + "launches no instances for an UNMANAGED one.");
+      validateUnmanagedvCpus(request.unmanagedvCpus());
     }
-    ClientError.require(request.computeResources() == null,
-        "computeResources applies to MANAGED compute environments only; remove it for type UNMANAGED.");
-    validateUnmanagedvCpus(request.unmanagedvCpus());
     ComputeEnvironment ce = new ComputeEnvironment(
         name,
         identity.computeEnvironmentArn(name),
@@ -110,22 +122,34 @@ public final class ControlPlaneRules {
         "ComputeEnvironment Healthy",
         request.unmanagedvCpus(),
         request.serviceRole(),
-        Names.tags(request.tags(), "tags"),
-        UUID.nameUUIDFromBytes(identity.computeEnvironmentArn(name).getBytes()).toString());
+        tags,
+        UUID.nameUUIDFromBytes(identity.computeEnvironmentArn(name).getBytes()).toString(),
+        resources);
     return new ComputeEnvironmentCreated(ce);
   }
 
+  /**
+   * Changes state, service role and, as the environment's type allows, {@code unmanagedvCpus}
+   * (UNMANAGED) or {@code computeResources} (MANAGED, see {@link ComputeResources#updated}).
+   */
   public ControlPlaneEvent updateComputeEnvironment(ControlPlaneState state, UpdateComputeEnvironmentRequest request) {
     ComputeEnvironment ce = computeEnvironment(state, request.computeEnvironment(), "computeEnvironment");
-    ClientError.require(request.computeResources() == null,
-        "computeResources applies to MANAGED compute environments only; '" + ce.computeEnvironmentName() + "' is UNMANAGED.");
-    validateUnmanagedvCpus(request.unmanagedvCpus());
     ComputeEnvironment updated = ce;
+    if (ce.managed()) {
+      ClientError.require(request.unmanagedvCpus() == null, UNMANAGED_VCPUS_ONLY);
+      if (request.computeResources() != null) {
+        updated = updated.withComputeResources(ce.computeResources().updated(request.computeResources(), "computeResources"));
+      }
+    } else {
+      ClientError.require(request.computeResources() == null,
+          "computeResources applies to MANAGED compute environments only; '" + ce.computeEnvironmentName() + "' is UNMANAGED.");
+      validateUnmanagedvCpus(request.unmanagedvCpus());
+      if (request.unmanagedvCpus() != null) {
+        updated = updated.withUnmanagedvCpus(request.unmanagedvCpus());
+      }
+    }
     if (request.state() != null) {
       updated = updated.withState(request.state());
-    }
-    if (request.unmanagedvCpus() != null) {
-      updated = updated.withUnmanagedvCpus(request.unmanagedvCpus());
     }
     if (request.serviceRole() != null) {
       updated = updated.withServiceRole(request.serviceRole());

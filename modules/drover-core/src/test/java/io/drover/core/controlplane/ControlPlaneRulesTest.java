@@ -14,6 +14,9 @@ import static io.drover.core.Fixtures.jobQueue;
 import static io.drover.core.Fixtures.jobQueueState;
 import static io.drover.core.Fixtures.memory;
 import static io.drover.core.Fixtures.vcpu;
+import static io.drover.core.compute.ComputeResourcesBuilder.ec2;
+import static io.drover.core.compute.ComputeResourcesBuilder.spot;
+import static io.drover.core.compute.ComputeResourcesBuilder.update;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -32,6 +35,9 @@ import io.drover.core.api.UpdateComputeEnvironmentRequest;
 import io.drover.core.api.UpdateJobQueueRequest;
 import io.drover.core.api.UpdateSchedulingPolicyRequest;
 import io.drover.core.compute.ComputeEnvironment;
+import io.drover.core.compute.ComputeResources;
+import io.drover.core.compute.ComputeResources.AllocationStrategy;
+import io.drover.core.compute.ComputeResourcesBuilder;
 import io.drover.core.controlplane.ControlPlaneEvent.ComputeEnvironmentCreated;
 import io.drover.core.controlplane.ControlPlaneEvent.ComputeEnvironmentDeleted;
 import io.drover.core.controlplane.ControlPlaneEvent.ComputeEnvironmentUpdated;
@@ -78,6 +84,10 @@ class ControlPlaneRulesTest {
   private static ComputeEnvironment createdComputeEnvironment(ControlPlaneState state, CreateComputeEnvironmentRequest request) {
     return assertInstanceOf(ComputeEnvironmentCreated.class, RULES.createComputeEnvironment(state, request))
         .computeEnvironment();
+  }
+
+  private static CreateComputeEnvironmentRequest managed(String name, ComputeResourcesBuilder resources, Map<String, String> tags) {
+    return new CreateComputeEnvironmentRequest(name, ComputeEnvironment.Type.MANAGED, null, null, resources.build(), null, tags);
   }
 
   private static JobQueue createdQueue(ControlPlaneState state, CreateJobQueueRequest request) {
@@ -138,11 +148,66 @@ class ControlPlaneRulesTest {
     }
 
     @Test
-    void rejectsManagedWithAMessagePointingToUnmanaged() {
-      CreateComputeEnvironmentRequest managed = new CreateComputeEnvironmentRequest(
+    void createsAManagedEnvironmentStoringItsComputeResourcesWithAwsDefaults() {
+      ComputeEnvironment ce = createdComputeEnvironment(EMPTY, managed("spot-pool", spot().vCpus(2, null, 128),
+          Map.of(ComputeResources.MAX_HOURLY_COST_TAG, "40")));
+
+      assertEquals(ComputeEnvironment.Type.MANAGED, ce.type());
+      assertEquals(ObjectStatus.VALID, ce.status());
+      assertEquals("ComputeEnvironment Healthy", ce.statusReason());
+      assertEquals(ComputeResources.Type.SPOT, ce.computeResources().type());
+      assertEquals(AllocationStrategy.SPOT_PRICE_CAPACITY_OPTIMIZED, ce.computeResources().allocationStrategy());
+      assertEquals(2, ce.computeResources().desiredvCpus());
+      assertEquals(40.0, ce.computeResources().maxHourlyCost());
+      assertEquals(Map.of(ComputeResources.MAX_HOURLY_COST_TAG, "40"), ce.tags());
+      assertNull(ce.unmanagedvCpus());
+      assertTrue(ce.managed());
+      assertTrue(ce.spot());
+      assertEquals(2_000, ce.minMilliCpus());
+      assertEquals(2_000, ce.desiredMilliCpus());
+      assertEquals(128_000, ce.maxMilliCpus());
+    }
+
+    @Test
+    void anUnmanagedEnvironmentHasNoComputeResourcesAndNoVcpuLimits() {
+      ComputeEnvironment ce = createdComputeEnvironment(EMPTY, computeEnvironment("ce"));
+
+      assertNull(ce.computeResources());
+      assertFalse(ce.managed());
+      assertFalse(ce.spot());
+      assertEquals(List.of(0L, 0L, 0L), List.of(ce.minMilliCpus(), ce.desiredMilliCpus(), ce.maxMilliCpus()));
+    }
+
+    @Test
+    void managedNeedsComputeResources() {
+      CreateComputeEnvironmentRequest bare = new CreateComputeEnvironmentRequest(
           "ce", ComputeEnvironment.Type.MANAGED, null, null, null, null, null);
 
-      assertRejected(() -> RULES.createComputeEnvironment(EMPTY, managed), "type MANAGED", "UNMANAGED");
+      assertRejected(() -> RULES.createComputeEnvironment(EMPTY, bare), "computeResources is required", "MANAGED");
+    }
+
+    @Test
+    void managedComputeResourcesAreCheckedNamingTheField() {
+      assertRejected(() -> RULES.createComputeEnvironment(EMPTY, managed("ce", ec2().instanceRole(null), null)),
+          "computeResources.instanceRole is required");
+      assertRejected(() -> RULES.createComputeEnvironment(EMPTY, managed("ce", ec2().type(ComputeResources.Type.FARGATE), null)),
+          "computeResources.type FARGATE");
+    }
+
+    @Test
+    void unmanagedvCpusIsRefusedForManaged() {
+      CreateComputeEnvironmentRequest request = new CreateComputeEnvironmentRequest(
+          "ce", ComputeEnvironment.Type.MANAGED, null, 16, ec2().build(), null, null);
+
+      assertRejected(() -> RULES.createComputeEnvironment(EMPTY, request), "unmanagedvCpus applies to UNMANAGED", "maxvCpus");
+    }
+
+    @Test
+    void theMaxHourlyCostTagIsRefusedForUnmanaged() {
+      CreateComputeEnvironmentRequest request = new CreateComputeEnvironmentRequest("ce", ComputeEnvironment.Type.UNMANAGED,
+          null, null, null, null, Map.of(ComputeResources.MAX_HOURLY_COST_TAG, "5"));
+
+      assertRejected(() -> RULES.createComputeEnvironment(EMPTY, request), "tags drover:maxHourlyCost", "MANAGED");
     }
 
     @Test
@@ -155,7 +220,7 @@ class ControlPlaneRulesTest {
     @Test
     void rejectsComputeResourcesOnAnUnmanagedEnvironment() {
       CreateComputeEnvironmentRequest request = new CreateComputeEnvironmentRequest(
-          "ce", ComputeEnvironment.Type.UNMANAGED, null, null, Map.of("maxvCpus", 16), null, null);
+          "ce", ComputeEnvironment.Type.UNMANAGED, null, null, ec2().build(), null, null);
 
       assertRejected(() -> RULES.createComputeEnvironment(EMPTY, request), "computeResources");
     }
@@ -179,11 +244,49 @@ class ControlPlaneRulesTest {
     }
 
     @Test
-    void updateRejectsComputeResources() {
+    void updateRejectsComputeResourcesForUnmanaged() {
       ControlPlaneState state = apply(EMPTY, computeEnvironment("ce"));
 
       assertRejected(() -> RULES.updateComputeEnvironment(state,
-          new UpdateComputeEnvironmentRequest("ce", null, null, Map.of("maxvCpus", 4), null)), "computeResources");
+              new UpdateComputeEnvironmentRequest("ce", null, null, update().maxvCpus(4).build(), null)),
+          "computeResources applies to MANAGED", "'ce' is UNMANAGED");
+    }
+
+    @Test
+    void updateOfAManagedEnvironmentMergesComputeResourcesAndKeepsTheRest() {
+      ControlPlaneState state = apply(EMPTY, managed("ce", ec2().vCpus(0, 0, 64), Map.of("team", "data")));
+      ComputeEnvironment before = state.computeEnvironments().get("ce");
+
+      ComputeEnvironment after = assertInstanceOf(ComputeEnvironmentUpdated.class, RULES.updateComputeEnvironment(state,
+          new UpdateComputeEnvironmentRequest("ce", State.DISABLED, null, update().maxvCpus(16).maxHourlyCost(2.5).build(),
+              null))).computeEnvironment();
+
+      assertEquals(State.DISABLED, after.state());
+      assertEquals(16, after.computeResources().maxvCpus());
+      assertEquals(2.5, after.computeResources().maxHourlyCost());
+      assertEquals(before.computeResources().instanceTypes(), after.computeResources().instanceTypes());
+      assertEquals(before.withState(State.DISABLED).withComputeResources(after.computeResources()), after);
+    }
+
+    @Test
+    void updateOfAManagedEnvironmentWithoutComputeResourcesKeepsThem() {
+      ControlPlaneState state = apply(EMPTY, managed("ce", ec2(), null));
+
+      ComputeEnvironment after = assertInstanceOf(ComputeEnvironmentUpdated.class,
+          RULES.updateComputeEnvironment(state, computeEnvironmentState("ce", State.DISABLED))).computeEnvironment();
+
+      assertEquals(state.computeEnvironments().get("ce").withState(State.DISABLED), after);
+    }
+
+    @Test
+    void updateOfAManagedEnvironmentAppliesAwsUpdateRules() {
+      ControlPlaneState state = apply(EMPTY, managed("ce", ec2(), null));
+
+      assertRejected(() -> RULES.updateComputeEnvironment(state,
+              new UpdateComputeEnvironmentRequest("ce", null, null, update().subnets(List.of("subnet-9")).build(), null)),
+          "computeResources.subnets can be updated only", "BEST_FIT");
+      assertRejected(() -> RULES.updateComputeEnvironment(state,
+          new UpdateComputeEnvironmentRequest("ce", null, 8, null, null)), "unmanagedvCpus applies to UNMANAGED");
     }
 
     @Test

@@ -10,17 +10,23 @@ import static io.drover.core.Fixtures.jobDefinition;
 import static io.drover.core.Fixtures.jobQueue;
 import static io.drover.core.Fixtures.jobQueueState;
 import static io.drover.core.Fixtures.roundTrip;
+import static io.drover.core.compute.ComputeResourcesBuilder.spot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.core.api.CreateComputeEnvironmentRequest;
 import io.drover.core.api.CreateJobQueueRequest;
 import io.drover.core.api.CreateSchedulingPolicyRequest;
 import io.drover.core.api.DeregisterJobDefinitionRequest;
 import io.drover.core.api.UpdateSchedulingPolicyRequest;
+import io.drover.core.compute.ComputeEnvironment;
+import io.drover.core.compute.ComputeResources.Ec2Configuration;
+import io.drover.core.compute.ComputeResources.LaunchTemplateSpecification;
 import io.drover.core.controlplane.ControlPlaneEvent.ComputeEnvironmentDeleted;
 import io.drover.core.controlplane.ControlPlaneEvent.ComputeEnvironmentUpdated;
 import io.drover.core.controlplane.ControlPlaneEvent.JobDefinitionDeregistered;
@@ -242,6 +248,39 @@ class ControlPlaneStateTest {
     assertEquals(List.of("ce-a", "ce-b"), List.copyOf(copy.computeEnvironments().keySet()));
     assertEquals(state.schedulingPolicy("fair"), copy.schedulingPolicy("fair"));
     assertEquals(1, copy.jobQueue("shared").orElseThrow().jobStateTimeLimitActions().size());
+  }
+
+  @Test
+  void aManagedEnvironmentWithEveryFieldSurvivesAJsonRoundTripInEventAndState() {
+    CreateComputeEnvironmentRequest request = new CreateComputeEnvironmentRequest("spot", ComputeEnvironment.Type.MANAGED,
+        State.ENABLED, null, spot()
+            .vCpus(2, 4, 64)
+            .imageId("ami-1")
+            .ec2KeyPair("ops")
+            .tags(Map.of("team", "data"))
+            .placementGroup("spread")
+            .bidPercentage(60)
+            .spotIamFleetRole("fleet-role")
+            .launchTemplate(new LaunchTemplateSpecification("lt-1", null, "$Default"))
+            .ec2Configuration(List.of(new Ec2Configuration("ECS_AL2023", "ami-2")))
+            .maxHourlyCost(9.75)
+            .build(), null, Map.of("owner", "ml"));
+    ControlPlaneEvent created = RULES.execute(EMPTY, request);
+    ControlPlaneState state = EMPTY.apply(created);
+
+    assertEquals(created, roundTrip(created, ControlPlaneEvent.class));
+    assertEquals(state, roundTrip(state, ControlPlaneState.class));
+  }
+
+  @Test
+  void anEnvironmentWrittenBeforeComputeResourcesExistedReadsWithoutThem() {
+    ObjectNode json = JSON.valueToTree(apply(EMPTY, computeEnvironment("ce")));
+    assertFalse(json.path("computeEnvironments").path("ce").has("computeResources"));
+
+    ComputeEnvironment old = JSON.convertValue(json, ControlPlaneState.class).computeEnvironment("ce").orElseThrow();
+
+    assertNull(old.computeResources());
+    assertFalse(old.managed());
   }
 
   @Test
