@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param gpus advertised GPUs; -1 means detect (NVIDIA devices under /proc/driver/nvidia/gpus)
  * @param spot true when the host is a Spot instance ({@code lifecycle = spot})
  * @param drainGrace on shutdown, how long running attempts may go on finishing; 0 to leave at once
+ * @param spotWatch the Spot notice watch settings
  */
 public record AgentSettings(
     String agentId,
@@ -37,7 +38,22 @@ public record AgentSettings(
     long logMaxBytesPerAttempt,
     Duration logFlushTimeout,
     int blockingThreads,
-    Duration drainGrace) {
+    Duration drainGrace,
+    SpotWatch spotWatch) {
+
+  /**
+   * The {@code drover.agent.spot} settings.
+   *
+   * @param enabled whether the agent reads the instance metadata service for notices
+   * @param imdsEndpoint the metadata service's address; null for the SDK's default
+   * @param pollInterval how often it reads
+   * @param stopMargin how long before EC2's announced time running attempts are killed at the latest
+   * @param stopGrace the longest SIGTERM-to-SIGKILL time an attempt gets on a notice
+   * @param drainOnRebalance whether a rebalance recommendation stops new placements
+   */
+  public record SpotWatch(
+      boolean enabled, String imdsEndpoint, Duration pollInterval, Duration stopMargin, Duration stopGrace,
+      boolean drainOnRebalance) {}
 
   public static AgentSettings from(Config root) {
     Config c = root.getConfig("drover.agent");
@@ -67,7 +83,21 @@ public record AgentSettings(
         c.getBytes("logs.max-bytes-per-attempt"),
         c.getDuration("logs.flush-timeout"),
         c.getInt("blocking-threads"),
-        c.getDuration("drain-grace"));
+        c.getDuration("drain-grace"),
+        spotWatch(c.getConfig("spot"), spot(c.getString("lifecycle"))));
+  }
+
+  private static SpotWatch spotWatch(Config spot, boolean spotInstance) {
+    boolean enabled = switch (spot.getString("watch")) {
+      case "auto" -> spotInstance;
+      case "on" -> true;
+      case "off" -> false;
+      default -> throw new IllegalArgumentException("drover.agent.spot.watch is '" + spot.getString("watch")
+          + "'; set it to auto, on or off (DROVER_SPOT_WATCH).");
+    };
+    String endpoint = spot.getString("imds-endpoint");
+    return new SpotWatch(enabled, endpoint.isBlank() ? null : endpoint, spot.getDuration("poll-interval"),
+        spot.getDuration("stop-margin"), spot.getDuration("stop-grace"), spot.getBoolean("drain-on-rebalance"));
   }
 
   private static boolean spot(String lifecycle) {

@@ -43,8 +43,11 @@ final class AttemptRunner {
 
   interface Command {}
 
-  /** Stop the attempt (SIGTERM, SIGKILL after the grace period); the reason becomes its status reason. */
-  record Stop(String reason, int graceSeconds) implements Command {}
+  /**
+   * Stop the attempt (SIGTERM, SIGKILL after the grace period); the reason becomes its status
+   * reason. {@code hostReclaimed}: because the Spot host is being reclaimed.
+   */
+  record Stop(String reason, int graceSeconds, boolean hostReclaimed) implements Command {}
 
   /** Sent to the parent once the job has acknowledged the end of the attempt. */
   record Done(String jobId, int attempt) {}
@@ -306,6 +309,6 @@ final class AttemptRunner {
 
   private AttemptExited exited(Integer exitCode, String reason, String statusReason) {
     return new AttemptExited(jobId, attempt, agentId, exitCode, reason, statusReason,
-        System.currentTimeMillis(), acks);
+        System.currentTimeMillis(), acks, stopRequested != null && stopRequested.hostReclaimed());
   }
 }

@@ -1,6 +1,7 @@
 package io.drover.agent;
 
 import io.drover.agent.exec.AttemptExecutor;
+import io.drover.agent.spot.InstanceMetadata;
 import io.drover.agent.exec.DockerAttemptExecutor;
 import io.drover.agent.exec.ProcessAttemptExecutor;
 import io.drover.protocol.AgentProtocol.AgentCommand;
@@ -56,8 +57,11 @@ public final class DroverAgent {
         HostCapacity.of(settings),
         executor.name(),
         true,
-        settings.spot());
-    ActorRef<AgentCommand> agent = system.systemActorOf(NodeAgent.create(info, executor, settings), "node-agent", Props.empty());
+        settings.spot(),
+        null);
+    InstanceMetadata metadata = settings.spotWatch().enabled() ? new InstanceMetadata(settings.spotWatch().imdsEndpoint()) : null;
+    ActorRef<AgentCommand> agent = system.systemActorOf(
+        NodeAgent.create(info, executor, settings, metadata, blocking), "node-agent", Props.empty());
     if (settings.drainGrace().compareTo(Duration.ZERO) > 0) {
       Duration askFor = settings.drainGrace().plusSeconds(20);
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "drain-agent", () ->
@@ -66,6 +70,9 @@ public final class DroverAgent {
     }
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-executor", () -> {
       executor.close();
+      if (metadata != null) {
+        metadata.close();
+      }
       blocking.shutdownNow();
       return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
     });

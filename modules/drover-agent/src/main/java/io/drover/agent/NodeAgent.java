@@ -2,6 +2,8 @@ package io.drover.agent;
 
 import io.drover.agent.exec.AttemptExecutor;
 import io.drover.agent.exec.LeftoverExecution;
+import io.drover.agent.spot.InstanceMetadata;
+import io.drover.agent.spot.SpotNoticeWatcher;
 import io.drover.core.model.Resources;
 import io.drover.protocol.AgentProtocol.AgentCommand;
 import io.drover.protocol.AgentProtocol.LaunchAccepted;
@@ -14,7 +16,9 @@ import io.drover.protocol.SchedulerProtocol.AgentInfo;
 import io.drover.protocol.SchedulerProtocol.AgentStatus;
 import io.drover.protocol.SchedulerProtocol.HostedAttempt;
 import io.drover.protocol.SchedulerProtocol.SchedulerCommand;
+import io.drover.protocol.SchedulerProtocol.SpotNotice;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -22,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -65,9 +70,23 @@ public final class NodeAgent {
 
   private record Ended(HostedAttempt attempt, long at) {}
 
-  public static Behavior<AgentCommand> create(AgentInfo info, AttemptExecutor executor, AgentSettings settings) {
-    Behavior<AgentCommand> agent =
-        Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new NodeAgent(info, executor, settings, ctx, timers).behavior()));
+  /** A Spot notice from this host's {@link SpotNoticeWatcher}. */
+  private record Noticed(SpotNotice notice) implements AgentCommand {}
+
+  /**
+   * @param metadata the instance metadata service to watch for Spot notices, or null not to watch
+   * @param blocking where the watcher's blocking reads run
+   */
+  public static Behavior<AgentCommand> create(
+      AgentInfo info, AttemptExecutor executor, AgentSettings settings, InstanceMetadata metadata, Executor blocking) {
+    Behavior<AgentCommand> agent = Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      NodeAgent nodeAgent = new NodeAgent(info, executor, settings, ctx, timers);
+      if (metadata != null) {
+        ctx.spawn(SpotNoticeWatcher.create(metadata, blocking, settings.spotWatch().pollInterval(),
+            ctx.messageAdapter(SpotNotice.class, Noticed::new)), "spot-notices");
+      }
+      return nodeAgent.behavior();
+    }));
     // A restart would stop every attempt runner (its children) and orphan their containers: an
     // unexpected failure on one message is logged and the agent carries on.
     return Behaviors.supervise(agent).onFailure(SupervisorStrategy.resume());
@@ -119,11 +138,12 @@ public final class NodeAgent {
           return Behaviors.same();
         })
         .onMessage(Drain.class, this::onDrain)
+        .onMessage(Noticed.class, msg -> onNotice(msg.notice()))
         .onMessage(DrainDeadline.class, msg -> {
           context.getLog().warn("Agent {}: the drain grace ran out with {} attempt(s) still running; stopping them",
               info.agentId(), attempts.size());
           String reason = "Host " + info.host() + " was shut down: its attempts had not finished within the drain grace.";
-          attempts.values().forEach(h -> h.runner().tell(new AttemptRunner.Stop(reason, 10)));
+          attempts.values().forEach(h -> h.runner().tell(new AttemptRunner.Stop(reason, 10, false)));
           return Behaviors.same();
         })
         .onMessage(Schedulers.class, msg -> {
@@ -142,7 +162,10 @@ public final class NodeAgent {
   private Behavior<AgentCommand> onLaunch(LaunchAttempt msg) {
     var launch = msg.launch();
     String key = key(launch.jobId(), launch.attempt());
-    if (!attempts.containsKey(key) && recentlyEnded.stream().noneMatch(e -> key(e.attempt()).equals(key))) {
+    if (reclaimed() && !attempts.containsKey(key) && recentlyEnded.stream().noneMatch(e -> key(e.attempt()).equals(key))) {
+      // Placed just before the scheduler heard of the notice: it never starts here.
+      endUnstarted(launch.jobId(), launch.attempt(), reclaimReason(), true);
+    } else if (!attempts.containsKey(key) && recentlyEnded.stream().noneMatch(e -> key(e.attempt()).equals(key))) {
       Resources free = info.capacity().minus(allocated());
       if (!free.fits(launch.resources())) {
         context.getLog().warn("Job {} attempt {} needs {} but only {} is free here; running it anyway (the scheduler "
@@ -165,15 +188,54 @@ public final class NodeAgent {
     String key = key(msg.jobId(), msg.attempt());
     Hosted hosted = attempts.get(key);
     if (hosted != null) {
-      hosted.runner().tell(new AttemptRunner.Stop(msg.reason(), msg.graceSeconds()));
+      hosted.runner().tell(new AttemptRunner.Stop(msg.reason(), msg.graceSeconds(), false));
     } else if (recentlyEnded.stream().noneMatch(e -> key(e.attempt()).equals(key))) {
-      // Stopped before its launch arrived (lost, or still on its way): it never runs here, and
-      // its job hears that the attempt is over.
-      long now = System.currentTimeMillis();
-      recentlyEnded.add(new Ended(new HostedAttempt(msg.jobId(), msg.attempt(), Resources.ZERO, null, null), now));
-      ClusterSharding.get(context.getSystem()).entityRefFor(JobProtocol.JOB, msg.jobId()).tell(new AttemptExited(
-          msg.jobId(), msg.attempt(), info.agentId(), null, null, msg.reason(), now, context.getSystem().ignoreRef()));
+      // Stopped before its launch arrived (lost, or still on its way): it never runs here.
+      endUnstarted(msg.jobId(), msg.attempt(), msg.reason(), false);
     }
+    return Behaviors.same();
+  }
+
+  /** Records an attempt that never starts here, and tells its job that it is over. */
+  private void endUnstarted(String jobId, int attempt, String reason, boolean hostReclaimed) {
+    long now = System.currentTimeMillis();
+    recentlyEnded.add(new Ended(new HostedAttempt(jobId, attempt, Resources.ZERO, null, null), now));
+    ClusterSharding.get(context.getSystem()).entityRefFor(JobProtocol.JOB, jobId).tell(new AttemptExited(
+        jobId, attempt, info.agentId(), null, null, reason, now, context.getSystem().ignoreRef(), hostReclaimed));
+  }
+
+  private boolean reclaimed() {
+    return info.spotNotice() != null && info.spotNotice().interruption();
+  }
+
+  private String reclaimReason() {
+    String host = info.instanceId() != null ? "EC2 (instance " + info.instanceId() + ")" : info.host() + " (agent " + info.agentId() + ")";
+    return "Host " + host + " is being reclaimed: Spot interruption notice for "
+        + Instant.ofEpochMilli(info.spotNotice().actionAt()) + ".";
+  }
+
+  /**
+   * A Spot interruption notice drains the host at once and stops its attempts within the time EC2
+   * leaves (their jobs run again elsewhere without spending an attempt); a rebalance recommendation
+   * only stops new placements.
+   */
+  private Behavior<AgentCommand> onNotice(SpotNotice notice) {
+    if (reclaimed() || (!notice.interruption() && !settings.spotWatch().drainOnRebalance())) {
+      return Behaviors.same();
+    }
+    info = info.noticed(notice);
+    report();
+    if (!notice.interruption()) {
+      context.getLog().info("Agent {} takes no new placements: EC2 recommends rebalancing away from this Spot instance",
+          info.agentId());
+      return Behaviors.same();
+    }
+    long left = notice.actionAt() - System.currentTimeMillis() - settings.spotWatch().stopMargin().toMillis();
+    int grace = (int) Math.max(0, Math.min(settings.spotWatch().stopGrace().toSeconds(), left / 1000));
+    String reason = reclaimReason();
+    context.getLog().warn("Agent {}: {} Stopping {} attempt(s) with {} s to finish; their jobs run again elsewhere",
+        info.agentId(), reason, attempts.size(), grace);
+    attempts.values().forEach(h -> h.runner().tell(new AttemptRunner.Stop(reason, grace, true)));
     return Behaviors.same();
   }
 

@@ -6,6 +6,7 @@ import static io.drover.it.ControlPlaneApiTest.vcpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drover.agent.spot.ImdsStandIn;
 import io.drover.it.support.Await;
 import io.drover.it.support.DroverTestNode;
 import io.drover.it.support.NodeProcess;
@@ -16,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -296,7 +298,7 @@ class ClusterProcessesTest {
     assertEquals(JobStatus.SUCCEEDED, done.status(), done.statusReason());
     assertEquals(1, done.attempts().size(), "the one attempt carried on under the restarted agent");
     assertEquals(0, done.attempts().get(0).container().exitCode());
-    assertEquals("before\nafter\n", logs(jobId));
+    assertEquals("before\nafter\n", logs(jobId, ""));
   }
 
   /**
@@ -378,9 +380,57 @@ class ClusterProcessesTest {
     assertTrue(accepted.size() > 0, "jobs were accepted during the upgrade");
   }
 
-  private static String logs(String jobId) throws Exception {
+  /**
+   * A Spot agent's instance metadata announces an interruption while its job runs: the agent drains
+   * and stops the job, which runs again on the On-Demand agent and succeeds, its single allowed
+   * attempt unspent.
+   */
+  @Test
+  @Order(7)
+  void aSpotInterruptionNoticeMovesTheJobElsewhereWithoutSpendingAnAttempt() throws Exception {
+    try (ImdsStandIn imds = new ImdsStandIn()) {
+      Map<String, String> properties = new HashMap<>(clusterProperties());
+      properties.put("drover.agent.process.work-dir", System.getProperty("java.io.tmpdir") + "/drover-it-cluster-spot");
+      properties.put("drover.agent.spot.poll-interval", "500ms");
+      NodeProcess spot = NodeProcess.start(new NodeProcess.Spec("agent-spot", "agent", NodeProcess.port(), 0, Map.of(
+          "DROVER_CONTACT_POINTS", contactPoints,
+          "DROVER_AGENT_ID", "agent-spot",
+          "DROVER_INSTANCE_ID", "i-0spot0000000000",
+          "DROVER_COMPUTE_ENVIRONMENT", "shared",
+          "DROVER_EXECUTOR", "process",
+          "DROVER_AGENT_LIFECYCLE", "spot",
+          "DROVER_IMDS_ENDPOINT", imds.endpoint(),
+          "DROVER_VCPUS", "2",
+          "DROVER_MEMORY_MIB", "2048"), properties));
+      agents.add(spot);
+      Await.until(FORMED, () -> spot.get("/ready"), status -> status == 200, "the Spot agent to be ready");
+
+      String jobId = submit("shared", "on-spot", "echo attempt $AWS_BATCH_JOB_ATTEMPT; sleep 15", 1);
+      Await.until(TIMEOUT, () -> describe(jobId), j -> j.status() == JobStatus.RUNNING, "the job to run");
+      assertTrue(describe(jobId).container().containerInstanceArn().endsWith("/agent-spot"),
+          "the scheduler fills the Spot host first");
+
+      long noticed = System.currentTimeMillis();
+      imds.interruptAt(Instant.now().plusSeconds(120));
+      JobDetail done = awaitDone(jobId);
+      System.out.println("ClusterProcessesTest: Spot interruption notice to the job SUCCEEDED on the On-Demand agent: "
+          + (done.stoppedAt() - noticed) + " ms");
+
+      assertEquals(JobStatus.SUCCEEDED, done.status(), done.statusReason());
+      assertEquals(2, done.attempts().size());
+      assertTrue(done.attempts().get(0).statusReason().contains("Host EC2 (instance i-0spot0000000000) is being reclaimed"),
+          done.attempts().get(0).statusReason());
+      assertTrue(!done.attempts().get(1).container().containerInstanceArn().endsWith("/agent-spot"),
+          "the re-run went to another agent");
+      assertEquals("attempt 1\n", logs(jobId, "?attempt=1"));
+      assertEquals("attempt 1\n", logs(jobId, "?attempt=2"), "AWS_BATCH_JOB_ATTEMPT: the reclaimed attempt was not counted");
+    }
+  }
+
+  /** A job's output; {@code query} selects, e.g. {@code ?attempt=2}. */
+  private static String logs(String jobId, String query) throws Exception {
     HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create(controllers.get(0).apiEndpoint() + "/drover/v1/jobs/" + jobId + "/logs")).build(),
+        URI.create(controllers.get(0).apiEndpoint() + "/drover/v1/jobs/" + jobId + "/logs" + query)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, response.statusCode(), response.body());
     return response.body();

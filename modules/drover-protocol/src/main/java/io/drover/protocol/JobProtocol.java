@@ -42,6 +42,8 @@ public final class JobProtocol {
    * @param exitCode null when the container never ran
    * @param reason the container-level reason, e.g. {@code CannotPullContainerError: ...}
    * @param statusReason the attempt-level reason, e.g. {@code Essential container in task exited}
+   * @param hostReclaimed the agent stopped it (or never started it) because its Spot host is being
+   *     reclaimed
    */
   public record AttemptExited(
       String jobId,
@@ -51,8 +53,16 @@ public final class JobProtocol {
       String reason,
       String statusReason,
       long at,
-      ActorRef<AttemptReportAck> replyTo)
-      implements JobCommand {}
+      ActorRef<AttemptReportAck> replyTo,
+      boolean hostReclaimed)
+      implements JobCommand {
+
+    /** An attempt that ended for any reason but a Spot reclaim. */
+    public AttemptExited(String jobId, int attempt, String agentId, Integer exitCode, String reason, String statusReason,
+        long at, ActorRef<AttemptReportAck> replyTo) {
+      this(jobId, attempt, agentId, exitCode, reason, statusReason, at, replyTo, false);
+    }
+  }
 
   public record AttemptReportAck(String jobId, int attempt) implements CborSerializable {}
 

@@ -33,6 +33,7 @@ public final class SchedulerProtocol {
    * @param agentId stable id of the host's agent (defaults to the host name)
    * @param instanceId EC2 instance id when the host is one, else null
    * @param schedulable false while draining: no new placements
+   * @param spotNotice the Spot interruption notice or rebalance recommendation this host got, or null
    */
   public record AgentInfo(
       String agentId,
@@ -42,12 +43,18 @@ public final class SchedulerProtocol {
       Resources capacity,
       String executor,
       boolean schedulable,
-      boolean spot)
+      boolean spot,
+      SpotNotice spotNotice)
       implements CborSerializable {
 
     /** The same host, taking no new placements. */
     public AgentInfo draining() {
-      return new AgentInfo(agentId, host, instanceId, computeEnvironment, capacity, executor, false, spot);
+      return new AgentInfo(agentId, host, instanceId, computeEnvironment, capacity, executor, false, spot, spotNotice);
+    }
+
+    /** The same host, draining because EC2 sent {@code notice}. */
+    public AgentInfo noticed(SpotNotice notice) {
+      return new AgentInfo(agentId, host, instanceId, computeEnvironment, capacity, executor, false, spot, notice);
     }
 
     /**
@@ -56,6 +63,23 @@ public final class SchedulerProtocol {
      */
     public boolean attemptsOutliveAgent() {
       return "docker".equals(executor);
+    }
+  }
+
+  /**
+   * What the instance metadata service told a Spot host.
+   *
+   * @param kind {@link #INTERRUPTION} (EC2 will stop or terminate the instance at {@code actionAt})
+   *     or {@link #REBALANCE} (the instance is at elevated risk of interruption)
+   * @param noticedAt when the agent saw it
+   * @param actionAt for an interruption, when EC2 acts (epoch milliseconds); null for a rebalance
+   */
+  public record SpotNotice(String kind, long noticedAt, Long actionAt) implements CborSerializable {
+    public static final String INTERRUPTION = "INTERRUPTION";
+    public static final String REBALANCE = "REBALANCE";
+
+    public boolean interruption() {
+      return INTERRUPTION.equals(kind);
     }
   }
 

@@ -522,7 +522,8 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   }
 
   private ReplyEffect<JobEvent, JobState> onAttemptExited(JobState state, AttemptExited cmd) {
-    AttemptEnded ended = state.attemptEnded(cmd.attempt(), cmd.exitCode(), cmd.reason(), cmd.statusReason(), cmd.at());
+    AttemptEnded ended = state.attemptEnded(cmd.attempt(), cmd.exitCode(), cmd.reason(), cmd.statusReason(), cmd.at(),
+        cmd.hostReclaimed() && !settings.spotInterruptionSpendsAttempt());
     if (ended == null) {
       return Effect().reply(cmd.replyTo(), ack(cmd.attempt()));
     }
@@ -855,7 +856,8 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
       spec.container().environment().forEach(pair -> environment.put(pair.name(), pair.value()));
     }
     environment.put("AWS_BATCH_JOB_ID", jobId);
-    environment.put("AWS_BATCH_JOB_ATTEMPT", Integer.toString(current.number()));
+    // Attempts stopped because their Spot host was reclaimed do not count, here as in the retry strategy.
+    environment.put("AWS_BATCH_JOB_ATTEMPT", Integer.toString(state.spentAttempts()));
     environment.put("AWS_BATCH_JQ_NAME", spec.jobQueue());
     environment.put("AWS_BATCH_CE_NAME", current.placement().computeEnvironment());
     if (spec.array() != null) {

@@ -349,6 +349,25 @@ class JobEntityTest {
   }
 
   @Test
+  void anAttemptStoppedForASpotReclaimRunsAgainAsTheSameAttemptNumberForTheJob() {
+    submit(spec(null, null));
+    place(1);
+    start(1);
+
+    CommandResultWithReply<JobCommand, JobEvent, JobState, AttemptReportAck> reclaimed = job.runCommand(replyTo ->
+        new AttemptExited(jobId, 1, "agent-1", 143, null, "Host worker-1 (agent agent-1) is being reclaimed.", 9_000,
+            replyTo, true));
+
+    assertEquals(new AttemptReportAck(jobId, 1), reclaimed.reply());
+    assertEquals(Boolean.TRUE, reclaimed.eventOfType(AttemptEnded.class).reclaimed());
+    assertEquals(JobStatus.RUNNABLE, reclaimed.state().status(), "its one attempt was not spent");
+    expectQueue(enqueue(), new JobQueueActor.Dequeue(jobId), enqueue());
+
+    job.<PlaceResult>runCommand(replyTo -> new JobEntity.Place(jobId, placement(), replyTo));
+    assertEquals("1", expectLaunch(2).environment().get("AWS_BATCH_JOB_ATTEMPT"));
+  }
+
+  @Test
   void aFailedAttemptWithAttemptsLeftIsRetriedOnANewPlacement() {
     submit(spec(new RetryStrategy(2, null), null));
     place(1);

@@ -110,8 +110,9 @@ final class WireSamples {
     Placement placement = new Placement("agent-7", AGENT_REF, "worker-7.internal", "i-0123456789abcdef0",
         COMPUTE_ENVIRONMENT, true);
     Attempt ended = new Attempt(1, placement, AT + 1_000, AT + 2_000, AT + 9_000, 137,
-        "OutOfMemoryError: Container killed due to memory usage", JobState.CONTAINER_EXITED, "drover/" + JOB_ID + "/1");
-    Attempt running = new Attempt(2, placement, AT + 10_000, AT + 11_000, null, null, null, null, "drover/" + JOB_ID + "/2");
+        "OutOfMemoryError: Container killed due to memory usage", JobState.CONTAINER_EXITED, "drover/" + JOB_ID + "/1", null);
+    Attempt running = new Attempt(2, placement, AT + 10_000, AT + 11_000, null, null, null, null, "drover/" + JOB_ID + "/2",
+        null);
     JobState state = new JobState(spec, JobStatus.RUNNING, null, AT, AT + 11_000, null, List.of(ended, running), null,
         false, false, List.of(), List.of("2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f"), new ArrayProgress(4, true, 1, 1, List.of(3L)),
         AT + 9_000);
@@ -148,7 +149,7 @@ final class WireSamples {
         sorted("team", "data"), Boolean.TRUE, List.of("EC2"), Boolean.FALSE, Boolean.FALSE);
 
     SchedulerProtocol.AgentInfo agentInfo = new SchedulerProtocol.AgentInfo("agent-7", "worker-7.internal",
-        "i-0123456789abcdef0", COMPUTE_ENVIRONMENT, new Resources(16_000, 65_536, 2), "docker", true, false);
+        "i-0123456789abcdef0", COMPUTE_ENVIRONMENT, new Resources(16_000, 65_536, 2), "docker", true, false, null);
     SchedulerProtocol.HostedAttempt hosted = new SchedulerProtocol.HostedAttempt(JOB_ID, 2, resources, QUEUE, "team_a");
 
     Map<String, Object> samples = new LinkedHashMap<>();
@@ -265,6 +266,8 @@ final class WireSamples {
     samples.put("LogProtocol.LogPosition", new LogProtocol.LogPosition(JOB_ID, 2, 2, 6, 20));
     samples.put("SchedulerProtocol.AgentStatus",
         new SchedulerProtocol.AgentStatus(agentInfo, agent.narrow(), List.of(hosted), List.of(hosted)));
+    samples.put("SchedulerProtocol.SpotNotice", new SchedulerProtocol.SpotNotice(SchedulerProtocol.SpotNotice.INTERRUPTION,
+        AT + 20_000, AT + 140_000));
 
     samples.put("JobStateChange", new JobStateChange("0", "8c1f0e2d-3b4a-3c5d-8e6f-7a8b9c0d1e2f", JobStateChange.DETAIL_TYPE,
         "aws.batch", "000000000000", "2026-01-01T00:00:09Z", "us-east-1", List.of(ACCOUNT + "job/" + JOB_ID), detail));

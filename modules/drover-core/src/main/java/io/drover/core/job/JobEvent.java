@@ -48,6 +48,8 @@ public sealed interface JobEvent extends CborSerializable {
   /**
    * The attempt is over, for whatever reason; {@code next} is SUCCEEDED, FAILED or RUNNABLE
    * (a retry). {@code jobStatusReason} is the job's status reason after this event.
+   * {@code reclaimed}: its Spot host was reclaimed, so it does not count against the retry strategy
+   * (null before this field existed: it counts).
    */
   record AttemptEnded(
       String jobId,
@@ -57,8 +59,16 @@ public sealed interface JobEvent extends CborSerializable {
       String statusReason,
       JobStatus next,
       String jobStatusReason,
-      long at)
-      implements JobEvent {}
+      long at,
+      Boolean reclaimed)
+      implements JobEvent {
+
+    public AttemptEnded(
+        String jobId, int attempt, Integer exitCode, String reason, String statusReason, JobStatus next,
+        String jobStatusReason, long at) {
+      this(jobId, attempt, exitCode, reason, statusReason, next, jobStatusReason, at, null);
+    }
+  }
 
   /** Cancelled before it ran (CancelJob, or TerminateJob before STARTING); the job is FAILED. */
   record Cancelled(String jobId, String reason, long at) implements JobEvent {}

@@ -123,12 +123,34 @@ public record JobState(
     return attempts.size() + 1;
   }
 
+  /** How many attempts count against the retry strategy: every one except those whose Spot host was reclaimed. */
+  public int spentAttempts() {
+    int spent = 0;
+    for (Attempt attempt : attempts) {
+      if (attempt.spent()) {
+        spent++;
+      }
+    }
+    return spent;
+  }
+
   /**
    * Decides how attempt {@code number} ended; null when that attempt is not the current one. A
    * job being terminated (TerminateJob, timeout) fails whatever the exit code, without retrying,
    * and its attempt carries the termination reason.
    */
   public AttemptEnded attemptEnded(int number, Integer exitCode, String reason, String attemptStatusReason, long at) {
+    return attemptEnded(number, exitCode, reason, attemptStatusReason, at, false);
+  }
+
+  /**
+   * As {@link #attemptEnded(int, Integer, String, String, long)}; {@code reclaimed} says the
+   * attempt was stopped because its Spot host is being reclaimed: unless it succeeded or the job is
+   * being terminated, the job goes back to RUNNABLE and the attempt does not count against the
+   * retry strategy.
+   */
+  public AttemptEnded attemptEnded(
+      int number, Integer exitCode, String reason, String attemptStatusReason, long at, boolean reclaimed) {
     Attempt current = currentAttempt();
     if (current == null || current.number() != number) {
       return null;
@@ -136,6 +158,8 @@ public record JobState(
     JobStatus next;
     String jobReason;
     String attemptReason = attemptStatusReason;
+    Boolean notSpent = null;
+    int spent = spentAttempts();
     if (terminationReason != null) {
       next = JobStatus.FAILED;
       jobReason = terminationReason;
@@ -143,15 +167,20 @@ public record JobState(
     } else if (exitCode != null && exitCode == 0) {
       next = JobStatus.SUCCEEDED;
       jobReason = attemptStatusReason;
-    } else if (RetryPolicy.shouldRetry(spec.retryStrategy(), attempts.size(), exitCode, reason, attemptStatusReason)) {
+    } else if (reclaimed) {
       next = JobStatus.RUNNABLE;
-      jobReason = "Attempt " + number + " of " + spec.maxAttempts() + " failed (" + describe(exitCode, reason, attemptStatusReason)
+      notSpent = Boolean.TRUE;
+      jobReason = attemptStatusReason + " The job runs again elsewhere; this attempt does not count against its "
+          + spec.maxAttempts() + ".";
+    } else if (RetryPolicy.shouldRetry(spec.retryStrategy(), spent, exitCode, reason, attemptStatusReason)) {
+      next = JobStatus.RUNNABLE;
+      jobReason = "Attempt " + spent + " of " + spec.maxAttempts() + " failed (" + describe(exitCode, reason, attemptStatusReason)
           + "); retrying.";
     } else {
       next = JobStatus.FAILED;
       jobReason = attemptStatusReason;
     }
-    return new AttemptEnded(spec.jobId(), number, exitCode, reason, attemptReason, next, jobReason, at);
+    return new AttemptEnded(spec.jobId(), number, exitCode, reason, attemptReason, next, jobReason, at, notSpent);
   }
 
   private static String describe(Integer exitCode, String reason, String statusReason) {
@@ -234,7 +263,7 @@ public record JobState(
     if (event instanceof Placed e) {
       List<Attempt> next = new ArrayList<>(attempts);
       next.add(new Attempt(e.attempt(), e.placement(), e.at(), null, null, null, null, null,
-          Attempt.logStreamName(spec.jobId(), e.attempt())));
+          Attempt.logStreamName(spec.jobId(), e.attempt()), null));
       return lifecycle(JobStatus.STARTING, null, null, null, next, terminationReason, cancelled, terminated);
     } else if (event instanceof Started e) {
       return lifecycle(JobStatus.RUNNING, null, e.at(), null, replaceLast(lastAttempt().started(e.at())),
@@ -244,7 +273,7 @@ public record JobState(
       return lifecycle(status, statusReason, startedAt, stoppedAt,
           replaceLast(last.movedTo(last.placement().withAgentRef(e.agentRef()))), terminationReason, cancelled, terminated);
     } else if (event instanceof AttemptEnded e) {
-      List<Attempt> next = replaceLast(lastAttempt().ended(e.exitCode(), e.reason(), e.statusReason(), e.at()));
+      List<Attempt> next = replaceLast(lastAttempt().ended(e.exitCode(), e.reason(), e.statusReason(), e.at(), e.reclaimed()));
       Long stopped = e.next().isTerminal() ? e.at() : null;
       return lifecycle(e.next(), e.jobStatusReason(), startedAt, stopped, next, terminationReason, cancelled,
           terminated || terminationReason != null);

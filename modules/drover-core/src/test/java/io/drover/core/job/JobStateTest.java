@@ -444,6 +444,37 @@ class JobStateTest {
   }
 
   @Test
+  void anAttemptStoppedForASpotReclaimRunsAgainWithoutSpendingTheRetryBudget() {
+    JobState state = running(submitted(attempts(1)), 2_000);
+    String reason = "Host EC2 (instance i-0abc) is being reclaimed: Spot interruption notice for 2026-01-01T00:02:00Z.";
+
+    AttemptEnded reclaimed = state.attemptEnded(1, 143, null, reason, 2_100, true);
+    JobState again = state.apply(reclaimed);
+
+    assertEquals(JobStatus.RUNNABLE, again.status(), "one attempt allowed, and it was not spent");
+    assertEquals(Boolean.TRUE, reclaimed.reclaimed());
+    assertEquals(Boolean.TRUE, again.attempts().get(0).reclaimed());
+    assertEquals(0, again.spentAttempts());
+    assertTrue(again.statusReason().startsWith(reason), again.statusReason());
+    assertEquals(2, again.nextAttemptNumber(), "attempt numbers stay unique");
+
+    JobState second = running(again, 2_200);
+    assertEquals(1, second.spentAttempts(), "the second attempt is the first that counts");
+    JobState failed = ended(second, 1, null, 2_300);
+    assertEquals(JobStatus.FAILED, failed.status(), "a real failure still spends the only attempt");
+  }
+
+  @Test
+  void aReclaimNoticeDoesNotUndoASuccessOrATermination() {
+    JobState state = running(submitted(attempts(1)), 2_000);
+    assertEquals(JobStatus.SUCCEEDED, state.attemptEnded(1, 0, null, "done", 2_100, true).next());
+    assertNull(state.attemptEnded(1, 0, null, "done", 2_100, true).reclaimed());
+
+    JobState terminating = state.apply(state.terminate("stop it", 2_050));
+    assertEquals(JobStatus.FAILED, terminating.attemptEnded(1, 143, null, "reclaimed", 2_100, true).next());
+  }
+
+  @Test
   void aRestartedAgentOnTheSameHostReattachesTheCurrentAttemptAndOnlyThatOne() {
     JobState state = running(submitted(attempts(2)), 2_000);
     String newRef = "pekko://drover@10.0.0.5:25520/user/agent#2";
