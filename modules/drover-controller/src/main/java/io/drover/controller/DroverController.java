@@ -16,6 +16,8 @@ import io.drover.controller.readside.CassandraSchema;
 import io.drover.controller.readside.JobProjection;
 import io.drover.controller.readside.JobReadStore;
 import io.drover.controller.readside.LogStore;
+import io.drover.controller.capacity.CapacityProviders;
+import io.drover.controller.capacity.CapacitySettings;
 import io.drover.controller.scheduler.SchedulerActor;
 import io.drover.core.controlplane.ControlPlaneRules;
 import io.drover.core.job.JobStateChange;
@@ -72,7 +74,9 @@ public final class DroverController {
     ControlPlaneClient controlPlane =
         ControlPlaneClient.start(system, new ControlPlaneRules(settings.identity()), settings.askTimeout());
     JobEntity.init(system, settings);
-    ActorRef<SchedulerActor.Command> scheduler = SchedulerActor.init(system, settings, controlPlane, readStore);
+    CapacitySettings capacitySettings = CapacitySettings.from(system.settings().config());
+    ActorRef<SchedulerActor.Command> scheduler = SchedulerActor.init(system, settings, controlPlane, readStore,
+        CapacityProviders.start(system, capacitySettings), capacitySettings);
     JobQueueActor.init(system, settings, readStore, controlPlane, scheduler);
     ActorRef<Topic.Command<JobStateChange>> stateChanges = JobStateChanges.start(system);
     JobProjection.init(system, settings, readStore, stateChanges);

@@ -87,18 +87,8 @@ class ClusterProcessesTest {
   /** Keyspaces of this run: the processes' state must not meet an earlier run's in a reused Cassandra. */
   private static final String KEYSPACE = "it_cluster_" + Long.toString(System.currentTimeMillis() / 1000 % 1_000_000, 36);
 
-  /** Settings the processes get as system properties: the test's keyspaces and quicker downing. */
   private static Map<String, String> clusterProperties() {
-    return Map.of(
-        "pekko.persistence.cassandra.journal.keyspace", KEYSPACE + "_journal",
-        "pekko.persistence.cassandra.snapshot.keyspace", KEYSPACE + "_snapshot",
-        "pekko.projection.cassandra.offset-store.keyspace", KEYSPACE,
-        "drover.controller.read-side.keyspace", KEYSPACE,
-        "drover.cassandra.create-schema", "on",
-        "pekko.persistence.cassandra.journal.replication-factor", "1",
-        "pekko.persistence.cassandra.snapshot.replication-factor", "1",
-        "drover.controller.read-side.replication-factor", "1",
-        "pekko.cluster.split-brain-resolver.stable-after", "7s");
+    return NodeProcess.clusterProperties(KEYSPACE);
   }
 
   private static NodeProcess startAgent(String name, String computeEnvironment) {

@@ -1,6 +1,9 @@
 package io.drover.controller.scheduler;
 
+import io.drover.capacity.CapacityProvider;
 import io.drover.controller.ControllerSettings;
+import io.drover.controller.capacity.CapacityManager;
+import io.drover.controller.capacity.CapacitySettings;
 import io.drover.controller.controlplane.ControlPlaneClient;
 import io.drover.controller.job.JobEntity;
 import io.drover.controller.queue.JobQueueActor;
@@ -13,6 +16,7 @@ import io.drover.core.model.JobStatus;
 import io.drover.core.model.Resources;
 import io.drover.core.queue.ComputeEnvironmentOrder;
 import io.drover.core.queue.JobQueue;
+import io.drover.core.capacity.WaitingJob;
 import io.drover.core.scheduling.Assignment;
 import io.drover.core.scheduling.ComputeEnvironmentView;
 import io.drover.core.scheduling.FairShareView;
@@ -31,6 +35,7 @@ import io.drover.protocol.SchedulerProtocol.AgentInfo;
 import io.drover.protocol.SchedulerProtocol.AgentStatus;
 import io.drover.protocol.SchedulerProtocol.HostedAttempt;
 import io.drover.protocol.SchedulerProtocol.SchedulerCommand;
+import io.drover.protocol.SchedulerProtocol.SpotNotice;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -103,16 +108,30 @@ public final class SchedulerActor {
 
   public static final String SINGLETON_NAME = "scheduler";
 
-  public static ActorRef<Command> init(
-      ActorSystem<?> system, ControllerSettings settings, ControlPlaneClient controlPlane, JobReadStore readStore) {
+  /** The capacity manager's request to retire an idle host before it is terminated. */
+  private record Retire(CapacityManager.RetireHost request) implements Command {}
+
+  /**
+   * @param capacity where MANAGED compute environments get their hosts, or null when none is
+   *     configured (those environments then get no hosts)
+   */
+  public static ActorRef<Command> init(ActorSystem<?> system, ControllerSettings settings, ControlPlaneClient controlPlane,
+      JobReadStore readStore, CapacityProvider capacity, CapacitySettings capacitySettings) {
     return ClusterSingleton.get(system).init(
-        SingletonActor.of(create(settings, controlPlane, readStore), SINGLETON_NAME)
+        SingletonActor.of(create(settings, controlPlane, readStore, capacity, capacitySettings), SINGLETON_NAME)
             .withSettings(ClusterSingletonSettings.create(system).withRole(Roles.CONTROLLER)));
   }
 
-  public static Behavior<Command> create(ControllerSettings settings, ControlPlaneClient controlPlane, JobReadStore readStore) {
-    Behavior<SchedulerCommand> scheduler = Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new SchedulerActor(settings, controlPlane, readStore, ctx, timers).behavior()));
+  public static Behavior<Command> create(ControllerSettings settings, ControlPlaneClient controlPlane, JobReadStore readStore,
+      CapacityProvider capacity, CapacitySettings capacitySettings) {
+    Behavior<SchedulerCommand> scheduler = Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      SchedulerActor actor = new SchedulerActor(settings, controlPlane, readStore, ctx, timers);
+      if (capacity != null) {
+        actor.capacityManager = ctx.spawn(CapacityManager.create(capacity, capacitySettings,
+            ctx.messageAdapter(CapacityManager.RetireHost.class, Retire::new)), "capacity");
+      }
+      return actor.behavior();
+    }));
     // Its state is derived, so a restart after an unexpected failure only costs one heartbeat.
     return Behaviors.supervise(scheduler)
         .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2))
@@ -157,6 +176,12 @@ public final class SchedulerActor {
    * member removed and made the job RUNNABLE again, so a retry must not go back to it.
    */
   private final Set<Address> unavailable = new HashSet<>();
+  /** Hosts the capacity manager is terminating: no placement goes there again. */
+  private final Set<String> retiring = new HashSet<>();
+  /** Sizes MANAGED compute environments; null when no capacity provider is configured. */
+  private ActorRef<CapacityManager.Command> capacityManager;
+  /** The jobs the last pass left waiting, by the MANAGED compute environment that should get them. */
+  private Map<String, List<WaitingJob>> managedDemand = Map.of();
 
   private SchedulerActor(
       ControllerSettings settings,
@@ -216,6 +241,18 @@ public final class SchedulerActor {
         .onMessage(MembershipChanged.class, this::onMembershipChanged)
         .onMessage(Housekeeping.class, msg -> {
           expireInFlight();
+          tellCapacityManager();
+          return Behaviors.same();
+        })
+        .onMessage(Retire.class, msg -> {
+          String agentId = msg.request().agentId();
+          Agent agent = agents.get(agentId);
+          boolean idle = agent != null && agent.running.isEmpty()
+              && inFlight.values().stream().noneMatch(pending -> pending.agentId().equals(agentId));
+          if (idle) {
+            retiring.add(agentId);
+          }
+          msg.request().replyTo().tell(idle);
           return Behaviors.same();
         })
         .onMessage(Reconcile.class, msg -> reconcile())
@@ -268,6 +305,7 @@ public final class SchedulerActor {
     Agent agent = agents.get(msg.agentId());
     if (agent != null && agent.ref.equals(msg.ref())) {
       agents.remove(msg.agentId());
+      retiring.remove(msg.agentId());
       context.getLog().warn("Agent {} left the cluster; its {} attempt(s) lost their host", msg.agentId(), agent.running.size());
       lose(msg.agentId(), agent);
       passSoon();
@@ -424,13 +462,14 @@ public final class SchedulerActor {
     if (offered == 0) {
       publishedReasons.clear();
       reservations = Map.of();
+      managedDemand = Map.of();
       return;
     }
     Map<String, ComputeEnvironmentView> ces = new HashMap<>();
     for (ComputeEnvironment ce : controlPlaneState.computeEnvironments().values()) {
       long fairShareMilliCpus = ce.unmanagedvCpus() == null ? 0 : ce.unmanagedvCpus() * 1000L;
       ces.put(ce.computeEnvironmentName(),
-          new ComputeEnvironmentView(ce.computeEnvironmentName(), ce.enabled(), 0, fairShareMilliCpus));
+          new ComputeEnvironmentView(ce.computeEnvironmentName(), ce.enabled(), ce.maxMilliCpus(), fairShareMilliCpus));
     }
     long staleBefore = now - settings.agentHeartbeatTimeout().toMillis();
     List<HostView> hosts = new ArrayList<>();
@@ -445,7 +484,8 @@ public final class SchedulerActor {
         }
       }
       hosts.add(new HostView(agent.info.agentId(), agent.info.computeEnvironment(), agent.info.capacity(), allocated,
-          agent.info.schedulable() && agent.lastSeen >= staleBefore && !unavailable.contains(agent.ref.path().address()),
+          agent.info.schedulable() && agent.lastSeen >= staleBefore && !unavailable.contains(agent.ref.path().address())
+              && !retiring.contains(agent.info.agentId()),
           agent.info.spot()));
     }
     SchedulingDecision decision = Scheduler.schedule(queues, ces, hosts, holdings.runningChildren(), reservations,
@@ -455,6 +495,68 @@ public final class SchedulerActor {
       place(assignment, now);
     }
     publishReasons(decision);
+    managedDemand = managedDemand(decision);
+  }
+
+  /**
+   * The jobs left waiting, each counted against the first enabled MANAGED compute environment in
+   * its queue's order, which the capacity manager then grows for it.
+   */
+  private Map<String, List<WaitingJob>> managedDemand(SchedulingDecision decision) {
+    if (capacityManager == null) {
+      return Map.of();
+    }
+    Map<String, String> managedFor = new HashMap<>();
+    for (JobQueue queue : controlPlaneState.jobQueues().values()) {
+      for (ComputeEnvironmentOrder order : queue.computeEnvironmentOrder()) {
+        ComputeEnvironment ce = controlPlaneState.computeEnvironments().get(
+            AwsIdentity.nameFrom(order.computeEnvironment(), "compute-environment", "computeEnvironment"));
+        if (ce != null && ce.managed() && ce.enabled()) {
+          managedFor.put(queue.jobQueueName(), ce.computeEnvironmentName());
+          break;
+        }
+      }
+    }
+    if (managedFor.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, List<WaitingJob>> demand = new HashMap<>();
+    decision.forEachWaiting((job, reason) -> {
+      String ce = managedFor.get(job.queue());
+      if (ce != null) {
+        demand.computeIfAbsent(ce, c -> new ArrayList<>()).add(new WaitingJob(job.jobId(), job.resources()));
+      }
+    });
+    return demand;
+  }
+
+  /** Gives the capacity manager the waiting jobs and the hosts of every MANAGED compute environment. */
+  private void tellCapacityManager() {
+    if (capacityManager == null) {
+      return;
+    }
+    Map<String, CapacityManager.EnvironmentDemand> environments = new HashMap<>();
+    Map<String, List<CapacityManager.Host>> hosts = new HashMap<>();
+    for (Agent agent : agents.values()) {
+      ComputeEnvironment ce = controlPlaneState.computeEnvironments().get(agent.info.computeEnvironment());
+      if (ce == null || !ce.managed() || agent.info.instanceId() == null) {
+        continue;
+      }
+      String agentId = agent.info.agentId();
+      boolean idle = agent.running.isEmpty() && inFlight.values().stream().noneMatch(p -> p.agentId().equals(agentId));
+      SpotNotice notice = agent.info.spotNotice();
+      hosts.computeIfAbsent(ce.computeEnvironmentName(), c -> new ArrayList<>()).add(new CapacityManager.Host(agentId,
+          agent.info.instanceId(), idle, !agent.info.schedulable() || retiring.contains(agentId),
+          notice != null && notice.interruption()));
+    }
+    for (ComputeEnvironment ce : controlPlaneState.computeEnvironments().values()) {
+      if (ce.managed()) {
+        environments.put(ce.computeEnvironmentName(), new CapacityManager.EnvironmentDemand(
+            managedDemand.getOrDefault(ce.computeEnvironmentName(), List.of()),
+            hosts.getOrDefault(ce.computeEnvironmentName(), List.of())));
+      }
+    }
+    capacityManager.tell(new CapacityManager.Demand(controlPlaneState, environments));
   }
 
   /**

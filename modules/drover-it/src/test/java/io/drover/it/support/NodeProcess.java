@@ -71,7 +71,26 @@ public final class NodeProcess implements AutoCloseable {
   public record Spec(
       String name, String role, int managementPort, int httpPort, Map<String, String> env, Map<String, String> properties) {}
 
-  public static NodeProcess start(Spec spec) {
+  /**
+   * Settings every process of one test cluster gets as system properties: its own keyspaces (a
+   * reused Cassandra must not mix runs; the nodes' join check insists they agree), replication 1 and
+   * quicker downing.
+   */
+  public static Map<String, String> clusterProperties(String keyspace) {
+    return Map.of(
+        "pekko.persistence.cassandra.journal.keyspace", keyspace + "_journal",
+        "pekko.persistence.cassandra.snapshot.keyspace", keyspace + "_snapshot",
+        "pekko.projection.cassandra.offset-store.keyspace", keyspace,
+        "drover.controller.read-side.keyspace", keyspace,
+        "drover.cassandra.create-schema", "on",
+        "pekko.persistence.cassandra.journal.replication-factor", "1",
+        "pekko.persistence.cassandra.snapshot.replication-factor", "1",
+        "drover.controller.read-side.replication-factor", "1",
+        "pekko.cluster.split-brain-resolver.stable-after", "7s");
+  }
+
+  /** The command line that runs a node of {@code role} ({@code Main controller|agent}) with these system properties. */
+  public static List<String> command(String role, Map<String, String> properties) {
     Path root = RepoRoot.locate();
     Path nodeTarget = root.resolve("modules/drover-node/target");
     String classpath;
@@ -80,14 +99,20 @@ public final class NodeProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("Build drover-node first (mvn package): " + e.getMessage(), e);
     }
-    int httpPort = spec.httpPort() > 0 ? spec.httpPort() : port();
-    Spec resolved = new Spec(spec.name(), spec.role(), spec.managementPort(), httpPort, spec.env(), spec.properties());
-    int remotePort = port();
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xms128m", "-Xmx512m", "-XX:TieredStopAtLevel=1", "-Ddrover.repo.root=" + root));
-    spec.properties().forEach((key, value) -> command.add("-D" + key + "=" + value));
-    command.addAll(List.of("-cp", classpath, "io.drover.node.Main", spec.role()));
+    properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+    command.addAll(List.of("-cp", classpath, "io.drover.node.Main", role));
+    return command;
+  }
+
+  public static NodeProcess start(Spec spec) {
+    Path root = RepoRoot.locate();
+    int httpPort = spec.httpPort() > 0 ? spec.httpPort() : port();
+    Spec resolved = new Spec(spec.name(), spec.role(), spec.managementPort(), httpPort, spec.env(), spec.properties());
+    int remotePort = port();
+    List<String> command = command(spec.role(), spec.properties());
     Map<String, String> env = new LinkedHashMap<>();
     env.put("DROVER_HOSTNAME", "127.0.0.1");
     env.put("DROVER_REMOTE_PORT", Integer.toString(remotePort));
