@@ -58,6 +58,9 @@ public final class CapacityManager {
   /** Asks the scheduler to take no more placements on an idle host; answered with whether it did. */
   public record RetireHost(String agentId, ActorRef<Boolean> replyTo) {}
 
+  /** Plan every environment now, not at the next tick (a Spot host is being reclaimed). */
+  public record PlanNow() implements Command {}
+
   private record Tick() implements Command {}
 
   private record Observed(String environment, List<ManagedInstance> instances, List<InstanceShape> shapes, Throwable error)
@@ -111,6 +114,7 @@ public final class CapacityManager {
           return Behaviors.same();
         })
         .onMessage(Tick.class, msg -> onTick())
+        .onMessage(PlanNow.class, msg -> onTick())
         .onMessage(Observed.class, this::onObserved)
         .onMessage(Launched.class, this::onLaunched)
         .onMessage(Retired.class, this::onRetired)

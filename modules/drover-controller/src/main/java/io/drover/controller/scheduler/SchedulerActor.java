@@ -280,8 +280,13 @@ public final class SchedulerActor {
       context.getLog().info("Agent {} on {} joined compute environment {} with {} ({} executor)",
           info.agentId(), info.host(), info.computeEnvironment(), info.capacity().describe(), info.executor());
     }
+    boolean noticed = info.spotNotice() != null && (agent.info == null || agent.info.spotNotice() == null);
     agent.info = info;
     agent.ref = status.agent();
+    if (noticed && capacityManager != null) {
+      tellCapacityManager();
+      capacityManager.tell(new CapacityManager.PlanNow());
+    }
     agent.lastSeen = System.currentTimeMillis();
     Map<String, HostedAttempt> running = new HashMap<>();
     status.running().forEach(a -> running.put(a.jobId(), a));
@@ -549,10 +554,20 @@ public final class SchedulerActor {
           agent.info.instanceId(), idle, !agent.info.schedulable() || retiring.contains(agentId),
           notice != null && notice.interruption()));
     }
+    // The jobs on a host EC2 is reclaiming need new hosts before they are even stopped.
+    Map<String, List<WaitingJob>> displaced = new HashMap<>();
+    for (Agent agent : agents.values()) {
+      SpotNotice notice = agent.info.spotNotice();
+      if (notice != null && notice.interruption()) {
+        agent.running.values().forEach(attempt -> displaced.computeIfAbsent(agent.info.computeEnvironment(),
+            c -> new ArrayList<>()).add(new WaitingJob(attempt.jobId(), attempt.resources())));
+      }
+    }
     for (ComputeEnvironment ce : controlPlaneState.computeEnvironments().values()) {
       if (ce.managed()) {
-        environments.put(ce.computeEnvironmentName(), new CapacityManager.EnvironmentDemand(
-            managedDemand.getOrDefault(ce.computeEnvironmentName(), List.of()),
+        List<WaitingJob> waiting = new ArrayList<>(managedDemand.getOrDefault(ce.computeEnvironmentName(), List.of()));
+        waiting.addAll(displaced.getOrDefault(ce.computeEnvironmentName(), List.of()));
+        environments.put(ce.computeEnvironmentName(), new CapacityManager.EnvironmentDemand(waiting,
             hosts.getOrDefault(ce.computeEnvironmentName(), List.of())));
       }
     }
