@@ -542,13 +542,15 @@ public final class SchedulerActor {
     }
     Map<String, CapacityManager.EnvironmentDemand> environments = new HashMap<>();
     Map<String, List<CapacityManager.Host>> hosts = new HashMap<>();
+    Set<String> placing = new HashSet<>();
+    inFlight.values().forEach(pending -> placing.add(pending.agentId()));
     for (Agent agent : agents.values()) {
       ComputeEnvironment ce = controlPlaneState.computeEnvironments().get(agent.info.computeEnvironment());
       if (ce == null || !ce.managed() || agent.info.instanceId() == null) {
         continue;
       }
       String agentId = agent.info.agentId();
-      boolean idle = agent.running.isEmpty() && inFlight.values().stream().noneMatch(p -> p.agentId().equals(agentId));
+      boolean idle = agent.running.isEmpty() && !placing.contains(agentId);
       SpotNotice notice = agent.info.spotNotice();
       hosts.computeIfAbsent(ce.computeEnvironmentName(), c -> new ArrayList<>()).add(new CapacityManager.Host(agentId,
           agent.info.instanceId(), idle, !agent.info.schedulable() || retiring.contains(agentId),
