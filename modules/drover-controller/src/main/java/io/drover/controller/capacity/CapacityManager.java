@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
@@ -73,10 +74,13 @@ public final class CapacityManager {
   private record Terminated(String environment, Termination termination, Throwable error) implements Command {}
 
   public static Behavior<Command> create(CapacityProvider provider, CapacitySettings settings, ActorRef<RetireHost> scheduler) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+    Behavior<Command> manager = Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(new Tick(), settings.interval());
       return new CapacityManager(provider, settings, scheduler, ctx).behavior();
     }));
+    // Instances are listed afresh every round, so a restart after an unexpected failure loses only
+    // idle times and launches not yet listed.
+    return Behaviors.supervise(manager).onFailure(SupervisorStrategy.restart());
   }
 
   private final CapacityProvider provider;
@@ -84,8 +88,13 @@ public final class CapacityManager {
   private final ActorRef<RetireHost> scheduler;
   private final ActorContext<Command> context;
   private Demand demand = new Demand(ControlPlaneState.EMPTY, Map.of());
-  /** Environments with a round in progress: one at a time each, so nothing is launched twice. */
+  /**
+   * Environments with a round in progress (listing, or launches not yet answered): one at a time
+   * each, so nothing is launched twice.
+   */
   private final Set<String> planning = new HashSet<>();
+  /** Launches not yet answered, by environment. */
+  private final Map<String, Integer> launching = new HashMap<>();
   /** Since when each joined instance has been idle. */
   private final Map<String, Long> idleSince = new HashMap<>();
   /** Instances launched that the provider may not list yet, with their launch. */
@@ -146,8 +155,10 @@ public final class CapacityManager {
 
   private Behavior<Command> onObserved(Observed msg) {
     String name = msg.environment();
-    planning.remove(name);
     ComputeEnvironment ce = demand.controlPlane().computeEnvironments().get(name);
+    if (ce == null || ce.computeResources() == null || msg.error() != null) {
+      planning.remove(name);
+    }
     if (ce == null || ce.computeResources() == null) {
       return Behaviors.same();
     }
@@ -177,6 +188,11 @@ public final class CapacityManager {
         : "; cannot run " + plan.unsatisfiable().size() + " job(s): " + plan.unsatisfiable().values().iterator().next());
     if (!notes.equals(lastNotes.put(name, notes)) && !notes.isBlank()) {
       context.getLog().info("Compute environment {}: {}", name, notes);
+    }
+    if (plan.launches().isEmpty()) {
+      planning.remove(name);
+    } else {
+      launching.put(name, plan.launches().size());
     }
     for (Launch launch : plan.launches()) {
       context.getLog().info("Compute environment {}: launching {} x {} ({}): {}", name, launch.count(),
@@ -270,6 +286,10 @@ public final class CapacityManager {
 
   private Behavior<Command> onLaunched(Launched msg) {
     String name = msg.environment();
+    if (launching.merge(name, -1, Integer::sum) <= 0) {
+      launching.remove(name);
+      planning.remove(name);
+    }
     if (msg.error() != null) {
       context.getLog().error("Compute environment {}: the {} provider failed a launch ({}); this is a bug in Drover",
           name, provider.name(), msg.error().toString());
