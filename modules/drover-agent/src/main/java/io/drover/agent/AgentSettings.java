@@ -1,9 +1,14 @@
 package io.drover.agent;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigUtil;
 import io.drover.agent.exec.DockerSettings;
+import io.drover.core.cost.PriceTable;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The {@code drover.agent} settings (see reference.conf).
@@ -17,6 +22,9 @@ import java.time.Duration;
  * @param spot true when the host is a Spot instance ({@code lifecycle = spot})
  * @param drainGrace on shutdown, how long running attempts may go on finishing; 0 to leave at once
  * @param spotWatch the Spot notice watch settings
+ * @param instanceType the host's EC2 instance type; null when unknown
+ * @param hourlyPrice what the host costs, USD per hour; null to take it from {@code pricing}
+ * @param pricing the price table ({@code drover.pricing})
  */
 public record AgentSettings(
     String agentId,
@@ -39,7 +47,10 @@ public record AgentSettings(
     Duration logFlushTimeout,
     int blockingThreads,
     Duration drainGrace,
-    SpotWatch spotWatch) {
+    SpotWatch spotWatch,
+    String instanceType,
+    Double hourlyPrice,
+    PriceTable pricing) {
 
   /**
    * The {@code drover.agent.spot} settings.
@@ -84,7 +95,44 @@ public record AgentSettings(
         c.getDuration("logs.flush-timeout"),
         c.getInt("blocking-threads"),
         c.getDuration("drain-grace"),
-        spotWatch(c.getConfig("spot"), spot(c.getString("lifecycle"))));
+        spotWatch(c.getConfig("spot"), spot(c.getString("lifecycle"))),
+        c.getString("instance-type").isBlank() ? null : c.getString("instance-type"),
+        hourlyPrice(c.getString("hourly-price")),
+        pricing(root.getConfig("drover.pricing")));
+  }
+
+  /** This host's prices: its own, or the table's for its instance type and lifecycle. */
+  public PriceTable.HostPrices prices() {
+    return pricing.pricesOf(instanceType, spot, hourlyPrice);
+  }
+
+  private static Double hourlyPrice(String price) {
+    if (price.isBlank()) {
+      return null;
+    }
+    double value;
+    try {
+      value = Double.parseDouble(price);
+    } catch (NumberFormatException e) {
+      value = Double.NaN;
+    }
+    if (!(value >= 0) || Double.isInfinite(value)) {
+      throw new IllegalArgumentException("drover.agent.hourly-price is '" + price
+          + "'; set it to what this host costs in USD per hour, such as 0.17, or leave it empty (DROVER_HOURLY_PRICE).");
+    }
+    return value;
+  }
+
+  private static PriceTable pricing(Config pricing) {
+    return new PriceTable(prices(pricing.getObject("on-demand")), prices(pricing.getObject("spot")));
+  }
+
+  /** Instance types name their entries ({@code "c5.xlarge" = 0.17}): each is one key, dots and all. */
+  private static Map<String, Double> prices(ConfigObject table) {
+    Config config = table.toConfig();
+    Map<String, Double> prices = new HashMap<>();
+    table.keySet().forEach(type -> prices.put(type, config.getDouble(ConfigUtil.joinPath(type))));
+    return prices;
   }
 
   private static SpotWatch spotWatch(Config spot, boolean spotInstance) {

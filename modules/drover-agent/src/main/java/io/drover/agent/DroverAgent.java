@@ -4,6 +4,7 @@ import io.drover.agent.exec.AttemptExecutor;
 import io.drover.agent.spot.InstanceMetadata;
 import io.drover.agent.exec.DockerAttemptExecutor;
 import io.drover.agent.exec.ProcessAttemptExecutor;
+import io.drover.core.cost.PriceTable;
 import io.drover.protocol.AgentProtocol.AgentCommand;
 import io.drover.protocol.SchedulerProtocol.AgentInfo;
 import java.net.InetAddress;
@@ -49,6 +50,12 @@ public final class DroverAgent {
     });
     AttemptExecutor executor = executor(settings, blocking);
     String agentId = settings.agentId().isBlank() ? hostName() : settings.agentId();
+    PriceTable.HostPrices prices = settings.prices();
+    if (prices.hourly() == null) {
+      log.info("No hourly price for this host (instance type {}, {}): its attempts' cost is not counted, only their "
+          + "vCPU-hours. Set DROVER_HOURLY_PRICE, or DROVER_INSTANCE_TYPE to a type drover.pricing lists.",
+          settings.instanceType() == null ? "unknown" : settings.instanceType(), settings.spot() ? "Spot" : "On-Demand");
+    }
     AgentInfo info = new AgentInfo(
         agentId,
         hostName(),
@@ -58,7 +65,10 @@ public final class DroverAgent {
         executor.name(),
         true,
         settings.spot(),
-        null);
+        null,
+        settings.instanceType(),
+        prices.hourly(),
+        prices.onDemandHourly());
     InstanceMetadata metadata = settings.spotWatch().enabled() ? new InstanceMetadata(settings.spotWatch().imdsEndpoint()) : null;
     ActorRef<AgentCommand> agent = system.systemActorOf(
         NodeAgent.create(info, executor, settings, metadata, blocking), "node-agent", Props.empty());

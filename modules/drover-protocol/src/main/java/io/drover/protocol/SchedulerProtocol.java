@@ -34,6 +34,9 @@ public final class SchedulerProtocol {
    * @param instanceId EC2 instance id when the host is one, else null
    * @param schedulable false while draining: no new placements
    * @param spotNotice the Spot interruption notice or rebalance recommendation this host got, or null
+   * @param instanceType the host's EC2 instance type, or null when unknown
+   * @param hourlyPrice what the host costs, USD per hour, or null when unknown
+   * @param onDemandHourlyPrice what the same host costs On-Demand, USD per hour, or null when unknown
    */
   public record AgentInfo(
       String agentId,
@@ -44,17 +47,22 @@ public final class SchedulerProtocol {
       String executor,
       boolean schedulable,
       boolean spot,
-      SpotNotice spotNotice)
+      SpotNotice spotNotice,
+      String instanceType,
+      Double hourlyPrice,
+      Double onDemandHourlyPrice)
       implements CborSerializable {
 
     /** The same host, taking no new placements. */
     public AgentInfo draining() {
-      return new AgentInfo(agentId, host, instanceId, computeEnvironment, capacity, executor, false, spot, spotNotice);
+      return new AgentInfo(agentId, host, instanceId, computeEnvironment, capacity, executor, false, spot, spotNotice,
+          instanceType, hourlyPrice, onDemandHourlyPrice);
     }
 
     /** The same host, draining because EC2 sent {@code notice}. */
     public AgentInfo noticed(SpotNotice notice) {
-      return new AgentInfo(agentId, host, instanceId, computeEnvironment, capacity, executor, false, spot, notice);
+      return new AgentInfo(agentId, host, instanceId, computeEnvironment, capacity, executor, false, spot, notice,
+          instanceType, hourlyPrice, onDemandHourlyPrice);
     }
 
     /**

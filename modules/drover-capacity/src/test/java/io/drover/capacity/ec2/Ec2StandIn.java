@@ -229,6 +229,19 @@ final class Ec2StandIn implements AutoCloseable {
     return ok("DescribeInstanceTypes", "<instanceTypeSet>" + items + "</instanceTypeSet>");
   }
 
+  /** A DescribeSpotPriceHistory page of {@link #spotPrice} items; {@code nextToken} null on the last. */
+  static Answer spotPriceHistory(String nextToken, String... prices) {
+    return ok("DescribeSpotPriceHistory", "<spotPriceHistorySet>" + String.join("", prices) + "</spotPriceHistorySet>"
+        + "<nextToken>" + (nextToken == null ? "" : nextToken) + "</nextToken>");
+  }
+
+  /** A Spot price history entry: {@code price} USD per hour since {@code timestamp} (ISO-8601). */
+  static String spotPrice(String type, String zone, String price, String timestamp) {
+    return "<item><instanceType>" + type + "</instanceType><productDescription>Linux/UNIX</productDescription>"
+        + "<spotPrice>" + price + "</spotPrice><timestamp>" + timestamp + "</timestamp>"
+        + "<availabilityZone>" + zone + "</availabilityZone></item>";
+  }
+
   @Override
   public void close() {
     server.stop(0);

@@ -36,12 +36,14 @@ public final class ApiRoutes extends AllDirectives {
   private final BatchApi batch;
   private final LogsApi logs;
   private final EventsApi events;
+  private final CostApi cost;
 
   public ApiRoutes(ObjectMapper json, BatchApi batch, LogsApi logs, EventsApi events) {
     this.json = json;
     this.batch = batch;
     this.logs = logs;
     this.events = events;
+    this.cost = new CostApi(batch.readStore().costs());
   }
 
   public Route route() {
@@ -57,6 +59,11 @@ public final class ApiRoutes extends AllDirectives {
                     return complete(error(e));
                   }
                 })))),
+        path(PathMatchers.segment("drover").slash("v1").slash("cost"), () -> get(() ->
+            parameterOptional("from", from ->
+                parameterOptional("to", to ->
+                    parameterOptional("groupBy", groupBy ->
+                        respond(() -> cost.report(from, to, groupBy, System.currentTimeMillis()))))))),
         pathPrefix(PathMatchers.segment("drover").slash("v1").slash("jobs").slash(PathMatchers.segment()).slash("logs"),
             jobId -> pathEndOrSingleSlash(() -> get(() ->
                 parameterOptional("attempt", attempt ->

@@ -355,6 +355,11 @@ public final class BatchApi {
     });
   }
 
+  /** The read-side tables ListJobs reads; the cost report reads them too. */
+  JobReadStore readStore() {
+    return readStore;
+  }
+
   /** Asks the job entity for its state. */
   public CompletionStage<JobEntity.JobSnapshot> job(String jobId) {
     return sharding.entityRefFor(JobProtocol.JOB, jobId)

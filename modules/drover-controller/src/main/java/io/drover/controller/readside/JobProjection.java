@@ -2,6 +2,7 @@ package io.drover.controller.readside;
 
 import io.drover.controller.ControllerSettings;
 import io.drover.controller.queue.JobQueueActor;
+import io.drover.core.cost.AttemptCost;
 import io.drover.core.job.ArraySpec;
 import io.drover.core.job.JobEvent;
 import io.drover.core.job.JobState;
@@ -45,6 +46,7 @@ import org.apache.pekko.projection.javadsl.SourceProvider;
  * told again, so a job whose own message to its queue was lost (a queue moving between
  * controllers at that moment) is still scheduled. And it publishes every status change, in AWS's
  * "Batch Job State Change" shape, to the cluster-wide topic the event stream and webhooks follow.
+ * Each ended attempt's use and cost goes to {@link AttemptCostStore}.
  */
 public final class JobProjection extends Handler<List<EventEnvelope<JobEvent>>> {
 
@@ -92,6 +94,7 @@ public final class JobProjection extends Handler<List<EventEnvelope<JobEvent>>> 
   public CompletionStage<Done> process(List<EventEnvelope<JobEvent>> envelopes) {
     Map<String, Change> changes = new LinkedHashMap<>();
     List<JobStateChange> published = new ArrayList<>();
+    List<AttemptCost> costs = new ArrayList<>();
     CompletionStage<Void> applied = CompletableFuture.completedFuture(null);
     for (EventEnvelope<JobEvent> envelope : envelopes) {
       applied = applied.thenCompose(ignored -> states.apply(envelope).thenAccept(t -> {
@@ -102,18 +105,25 @@ public final class JobProjection extends Handler<List<EventEnvelope<JobEvent>>> 
         if (change != null) {
           published.add(change);
         }
+        if (envelope.event() instanceof JobEvent.AttemptEnded) {
+          AttemptCost cost = AttemptCost.of(t.after().spec(), t.after().lastAttempt());
+          if (cost != null) {
+            costs.add(cost);
+          }
+        }
       }));
     }
     return applied
-        .thenCompose(ignored -> write(changes))
+        .thenCompose(ignored -> write(changes, costs))
         .thenApply(ignored -> {
           published.forEach(change -> stateChanges.tell(Topic.publish(change)));
           return Done.getInstance();
         });
   }
 
-  private CompletionStage<Void> write(Map<String, Change> changes) {
+  private CompletionStage<Void> write(Map<String, Change> changes, List<AttemptCost> costs) {
     List<CompletableFuture<Void>> writes = new ArrayList<>();
+    writes.add(store.costs().put(costs).toCompletableFuture());
     List<JobTicket> runnable = new ArrayList<>();
     for (Change change : changes.values()) {
       JobReadStore.JobRow after = row(change.after());

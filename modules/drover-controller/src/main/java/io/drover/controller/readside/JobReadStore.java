@@ -38,7 +38,8 @@ import java.util.function.Predicate;
  * </ul>
  *
  * Finished jobs' rows expire after the retention period ({@code drover.controller.read-side.retention});
- * the jobs themselves stay in the journal and DescribeJobs still finds them.
+ * the jobs themselves stay in the journal and DescribeJobs still finds them. The store also holds
+ * what each ended attempt used and cost ({@link #costs()}), for as long.
  */
 public final class JobReadStore {
 
@@ -76,6 +77,7 @@ public final class JobReadStore {
   private final PreparedStatement selectJobIds;
   private final PreparedStatement upsertArrayRow;
   private final PreparedStatement selectArray;
+  private final AttemptCostStore costs;
 
   public JobReadStore(CqlSession session, String keyspace, ObjectMapper json, Duration retention) {
     this.session = session;
@@ -103,6 +105,7 @@ public final class JobReadStore {
         + " (array_job_id, array_index, status, job_name, summary) VALUES (?, ?, ?, ?, ?) USING TTL ?");
     this.selectArray = session.prepare("SELECT array_index, status, job_name, summary FROM " + byArray
         + " WHERE array_job_id = ? AND array_index > ? LIMIT ?");
+    this.costs = new AttemptCostStore(session, keyspace, retention);
   }
 
   static String createKeyspaceStatement(String keyspace, int replicationFactor) {
@@ -110,7 +113,10 @@ public final class JobReadStore {
         + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': " + replicationFactor + "}";
   }
 
-  /** The read side's tables (this store's and {@link LogStore}'s), created when missing. */
+  /**
+   * The read side's tables (this store's, {@link AttemptCostStore}'s and {@link LogStore}'s),
+   * created when missing.
+   */
   static List<String> createTableStatements(String keyspace) {
     return List.of(
         "CREATE TABLE IF NOT EXISTS " + keyspace + ".jobs_by_status ("
@@ -124,7 +130,13 @@ public final class JobReadStore {
         "CREATE TABLE IF NOT EXISTS " + keyspace + ".jobs_by_array ("
             + "array_job_id text, array_index int, status text, job_name text, summary text, "
             + "PRIMARY KEY ((array_job_id), array_index))",
+        AttemptCostStore.createTableStatement(keyspace),
         LogStore.createTableStatement(keyspace));
+  }
+
+  /** What ended attempts used and cost. */
+  public AttemptCostStore costs() {
+    return costs;
   }
 
   /** The day a job was created, which buckets its rows. */

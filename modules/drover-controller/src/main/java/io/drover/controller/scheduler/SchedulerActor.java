@@ -647,7 +647,12 @@ public final class SchedulerActor {
         agent.info.host(),
         agent.info.instanceId(),
         assignment.computeEnvironment(),
-        agent.info.attemptsOutliveAgent());
+        agent.info.attemptsOutliveAgent(),
+        agent.info.instanceType(),
+        agent.info.hourlyPrice(),
+        agent.info.onDemandHourlyPrice(),
+        agent.info.spot(),
+        agent.info.capacity());
     context.ask(
         JobEntity.PlaceResult.class,
         sharding.entityRefFor(JobProtocol.JOB, job.jobId()),

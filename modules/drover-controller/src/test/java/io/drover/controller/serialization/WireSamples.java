@@ -108,7 +108,7 @@ final class WireSamples {
         sorted("day", "2026-01-01"), retry, timeout, sorted("team", "data"), true, 10, "team_a", List.of("EC2"),
         List.of(new JobDependency(PARENT_ID, null), new JobDependency(ARRAY_ID, JobSpec.N_TO_N)), ArraySpec.parent(4, 2));
     Placement placement = new Placement("agent-7", AGENT_REF, "worker-7.internal", "i-0123456789abcdef0",
-        COMPUTE_ENVIRONMENT, true);
+        COMPUTE_ENVIRONMENT, true, "c5.4xlarge", 0.272, 0.68, Boolean.TRUE, new Resources(16_000, 30_720, 0));
     Attempt ended = new Attempt(1, placement, AT + 1_000, AT + 2_000, AT + 9_000, 137,
         "OutOfMemoryError: Container killed due to memory usage", JobState.CONTAINER_EXITED, "drover/" + JOB_ID + "/1", null);
     Attempt running = new Attempt(2, placement, AT + 10_000, AT + 11_000, null, null, null, null, "drover/" + JOB_ID + "/2",
@@ -149,7 +149,8 @@ final class WireSamples {
         sorted("team", "data"), Boolean.TRUE, List.of("EC2"), Boolean.FALSE, Boolean.FALSE);
 
     SchedulerProtocol.AgentInfo agentInfo = new SchedulerProtocol.AgentInfo("agent-7", "worker-7.internal",
-        "i-0123456789abcdef0", COMPUTE_ENVIRONMENT, new Resources(16_000, 65_536, 2), "docker", true, false, null);
+        "i-0123456789abcdef0", COMPUTE_ENVIRONMENT, new Resources(16_000, 65_536, 2), "docker", true, false, null,
+        "g5.4xlarge", 1.624, 1.624);
     SchedulerProtocol.HostedAttempt hosted = new SchedulerProtocol.HostedAttempt(JOB_ID, 2, resources, QUEUE, "team_a");
 
     Map<String, Object> samples = new LinkedHashMap<>();
