@@ -1,14 +1,11 @@
 package io.drover.agent;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigUtil;
 import io.drover.agent.exec.DockerSettings;
 import io.drover.core.cost.PriceTable;
+import io.drover.protocol.Pricing;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The {@code drover.agent} settings (see reference.conf).
@@ -98,7 +95,7 @@ public record AgentSettings(
         spotWatch(c.getConfig("spot"), spot(c.getString("lifecycle"))),
         c.getString("instance-type").isBlank() ? null : c.getString("instance-type"),
         hourlyPrice(c.getString("hourly-price")),
-        pricing(root.getConfig("drover.pricing")));
+        Pricing.table(root));
   }
 
   /** This host's prices: its own, or the table's for its instance type and lifecycle. */
@@ -121,18 +118,6 @@ public record AgentSettings(
           + "'; set it to what this host costs in USD per hour, such as 0.17, or leave it empty (DROVER_HOURLY_PRICE).");
     }
     return value;
-  }
-
-  private static PriceTable pricing(Config pricing) {
-    return new PriceTable(prices(pricing.getObject("on-demand")), prices(pricing.getObject("spot")));
-  }
-
-  /** Instance types name their entries ({@code "c5.xlarge" = 0.17}): each is one key, dots and all. */
-  private static Map<String, Double> prices(ConfigObject table) {
-    Config config = table.toConfig();
-    Map<String, Double> prices = new HashMap<>();
-    table.keySet().forEach(type -> prices.put(type, config.getDouble(ConfigUtil.joinPath(type))));
-    return prices;
   }
 
   private static SpotWatch spotWatch(Config spot, boolean spotInstance) {

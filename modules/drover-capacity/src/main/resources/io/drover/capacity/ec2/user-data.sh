@@ -8,6 +8,7 @@ token=$(curl -sSf --retry 5 -X PUT "$imds/api/token" -H "X-aws-ec2-metadata-toke
 metadata() { curl -sSf --retry 5 -H "X-aws-ec2-metadata-token: $token" "$imds/meta-data/$1"; }
 instance_id=$(metadata instance-id)
 private_ip=$(metadata local-ipv4)
+instance_type=$(metadata instance-type)
 
 # The agent's settings: /etc/drover/agent.env is the drover-agent unit's EnvironmentFile.
 mkdir -p /etc/drover
@@ -18,6 +19,7 @@ DROVER_EC2_TAG_VALUE={{CLUSTER_NAME}}
 DROVER_COMPUTE_ENVIRONMENT={{COMPUTE_ENVIRONMENT}}
 DROVER_AGENT_LIFECYCLE={{LIFECYCLE}}
 DROVER_INSTANCE_ID=$instance_id
+DROVER_INSTANCE_TYPE=$instance_type
 DROVER_HOSTNAME=$private_ip
 DROVER_MANAGEMENT_HOSTNAME=$private_ip
 ENV

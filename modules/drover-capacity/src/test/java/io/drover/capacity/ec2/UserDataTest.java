@@ -33,6 +33,7 @@ class UserDataTest {
         DROVER_COMPUTE_ENVIRONMENT=batch_1
         DROVER_AGENT_LIFECYCLE=spot
         DROVER_INSTANCE_ID=$instance_id
+        DROVER_INSTANCE_TYPE=$instance_type
         DROVER_HOSTNAME=$private_ip
         DROVER_MANAGEMENT_HOSTNAME=$private_ip""", env);
     int setup = script.indexOf("mount /dev/nvme1n1 /scratch");

@@ -170,7 +170,8 @@ public final class CapacityManager {
     ComputeResources resources = ce.computeResources();
     Lifecycle lifecycle = resources.spot() ? Lifecycle.SPOT : Lifecycle.ON_DEMAND;
     List<InstanceType> types = msg.shapes().stream()
-        .map(shape -> new InstanceType(shape.instanceType(), shape.vcpus(), shape.memoryMib(), 0, null, null))
+        .map(shape -> new InstanceType(shape.instanceType(), shape.vcpus(), shape.memoryMib(), 0,
+            settings.prices().onDemand().get(shape.instanceType()), settings.prices().spot().get(shape.instanceType())))
         .toList();
     Map<String, InstanceType> byName = new HashMap<>();
     types.forEach(type -> byName.put(type.name(), type));

@@ -2,6 +2,8 @@ package io.drover.controller.capacity;
 
 import com.typesafe.config.Config;
 import io.drover.core.capacity.CapacityOptions;
+import io.drover.core.cost.PriceTable;
+import io.drover.protocol.Pricing;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -17,6 +19,8 @@ import java.util.Map;
  * @param localCommand the agent command line of the local provider
  * @param localEnvironment what the local provider's agents get besides their identity
  * @param localLogDir where the local provider's agents write their output
+ * @param prices the {@code drover.pricing} table, which the planner uses for budgets and for the
+ *     cheapest type
  */
 public record CapacitySettings(
     String provider,
@@ -24,7 +28,8 @@ public record CapacitySettings(
     CapacityOptions options,
     List<String> localCommand,
     Map<String, String> localEnvironment,
-    Path localLogDir) {
+    Path localLogDir,
+    PriceTable prices) {
 
   public static CapacitySettings from(Config root) {
     Config c = root.getConfig("drover.capacity");
@@ -38,6 +43,7 @@ public record CapacitySettings(
             c.getDuration("capacity-error-cooldown").toMillis()),
         c.getStringList("local.command"),
         environment,
-        Path.of(c.getString("local.log-dir")));
+        Path.of(c.getString("local.log-dir")),
+        Pricing.table(root));
   }
 }

@@ -12,6 +12,7 @@ import io.drover.core.capacity.CapacityOptions;
 import io.drover.core.capacity.WaitingJob;
 import io.drover.core.compute.ComputeEnvironment;
 import io.drover.core.compute.ComputeResources;
+import io.drover.core.cost.PriceTable;
 import io.drover.core.controlplane.ControlPlaneState;
 import io.drover.core.model.Resources;
 import java.nio.file.Path;
@@ -40,7 +41,8 @@ class CapacityManagerTest {
 
   private ActorRef<CapacityManager.Command> manager() {
     CapacitySettings settings = new CapacitySettings("simulated", Duration.ofMillis(100),
-        new CapacityOptions(500, 60_000, 60_000), List.of(), Map.of(), Path.of("unused"));
+        new CapacityOptions(500, 60_000, 60_000), List.of(), Map.of(), Path.of("unused"),
+        new PriceTable(Map.of(), Map.of()));
     return testKit.spawn(CapacityManager.create(provider, settings, scheduler.ref()));
   }
 
