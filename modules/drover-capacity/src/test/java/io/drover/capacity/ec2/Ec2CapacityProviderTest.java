@@ -55,12 +55,6 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /** The real SDK client against a stand-in for the EC2 Query API on 127.0.0.1; assertions on the requests it sent. */
@@ -94,19 +88,7 @@ class Ec2CapacityProviderTest {
 
   /** A provider whose client retries at once, {@value #SDK_ATTEMPTS} attempts in all, so tests are fast and exact. */
   private Ec2CapacityProvider provider() {
-    Ec2Client client = Ec2Client.builder()
-        .region(Region.US_EAST_1)
-        .endpointOverride(ec2.endpoint())
-        .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create("AKIDSTANDINEXAMPLE01", "stand-in-secret-key")))
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-            .maxAttempts(SDK_ATTEMPTS)
-            .backoffStrategy(BackoffStrategy.retryImmediately())
-            .throttlingBackoffStrategy(BackoffStrategy.retryImmediately())
-            .circuitBreakerEnabled(false)
-            .build()))
-        .build();
+    Ec2Client client = ec2.client(SDK_ATTEMPTS);
     Ec2CapacitySettings settings = new Ec2CapacitySettings("drover:cluster", "prod", Optional.empty(),
         Optional.empty(), "/opt/drover/current/drover agent", Duration.ofSeconds(1), Duration.ofSeconds(60));
     return new Ec2CapacityProvider(settings, client, blocking, new SplittableRandom(7));

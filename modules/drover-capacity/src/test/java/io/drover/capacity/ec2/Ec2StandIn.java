@@ -17,30 +17,37 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
  * A stand-in for the EC2 Query API on 127.0.0.1: it records the form parameters of every request the
  * SDK sends and answers each with the handler set for its Action (real EC2 XML), or a 500 error when
  * there is none. Handlers see every attempt, SDK retries included.
  */
-final class Ec2StandIn implements AutoCloseable {
+public final class Ec2StandIn implements AutoCloseable {
 
   private static final String NAMESPACE = "http://ec2.amazonaws.com/doc/2016-11-15/";
   private static final String LOOPBACK = "127.0.0.1";
 
   /** A request as received: its form parameters. */
-  record Request(Map<String, String> form) {
+  public record Request(Map<String, String> form) {
 
-    String action() {
+    public String action() {
       return form.get("Action");
     }
 
-    String get(String name) {
+    public String get(String name) {
       return form.get(name);
     }
 
     /** The parameters under a prefix, the prefix removed, sorted by name. */
-    Map<String, String> under(String prefix) {
+    public Map<String, String> under(String prefix) {
       Map<String, String> found = new TreeMap<>();
       form.forEach((name, value) -> {
         if (name.startsWith(prefix)) {
@@ -51,7 +58,7 @@ final class Ec2StandIn implements AutoCloseable {
     }
 
     /** The tags of a tag specification list ({@code TagSpecification.1.}, ...): key to value. */
-    Map<String, String> tags(String specificationPrefix) {
+    public Map<String, String> tags(String specificationPrefix) {
       Map<String, String> tags = new LinkedHashMap<>();
       for (int i = 1; form.containsKey(specificationPrefix + "Tag." + i + ".Key"); i++) {
         tags.put(form.get(specificationPrefix + "Tag." + i + ".Key"), form.get(specificationPrefix + "Tag." + i + ".Value"));
@@ -61,36 +68,56 @@ final class Ec2StandIn implements AutoCloseable {
   }
 
   /** An answer: HTTP status and body. */
-  record Answer(int status, String xml) {}
+  public record Answer(int status, String xml) {}
 
   private final HttpServer server;
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final Map<String, Function<Request, Answer>> handlers = new ConcurrentHashMap<>();
 
-  Ec2StandIn() throws IOException {
+  public Ec2StandIn() throws IOException {
     server = HttpServer.create(new InetSocketAddress(LOOPBACK, 0), 0);
     server.createContext("/", this::handle);
     server.start();
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://" + LOOPBACK + ":" + server.getAddress().getPort());
   }
 
+  /**
+   * The real SDK client, pointed at this stand-in with static credentials, retrying at once
+   * ({@code maxAttempts} attempts in all) so that tests are fast and exact.
+   */
+  public Ec2Client client(int maxAttempts) {
+    return Ec2Client.builder()
+        .region(Region.US_EAST_1)
+        .endpointOverride(endpoint())
+        .credentialsProvider(StaticCredentialsProvider.create(
+            AwsBasicCredentials.create("AKIDSTANDINEXAMPLE01", "stand-in-secret-key")))
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+            .maxAttempts(maxAttempts)
+            .backoffStrategy(BackoffStrategy.retryImmediately())
+            .throttlingBackoffStrategy(BackoffStrategy.retryImmediately())
+            .circuitBreakerEnabled(false)
+            .build()))
+        .build();
+  }
+
   /** Answers every request with this Action by {@code handler}. */
-  void on(String action, Function<Request, Answer> handler) {
+  public void on(String action, Function<Request, Answer> handler) {
     handlers.put(action, handler);
   }
 
-  List<Request> requests() {
+  public List<Request> requests() {
     return List.copyOf(requests);
   }
 
-  List<Request> requests(String action) {
+  public List<Request> requests(String action) {
     return requests.stream().filter(r -> action.equals(r.action())).toList();
   }
 
-  List<String> actions() {
+  public List<String> actions() {
     return requests.stream().map(Request::action).toList();
   }
 
@@ -132,24 +159,24 @@ final class Ec2StandIn implements AutoCloseable {
   }
 
   /** An EC2 error answer. */
-  static Answer error(int status, String code, String message) {
+  public static Answer error(int status, String code, String message) {
     return new Answer(status, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         + "<Response><Errors><Error><Code>" + code + "</Code><Message>" + message + "</Message></Error></Errors>"
         + "<RequestID>ea966190-f9aa-478e-9ede-cb5432daacc0</RequestID></Response>\n");
   }
 
-  static Answer launchTemplateCreated(String templateId, String name) {
+  public static Answer launchTemplateCreated(String templateId, String name) {
     return ok("CreateLaunchTemplate", "<launchTemplate><launchTemplateId>" + templateId + "</launchTemplateId>"
         + "<launchTemplateName>" + name + "</launchTemplateName><defaultVersionNumber>1</defaultVersionNumber>"
         + "<latestVersionNumber>1</latestVersionNumber></launchTemplate>");
   }
 
-  static Answer launchTemplateVersionCreated(String templateId, long version) {
+  public static Answer launchTemplateVersionCreated(String templateId, long version) {
     return ok("CreateLaunchTemplateVersion", "<launchTemplateVersion><launchTemplateId>" + templateId
         + "</launchTemplateId><versionNumber>" + version + "</versionNumber></launchTemplateVersion>");
   }
 
-  static Answer latestVersion(String templateId, String name, long version, String description) {
+  public static Answer latestVersion(String templateId, String name, long version, String description) {
     return ok("DescribeLaunchTemplateVersions", "<launchTemplateVersionSet><item><launchTemplateId>" + templateId
         + "</launchTemplateId><launchTemplateName>" + name + "</launchTemplateName><versionNumber>" + version
         + "</versionNumber><versionDescription>" + description + "</versionDescription>"
@@ -157,12 +184,12 @@ final class Ec2StandIn implements AutoCloseable {
   }
 
   /** One instant fleet's instances: ids of one type in one subnet. */
-  record FleetInstances(String instanceType, String subnetId, String lifecycle, String... instanceIds) {}
+  public record FleetInstances(String instanceType, String subnetId, String lifecycle, String... instanceIds) {}
 
   /** One instant fleet error, for one override. */
-  record FleetError(String instanceType, String subnetId, String code, String message) {}
+  public record FleetError(String instanceType, String subnetId, String code, String message) {}
 
-  static Answer fleet(List<FleetInstances> instances, List<FleetError> errors) {
+  public static Answer fleet(List<FleetInstances> instances, List<FleetError> errors) {
     String errorSet = errors.stream().map(e -> "<item>" + overrides(e.instanceType(), e.subnetId())
         + "<lifecycle>spot</lifecycle><errorCode>" + e.code() + "</errorCode><errorMessage>" + e.message()
         + "</errorMessage></item>").collect(Collectors.joining());
@@ -181,7 +208,7 @@ final class Ec2StandIn implements AutoCloseable {
         + "</instanceType><subnetId>" + subnetId + "</subnetId></overrides></launchTemplateAndOverrides>";
   }
 
-  static Answer instancesRun(String instanceType, String subnetId, String... instanceIds) {
+  public static Answer instancesRun(String instanceType, String subnetId, String... instanceIds) {
     String items = Stream.of(instanceIds).map(id -> "<item><instanceId>" + id + "</instanceId><instanceType>"
         + instanceType + "</instanceType><subnetId>" + subnetId + "</subnetId><instanceState><code>0</code>"
         + "<name>pending</name></instanceState></item>").collect(Collectors.joining());
@@ -189,7 +216,7 @@ final class Ec2StandIn implements AutoCloseable {
         + "<groupSet/><instancesSet>" + items + "</instancesSet>");
   }
 
-  static Answer terminating(List<String> instanceIds) {
+  public static Answer terminating(List<String> instanceIds) {
     String items = instanceIds.stream().map(id -> "<item><instanceId>" + id + "</instanceId><currentState><code>32"
         + "</code><name>shutting-down</name></currentState><previousState><code>16</code><name>running</name>"
         + "</previousState></item>").collect(Collectors.joining());
@@ -197,7 +224,7 @@ final class Ec2StandIn implements AutoCloseable {
   }
 
   /** A DescribeInstances page; {@code nextToken} null on the last. */
-  static Answer instancesPage(String nextToken, String... instances) {
+  public static Answer instancesPage(String nextToken, String... instances) {
     return ok("DescribeInstances", "<reservationSet><item><reservationId>r-1</reservationId><ownerId>123456789012"
         + "</ownerId><groupSet/><instancesSet>" + String.join("", instances) + "</instancesSet></item></reservationSet>"
         + (nextToken == null ? "" : "<nextToken>" + nextToken + "</nextToken>"));
@@ -222,7 +249,7 @@ final class Ec2StandIn implements AutoCloseable {
   }
 
   /** A DescribeInstanceTypes answer: {@code type:vcpus:memoryMib} for each type. */
-  static Answer instanceTypes(String... shapes) {
+  public static Answer instanceTypes(String... shapes) {
     String items = Stream.of(shapes).map(shape -> shape.split(":")).map(s -> "<item><instanceType>" + s[0]
         + "</instanceType><bareMetal>false</bareMetal><vCpuInfo><defaultVCpus>" + s[1] + "</defaultVCpus></vCpuInfo>"
         + "<memoryInfo><sizeInMiB>" + s[2] + "</sizeInMiB></memoryInfo></item>").collect(Collectors.joining());
@@ -230,13 +257,13 @@ final class Ec2StandIn implements AutoCloseable {
   }
 
   /** A DescribeSpotPriceHistory page of {@link #spotPrice} items; {@code nextToken} null on the last. */
-  static Answer spotPriceHistory(String nextToken, String... prices) {
+  public static Answer spotPriceHistory(String nextToken, String... prices) {
     return ok("DescribeSpotPriceHistory", "<spotPriceHistorySet>" + String.join("", prices) + "</spotPriceHistorySet>"
         + "<nextToken>" + (nextToken == null ? "" : nextToken) + "</nextToken>");
   }
 
   /** A Spot price history entry: {@code price} USD per hour since {@code timestamp} (ISO-8601). */
-  static String spotPrice(String type, String zone, String price, String timestamp) {
+  public static String spotPrice(String type, String zone, String price, String timestamp) {
     return "<item><instanceType>" + type + "</instanceType><productDescription>Linux/UNIX</productDescription>"
         + "<spotPrice>" + price + "</spotPrice><timestamp>" + timestamp + "</timestamp>"
         + "<availabilityZone>" + zone + "</availabilityZone></item>";

@@ -21,10 +21,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 
@@ -41,14 +37,7 @@ class SpotPricesTest {
   @BeforeEach
   void start() throws Exception {
     ec2 = new Ec2StandIn();
-    client = Ec2Client.builder()
-        .region(Region.US_EAST_1)
-        .endpointOverride(ec2.endpoint())
-        .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create("AKIDSTANDINEXAMPLE01", "stand-in-secret-key")))
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1)))
-        .build();
+    client = ec2.client(1);
     blocking = Executors.newSingleThreadExecutor();
     prices = new SpotPrices(client, blocking);
   }
