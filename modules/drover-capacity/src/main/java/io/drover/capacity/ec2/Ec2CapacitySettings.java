@@ -3,7 +3,6 @@ package io.drover.capacity.ec2;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -57,7 +56,7 @@ public record Ec2CapacitySettings(
         c.getString("cluster-tag-key"),
         c.getString("cluster-name"),
         region.isEmpty() ? Optional.empty() : Optional.of(Region.of(region)),
-        endpoint(c.getString("endpoint")),
+        Ec2Endpoint.parse(c.getString("endpoint"), PATH + ".endpoint"),
         c.getString("agent-command"),
         c.getDuration("throttle-backoff-min"),
         c.getDuration("throttle-backoff-max"));
@@ -68,26 +67,5 @@ public record Ec2CapacitySettings(
       throw new IllegalArgumentException(PATH + "." + key + " is '" + value + "'; use letters, digits and "
           + "_ . : / = + @ - only (it becomes an EC2 tag and part of every host's user data).");
     }
-  }
-
-  private static Optional<URI> endpoint(String endpoint) {
-    if (endpoint.isEmpty()) {
-      return Optional.empty();
-    }
-    URI uri;
-    try {
-      uri = new URI(endpoint);
-    } catch (URISyntaxException e) {
-      throw invalidEndpoint(endpoint);
-    }
-    if (uri.getScheme() == null || uri.getHost() == null) {
-      throw invalidEndpoint(endpoint);
-    }
-    return Optional.of(uri);
-  }
-
-  private static IllegalArgumentException invalidEndpoint(String endpoint) {
-    return new IllegalArgumentException(PATH + ".endpoint is '" + endpoint + "'; set it to a URL such as "
-        + "https://ec2.eu-west-1.amazonaws.com, or to \"\" for the region's endpoint.");
   }
 }

@@ -1,8 +1,8 @@
 package io.drover.node.discovery;
 
 import com.typesafe.config.Config;
+import io.drover.capacity.ec2.Ec2Endpoint;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -47,7 +47,7 @@ record Ec2TagSettings(
     }
     String region = c.getString("region");
     return new Ec2TagSettings(tagKey, tagValue, roleTagKey, roleTagValue, port,
-        region.isEmpty() ? Optional.empty() : Optional.of(Region.of(region)), endpoint(c.getString("endpoint")));
+        region.isEmpty() ? Optional.empty() : Optional.of(Region.of(region)), Ec2Endpoint.parse(c.getString("endpoint"), "pekko.discovery.ec2-tags.endpoint (DROVER_EC2_ENDPOINT)"));
   }
 
   /** The DescribeInstances filters: running instances carrying the cluster's tag (and the role tag). */
@@ -68,26 +68,5 @@ record Ec2TagSettings(
           + "EC2-tag discovery finds the instances tagged tag-key=tag-value.");
     }
     return value;
-  }
-
-  private static Optional<URI> endpoint(String endpoint) {
-    if (endpoint.isEmpty()) {
-      return Optional.empty();
-    }
-    URI uri;
-    try {
-      uri = new URI(endpoint);
-    } catch (URISyntaxException e) {
-      throw invalidEndpoint(endpoint);
-    }
-    if (uri.getScheme() == null || uri.getHost() == null) {
-      throw invalidEndpoint(endpoint);
-    }
-    return Optional.of(uri);
-  }
-
-  private static IllegalArgumentException invalidEndpoint(String endpoint) {
-    return new IllegalArgumentException("pekko.discovery.ec2-tags.endpoint (DROVER_EC2_ENDPOINT) is '" + endpoint
-        + "'; set it to a URL such as https://ec2.eu-west-1.amazonaws.com, or to \"\" for the region's endpoint.");
   }
 }
