@@ -58,10 +58,14 @@ public record AgentSettings(
    * @param stopMargin how long before EC2's announced time running attempts are killed at the latest
    * @param stopGrace the longest SIGTERM-to-SIGKILL time an attempt gets on a notice
    * @param drainOnRebalance whether a rebalance recommendation stops new placements
+   * @param priceRefresh how often a Spot host reads its price from EC2's Spot price history (when
+   *     its instance type is known and no hourly price is set); zero never
+   * @param ec2Region the region of those reads; null for the SDK's default (the instance metadata)
+   * @param ec2Endpoint the EC2 endpoint of those reads; null for the region's
    */
   public record SpotWatch(
       boolean enabled, String imdsEndpoint, Duration pollInterval, Duration stopMargin, Duration stopGrace,
-      boolean drainOnRebalance) {}
+      boolean drainOnRebalance, Duration priceRefresh, String ec2Region, String ec2Endpoint) {}
 
   public static AgentSettings from(Config root) {
     Config c = root.getConfig("drover.agent");
@@ -129,8 +133,11 @@ public record AgentSettings(
           + "'; set it to auto, on or off (DROVER_SPOT_WATCH).");
     };
     String endpoint = spot.getString("imds-endpoint");
+    String region = spot.getString("price-region");
+    String ec2 = spot.getString("price-endpoint");
     return new SpotWatch(enabled, endpoint.isBlank() ? null : endpoint, spot.getDuration("poll-interval"),
-        spot.getDuration("stop-margin"), spot.getDuration("stop-grace"), spot.getBoolean("drain-on-rebalance"));
+        spot.getDuration("stop-margin"), spot.getDuration("stop-grace"), spot.getBoolean("drain-on-rebalance"),
+        spot.getDuration("price-refresh"), region.isBlank() ? null : region, ec2.isBlank() ? null : ec2);
   }
 
   private static boolean spot(String lifecycle) {

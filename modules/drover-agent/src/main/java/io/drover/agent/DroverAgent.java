@@ -2,6 +2,7 @@ package io.drover.agent;
 
 import io.drover.agent.exec.AttemptExecutor;
 import io.drover.agent.spot.InstanceMetadata;
+import io.drover.capacity.ec2.SpotPrices;
 import io.drover.agent.exec.DockerAttemptExecutor;
 import io.drover.agent.exec.ProcessAttemptExecutor;
 import io.drover.core.cost.PriceTable;
@@ -9,6 +10,7 @@ import io.drover.protocol.AgentProtocol.AgentCommand;
 import io.drover.protocol.SchedulerProtocol.AgentInfo;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,6 +24,10 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
 
 /** Starts the agent role on a node: picks the executor, detects capacity, spawns the {@link NodeAgent}. */
 public final class DroverAgent {
@@ -70,8 +76,11 @@ public final class DroverAgent {
         prices.hourly(),
         prices.onDemandHourly());
     InstanceMetadata metadata = settings.spotWatch().enabled() ? new InstanceMetadata(settings.spotWatch().imdsEndpoint()) : null;
+    Ec2Client ec2 = metadata != null && settings.spot() && settings.instanceType() != null && settings.hourlyPrice() == null
+        && !settings.spotWatch().priceRefresh().isZero() ? ec2Client(settings.spotWatch()) : null;
     ActorRef<AgentCommand> agent = system.systemActorOf(
-        NodeAgent.create(info, executor, settings, metadata, blocking), "node-agent", Props.empty());
+        NodeAgent.create(info, executor, settings, metadata, ec2 == null ? null : new SpotPrices(ec2, blocking), blocking),
+        "node-agent", Props.empty());
     if (settings.drainGrace().compareTo(Duration.ZERO) > 0) {
       Duration askFor = settings.drainGrace().plusSeconds(20);
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "drain-agent", () ->
@@ -83,10 +92,25 @@ public final class DroverAgent {
       if (metadata != null) {
         metadata.close();
       }
+      if (ec2 != null) {
+        ec2.close();
+      }
       blocking.shutdownNow();
       return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
     });
     return new DroverAgent(info, agent);
+  }
+
+  /** The EC2 client a Spot host reads its price with: the instance profile's credentials, the JDK's HTTP stack. */
+  private static Ec2Client ec2Client(AgentSettings.SpotWatch spot) {
+    Ec2ClientBuilder builder = Ec2Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder());
+    if (spot.ec2Region() != null) {
+      builder.region(Region.of(spot.ec2Region()));
+    }
+    if (spot.ec2Endpoint() != null) {
+      builder.endpointOverride(URI.create(spot.ec2Endpoint()));
+    }
+    return builder.build();
   }
 
   /** Docker when configured (or, with {@code auto}, when the engine answers), else processes. */

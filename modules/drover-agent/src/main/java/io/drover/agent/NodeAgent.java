@@ -4,6 +4,8 @@ import io.drover.agent.exec.AttemptExecutor;
 import io.drover.agent.exec.LeftoverExecution;
 import io.drover.agent.spot.InstanceMetadata;
 import io.drover.agent.spot.SpotNoticeWatcher;
+import io.drover.agent.spot.SpotPriceWatcher;
+import io.drover.capacity.ec2.SpotPrices;
 import io.drover.core.model.Resources;
 import io.drover.protocol.AgentProtocol.AgentCommand;
 import io.drover.protocol.AgentProtocol.LaunchAccepted;
@@ -73,17 +75,25 @@ public final class NodeAgent {
   /** A Spot notice from this host's {@link SpotNoticeWatcher}. */
   private record Noticed(SpotNotice notice) implements AgentCommand {}
 
+  /** This Spot host's price, read afresh from EC2's Spot price history (USD per hour). */
+  private record Repriced(Double hourlyPrice) implements AgentCommand {}
+
   /**
    * @param metadata the instance metadata service to watch for Spot notices, or null not to watch
-   * @param blocking where the watcher's blocking reads run
+   * @param spotPrices where this Spot host's price is read afresh, or null to keep the one in {@code info}
+   * @param blocking where the watchers' blocking reads run
    */
-  public static Behavior<AgentCommand> create(
-      AgentInfo info, AttemptExecutor executor, AgentSettings settings, InstanceMetadata metadata, Executor blocking) {
+  public static Behavior<AgentCommand> create(AgentInfo info, AttemptExecutor executor, AgentSettings settings,
+      InstanceMetadata metadata, SpotPrices spotPrices, Executor blocking) {
     Behavior<AgentCommand> agent = Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       NodeAgent nodeAgent = new NodeAgent(info, executor, settings, ctx, timers);
       if (metadata != null) {
         ctx.spawn(SpotNoticeWatcher.create(metadata, blocking, settings.spotWatch().pollInterval(),
             ctx.messageAdapter(SpotNotice.class, Noticed::new)), "spot-notices");
+        if (spotPrices != null) {
+          ctx.spawn(SpotPriceWatcher.create(info.instanceType(), metadata, spotPrices, blocking,
+              settings.spotWatch().priceRefresh(), ctx.messageAdapter(Double.class, Repriced::new)), "spot-price");
+        }
       }
       return nodeAgent.behavior();
     }));
@@ -139,6 +149,11 @@ public final class NodeAgent {
         })
         .onMessage(Drain.class, this::onDrain)
         .onMessage(Noticed.class, msg -> onNotice(msg.notice()))
+        .onMessage(Repriced.class, msg -> {
+          info = info.priced(msg.hourlyPrice());
+          report();
+          return Behaviors.same();
+        })
         .onMessage(DrainDeadline.class, msg -> {
           context.getLog().warn("Agent {}: the drain grace ran out with {} attempt(s) still running; stopping them",
               info.agentId(), attempts.size());

@@ -65,6 +65,12 @@ public final class SchedulerProtocol {
           instanceType, hourlyPrice, onDemandHourlyPrice);
     }
 
+    /** The same host at a new hourly price (a refreshed Spot price). */
+    public AgentInfo priced(Double newHourlyPrice) {
+      return new AgentInfo(agentId, host, instanceId, computeEnvironment, capacity, executor, schedulable, spot, spotNotice,
+          instanceType, newHourlyPrice, onDemandHourlyPrice);
+    }
+
     /**
      * Whether this host's attempts keep running when its agent process stops, for a restarted agent
      * to re-attach to: Docker containers do; the process executor's children do not.

@@ -14,7 +14,8 @@ import software.amazon.awssdk.imds.Ec2MetadataClient;
 import software.amazon.awssdk.imds.Ec2MetadataRetryPolicy;
 
 /**
- * The two instance metadata documents that warn a Spot instance, read with the AWS SDK's IMDS
+ * The instance metadata a Spot instance's agent reads (the two documents that warn it, and its
+ * Availability Zone), read with the AWS SDK's IMDS
  * client (IMDSv2: a session token from {@code PUT /latest/api/token}, then reads with it). Blocking:
  * call it off actor threads.
  *
@@ -27,6 +28,7 @@ public final class InstanceMetadata implements AutoCloseable {
 
   static final String INSTANCE_ACTION = "/latest/meta-data/spot/instance-action";
   static final String REBALANCE = "/latest/meta-data/events/recommendations/rebalance";
+  static final String AVAILABILITY_ZONE = "/latest/meta-data/placement/availability-zone";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofSeconds(1);
@@ -58,22 +60,34 @@ public final class InstanceMetadata implements AutoCloseable {
     return read(REBALANCE).map(json -> Instant.parse(json.path("noticeTime").asText()));
   }
 
+  /** The instance's Availability Zone, such as {@code us-east-1a}; empty when IMDS does not say. */
+  public Optional<String> availabilityZone() {
+    return text(AVAILABILITY_ZONE).map(String::trim);
+  }
+
   /** The JSON document at {@code path}; empty when IMDS answers 404 (no such notice). */
   private Optional<JsonNode> read(String path) {
-    String body;
+    Optional<String> text = text(path);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    String body = text.get();
     try {
-      body = client.get(path).asString();
+      return Optional.of(JSON.readTree(body));
+    } catch (IOException e) {
+      throw new UncheckedIOException("IMDS answered " + path + " with something that is not JSON: " + body, e);
+    }
+  }
+
+  private Optional<String> text(String path) {
+    try {
+      return Optional.of(client.get(path).asString());
     } catch (SdkClientException e) {
       // The SDK reports a missing document as "... returned Http code 404".
       if (e.getMessage() != null && e.getMessage().contains("Http code 404")) {
         return Optional.empty();
       }
       throw e;
-    }
-    try {
-      return Optional.of(JSON.readTree(body));
-    } catch (IOException e) {
-      throw new UncheckedIOException("IMDS answered " + path + " with something that is not JSON: " + body, e);
     }
   }
 

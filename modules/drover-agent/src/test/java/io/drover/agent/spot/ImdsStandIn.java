@@ -50,6 +50,11 @@ public final class ImdsStandIn implements AutoCloseable {
     documents.put(InstanceMetadata.REBALANCE, "{\"noticeTime\": \"" + time + "\"}");
   }
 
+  /** From now on, the instance's Availability Zone is {@code zone}. */
+  public void availabilityZone(String zone) {
+    documents.put(InstanceMetadata.AVAILABILITY_ZONE, zone);
+  }
+
   /** While true, every request gets a 500, as from a metadata service in trouble. */
   public void failing(boolean value) {
     failing = value;
