@@ -556,11 +556,11 @@ public final class SchedulerActor {
           agent.info.instanceId(), idle, !agent.info.schedulable() || retiring.contains(agentId),
           notice != null && notice.interruption()));
     }
-    // The jobs on a host EC2 is reclaiming need new hosts before they are even stopped.
+    // The jobs on a Spot host EC2 is reclaiming, or recommends leaving, need new hosts before they are
+    // even stopped.
     Map<String, List<WaitingJob>> displaced = new HashMap<>();
     for (Agent agent : agents.values()) {
-      SpotNotice notice = agent.info.spotNotice();
-      if (notice != null && notice.interruption()) {
+      if (agent.info.spotNotice() != null) {
         agent.running.values().forEach(attempt -> displaced.computeIfAbsent(agent.info.computeEnvironment(),
             c -> new ArrayList<>()).add(new WaitingJob(attempt.jobId(), attempt.resources())));
       }
