@@ -204,6 +204,8 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   private final ClusterSharding sharding;
   private final ActorRefResolver resolver;
   private boolean launchConfirmed;
+  /** Since when this incarnation of the entity has watched (and launched) its current attempt. */
+  private long followingSince;
   /** Jobs this PENDING job waits for that have not yet confirmed they will tell it. */
   private final Set<String> unregisteredParents = new HashSet<>();
   /** Dependents of this finished job that have not yet acknowledged its outcome. */
@@ -319,7 +321,10 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
         .onCommand(AgentTerminated.class, (state, cmd) -> onHostLost(state, cmd.agentRef(), cmd.attempt()))
         .onCommand(AttemptUnaccounted.class, (state, cmd) -> {
           Attempt current = state.currentAttempt();
-          return current != null && current.placedAt() < cmd.checkedAt() - settings.reconcileGrace().toMillis()
+          // A job woken by this very message (its controller died) has only just sent its launch
+          // again: it gets the grace too before its attempt counts as lost.
+          long cutoff = cmd.checkedAt() - settings.reconcileGrace().toMillis();
+          return current != null && current.placedAt() < cutoff && followingSince < cutoff
               ? onHostLost(state, null, current.number())
               : Effect().noReply();
         })
@@ -842,6 +847,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   /** Watches the attempt's agent: if its node leaves the cluster, the attempt has lost its host. */
   private void follow(JobState state) {
+    followingSince = System.currentTimeMillis();
     Attempt current = state.currentAttempt();
     context.watchWith(agentOf(current.placement()),
         new AgentTerminated(jobId, current.number(), current.placement().agentRef()));

@@ -575,6 +575,27 @@ class JobEntityTest {
     assertEquals(JobStatus.FAILED, old.state().status());
   }
 
+  /**
+   * A STARTING job whose controller died sleeps until a message wakes it; when that message is the
+   * reconcile's, the job has only just sent its launch again, so it is not lost yet.
+   */
+  @Test
+  void aJobWokenByTheReconcileGetsTheGraceBeforeItsAttemptCountsAsLost() throws InterruptedException {
+    submit(spec(null, null));
+    place(1);
+    Thread.sleep(5);
+    long recovered = System.currentTimeMillis();
+    job.restart();
+
+    CommandResult<JobCommand, JobEvent, JobState> woken =
+        job.runCommand(new JobEntity.AttemptUnaccounted(jobId, recovered + settings.reconcileGrace().toMillis()));
+    assertTrue(woken.hasNoEvents(), "the launch it just sent again gets its chance");
+
+    long nextCheck = recovered + settings.reconcileGrace().toMillis() + 60_000;
+    CommandResult<JobCommand, JobEvent, JobState> later = job.runCommand(new JobEntity.AttemptUnaccounted(jobId, nextCheck));
+    assertEquals("Host worker-1 (agent agent-1) terminated.", later.eventOfType(AttemptEnded.class).statusReason());
+  }
+
   @Test
   void aContainerWhoseAgentLeftIsAdoptedByTheRestartedAgentWithinTheWindow() {
     submit(spec(null, null));
