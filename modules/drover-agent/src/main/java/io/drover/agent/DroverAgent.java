@@ -24,6 +24,7 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -101,7 +102,10 @@ public final class DroverAgent {
     return new DroverAgent(info, agent);
   }
 
-  /** The EC2 client a Spot host reads its price with: the instance profile's credentials, the JDK's HTTP stack. */
+  /**
+   * The EC2 client a Spot host reads its price with: the instance profile's credentials, the JDK's
+   * HTTP stack; null, with a warning, when no region can be found (off EC2, without a setting).
+   */
   private static Ec2Client ec2Client(AgentSettings.SpotWatch spot) {
     Ec2ClientBuilder builder = Ec2Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder());
     if (spot.ec2Region() != null) {
@@ -110,7 +114,13 @@ public final class DroverAgent {
     if (spot.ec2Endpoint() != null) {
       builder.endpointOverride(URI.create(spot.ec2Endpoint()));
     }
-    return builder.build();
+    try {
+      return builder.build();
+    } catch (SdkClientException e) {
+      log.warn("Not reading this Spot host's price from EC2: {} Set drover.agent.spot.price-region, or "
+          + "DROVER_HOURLY_PRICE, or drover.agent.spot.price-refresh = 0s.", e.getMessage());
+      return null;
+    }
   }
 
   /** Docker when configured (or, with {@code auto}, when the engine answers), else processes. */
