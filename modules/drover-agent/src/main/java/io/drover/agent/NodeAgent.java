@@ -177,10 +177,11 @@ public final class NodeAgent {
   private Behavior<AgentCommand> onLaunch(LaunchAttempt msg) {
     var launch = msg.launch();
     String key = key(launch.jobId(), launch.attempt());
-    if (reclaimed() && !attempts.containsKey(key) && recentlyEnded.stream().noneMatch(e -> key(e.attempt()).equals(key))) {
+    boolean known = attempts.containsKey(key) || endedRecently(key);
+    if (!known && reclaimed()) {
       // Placed just before the scheduler heard of the notice: it never starts here.
       endUnstarted(launch.jobId(), launch.attempt(), reclaimReason(), true);
-    } else if (!attempts.containsKey(key) && recentlyEnded.stream().noneMatch(e -> key(e.attempt()).equals(key))) {
+    } else if (!known) {
       Resources free = info.capacity().minus(allocated());
       if (!free.fits(launch.resources())) {
         context.getLog().warn("Job {} attempt {} needs {} but only {} is free here; running it anyway (the scheduler "
@@ -204,11 +205,15 @@ public final class NodeAgent {
     Hosted hosted = attempts.get(key);
     if (hosted != null) {
       hosted.runner().tell(new AttemptRunner.Stop(msg.reason(), msg.graceSeconds(), false));
-    } else if (recentlyEnded.stream().noneMatch(e -> key(e.attempt()).equals(key))) {
+    } else if (!endedRecently(key)) {
       // Stopped before its launch arrived (lost, or still on its way): it never runs here.
       endUnstarted(msg.jobId(), msg.attempt(), msg.reason(), false);
     }
     return Behaviors.same();
+  }
+
+  private boolean endedRecently(String key) {
+    return recentlyEnded.stream().anyMatch(e -> key(e.attempt()).equals(key));
   }
 
   /** Records an attempt that never starts here, and tells its job that it is over. */
