@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * ({@code DROVER_VCPUS}, {@code DROVER_MEMORY_MIB}), with its own remoting and management ports
  * chosen by the system. Terminating sends SIGTERM, so the agent drains and leaves as on a real host.
  * Instance types are the built-in table's ({@link InstanceTypes}); each process's output goes to
- * {@code <logDir>/<id>.log}.
+ * {@code <logDir>/<id>.log}. Starting and signalling processes run on the executor it is given, never
+ * on the caller's thread.
  */
 public final class LocalCapacityProvider implements CapacityProvider {
 
@@ -47,6 +49,7 @@ public final class LocalCapacityProvider implements CapacityProvider {
   private final List<String> command;
   private final Map<String, String> environment;
   private final Path logDir;
+  private final Executor executor;
   private final Map<String, Host> hosts = new LinkedHashMap<>();
   private final AtomicLong launched = new AtomicLong();
 
@@ -54,8 +57,9 @@ public final class LocalCapacityProvider implements CapacityProvider {
    * @param command the agent command line, e.g. {@code [/opt/drover/drover, agent]}
    * @param environment what every agent gets besides its identity (contact points, Cassandra, ...)
    * @param logDir where each agent's output goes
+   * @param executor runs the process starts and signals
    */
-  public LocalCapacityProvider(List<String> command, Map<String, String> environment, Path logDir) {
+  public LocalCapacityProvider(List<String> command, Map<String, String> environment, Path logDir, Executor executor) {
     if (command.isEmpty()) {
       throw new IllegalArgumentException("drover.capacity.local.command is empty: give the agent command line, "
           + "for example [\"./drover\", \"agent\"]");
@@ -63,6 +67,7 @@ public final class LocalCapacityProvider implements CapacityProvider {
     this.command = List.copyOf(command);
     this.environment = Map.copyOf(environment);
     this.logDir = logDir;
+    this.executor = executor;
   }
 
   @Override
@@ -71,12 +76,16 @@ public final class LocalCapacityProvider implements CapacityProvider {
   }
 
   @Override
-  public synchronized CompletionStage<LaunchResult> launch(LaunchRequest request) {
+  public CompletionStage<LaunchResult> launch(LaunchRequest request) {
+    return CompletableFuture.supplyAsync(() -> launchNow(request), executor);
+  }
+
+  private synchronized LaunchResult launchNow(LaunchRequest request) {
     String type = request.instanceTypes().get(0);
     Optional<InstanceShape> shape = InstanceTypes.shape(type);
     if (shape.isEmpty()) {
-      return CompletableFuture.completedFuture(LaunchResult.failed(new CapacityError(ErrorKind.CONFIG,
-          "InvalidInstanceType", "the local provider does not know instance type " + type, type, null, null)));
+      return LaunchResult.failed(new CapacityError(ErrorKind.CONFIG,
+          "InvalidInstanceType", "the local provider does not know instance type " + type, type, null, null));
     }
     List<LaunchedInstance> started = new ArrayList<>();
     for (int i = 0; i < request.count(); i++) {
@@ -89,12 +98,12 @@ public final class LocalCapacityProvider implements CapacityProvider {
         log.info("Started local agent {} ({}, {}) for compute environment {} (pid {}, log {})", id, type,
             request.spec().lifecycle(), request.computeEnvironment(), process.pid(), logDir.resolve(id + ".log"));
       } catch (IOException e) {
-        return CompletableFuture.completedFuture(new LaunchResult(started, List.of(new CapacityError(ErrorKind.CONFIG,
+        return new LaunchResult(started, List.of(new CapacityError(ErrorKind.CONFIG,
             "CannotStartAgent", "cannot run " + command + ": " + e.getMessage()
-                + "; check drover.capacity.local.command", type, null, null))));
+                + "; check drover.capacity.local.command", type, null, null)));
       }
     }
-    return CompletableFuture.completedFuture(new LaunchResult(started, List.of()));
+    return new LaunchResult(started, List.of());
   }
 
   private Process start(String id, LaunchRequest request, InstanceShape shape) throws IOException {
@@ -116,7 +125,11 @@ public final class LocalCapacityProvider implements CapacityProvider {
   }
 
   @Override
-  public synchronized CompletionStage<TerminationResult> terminate(List<String> instanceIds, String reason) {
+  public CompletionStage<TerminationResult> terminate(List<String> instanceIds, String reason) {
+    return CompletableFuture.supplyAsync(() -> terminateNow(instanceIds, reason), executor);
+  }
+
+  private synchronized TerminationResult terminateNow(List<String> instanceIds, String reason) {
     List<String> terminated = new ArrayList<>();
     List<String> notFound = new ArrayList<>();
     for (String id : new LinkedHashSet<>(instanceIds)) {
@@ -129,7 +142,7 @@ public final class LocalCapacityProvider implements CapacityProvider {
         terminated.add(id);
       }
     }
-    return CompletableFuture.completedFuture(new TerminationResult(terminated, notFound));
+    return new TerminationResult(terminated, notFound);
   }
 
   @Override

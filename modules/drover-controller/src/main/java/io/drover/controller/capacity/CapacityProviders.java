@@ -17,14 +17,13 @@ public final class CapacityProviders {
 
   /** The provider, or null for {@code none}. */
   public static CapacityProvider start(ActorSystem<?> system, CapacitySettings settings) {
+    Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     CapacityProvider provider = switch (settings.provider()) {
       case "none" -> null;
-      case "ec2" -> {
-        Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
-        yield Ec2CapacityProvider.create(Ec2CapacitySettings.from(system.settings().config()),
-            DefaultCredentialsProvider.builder().build(), blocking);
-      }
-      case "local" -> new LocalCapacityProvider(settings.localCommand(), settings.localEnvironment(), settings.localLogDir());
+      case "ec2" -> Ec2CapacityProvider.create(Ec2CapacitySettings.from(system.settings().config()),
+          DefaultCredentialsProvider.builder().build(), blocking);
+      case "local" -> new LocalCapacityProvider(settings.localCommand(), settings.localEnvironment(),
+          settings.localLogDir(), blocking);
       default -> throw new IllegalArgumentException("drover.capacity.provider is '" + settings.provider()
           + "'; set it to none, ec2 or local (DROVER_CAPACITY_PROVIDER).");
     };
