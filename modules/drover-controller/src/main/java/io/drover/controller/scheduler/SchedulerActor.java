@@ -544,26 +544,27 @@ public final class SchedulerActor {
     Map<String, List<CapacityManager.Host>> hosts = new HashMap<>();
     Set<String> placing = new HashSet<>();
     inFlight.values().forEach(pending -> placing.add(pending.agentId()));
-    for (Agent agent : agents.values()) {
-      ComputeEnvironment ce = controlPlaneState.computeEnvironments().get(agent.info.computeEnvironment());
-      if (ce == null || !ce.managed() || agent.info.instanceId() == null) {
-        continue;
-      }
-      String agentId = agent.info.agentId();
-      boolean idle = agent.running.isEmpty() && !placing.contains(agentId);
-      SpotNotice notice = agent.info.spotNotice();
-      hosts.computeIfAbsent(ce.computeEnvironmentName(), c -> new ArrayList<>()).add(new CapacityManager.Host(agentId,
-          agent.info.instanceId(), idle, !agent.info.schedulable() || retiring.contains(agentId),
-          notice != null && notice.interruption()));
-    }
     // The jobs on a Spot host EC2 is reclaiming, or recommends leaving, need new hosts before they are
     // even stopped.
     Map<String, List<WaitingJob>> displaced = new HashMap<>();
     for (Agent agent : agents.values()) {
-      if (agent.info.spotNotice() != null) {
-        agent.running.values().forEach(attempt -> displaced.computeIfAbsent(agent.info.computeEnvironment(),
+      ComputeEnvironment ce = controlPlaneState.computeEnvironments().get(agent.info.computeEnvironment());
+      if (ce == null || !ce.managed()) {
+        continue;
+      }
+      SpotNotice notice = agent.info.spotNotice();
+      if (notice != null) {
+        agent.running.values().forEach(attempt -> displaced.computeIfAbsent(ce.computeEnvironmentName(),
             c -> new ArrayList<>()).add(new WaitingJob(attempt.jobId(), attempt.resources())));
       }
+      if (agent.info.instanceId() == null) {
+        continue;
+      }
+      String agentId = agent.info.agentId();
+      boolean idle = agent.running.isEmpty() && !placing.contains(agentId);
+      hosts.computeIfAbsent(ce.computeEnvironmentName(), c -> new ArrayList<>()).add(new CapacityManager.Host(agentId,
+          agent.info.instanceId(), idle, !agent.info.schedulable() || retiring.contains(agentId),
+          notice != null && notice.interruption()));
     }
     for (ComputeEnvironment ce : controlPlaneState.computeEnvironments().values()) {
       if (ce.managed()) {
