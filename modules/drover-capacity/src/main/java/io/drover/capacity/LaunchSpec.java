@@ -1,5 +1,7 @@
 package io.drover.capacity;
 
+import io.drover.core.capacity.AllocationStrategy;
+import io.drover.core.capacity.Lifecycle;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;

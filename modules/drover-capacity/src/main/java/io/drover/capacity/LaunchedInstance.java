@@ -1,5 +1,7 @@
 package io.drover.capacity;
 
+import io.drover.core.capacity.Lifecycle;
+
 /**
  * An instance a launch started. Its agent joins the cluster on its own once the host has booted.
  *

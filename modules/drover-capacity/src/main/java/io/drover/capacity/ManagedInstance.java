@@ -1,5 +1,6 @@
 package io.drover.capacity;
 
+import io.drover.core.capacity.Lifecycle;
 import java.time.Instant;
 
 /**

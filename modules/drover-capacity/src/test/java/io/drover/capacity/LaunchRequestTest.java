@@ -3,6 +3,8 @@ package io.drover.capacity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.drover.core.capacity.AllocationStrategy;
+import io.drover.core.capacity.Lifecycle;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.drover.capacity.ec2;
 
-import io.drover.capacity.Lifecycle;
+import io.drover.core.capacity.Lifecycle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -8,7 +8,6 @@ import io.drover.capacity.LaunchResult;
 import io.drover.capacity.LaunchSpec;
 import io.drover.capacity.LaunchTemplateRef;
 import io.drover.capacity.ManagedInstance;
-import io.drover.core.capacity.AllocationStrategy;
 import io.drover.core.capacity.CapacityPlan;
 import io.drover.core.capacity.CapacityPlanner;
 import io.drover.core.capacity.InstanceType;
@@ -177,7 +176,7 @@ public final class CapacityManager {
     types.forEach(type -> byName.put(type.name(), type));
     catalog.put(name, byName);
     ManagedEnvironmentView environment = new ManagedEnvironmentView(name, lifecycle,
-        AllocationStrategy.valueOf(resources.allocationStrategy().name()), resources.minvCpus(), resources.maxvCpus(),
+        resources.allocationStrategy(), resources.minvCpus(), resources.maxvCpus(),
         resources.desiredvCpus(), types, resources.maxHourlyCost());
     EnvironmentDemand wanted = demand.environments().getOrDefault(name, new EnvironmentDemand(List.of(), List.of()));
     long now = System.currentTimeMillis();
@@ -225,7 +224,7 @@ public final class CapacityManager {
     for (ManagedInstance instance : listed) {
       InstanceType type = types.stream().filter(t -> t.name().equals(instance.instanceType())).findFirst()
           .orElse(new InstanceType(instance.instanceType(), instance.vcpus(), instance.memoryMib(), 0, null, null));
-      views.put(instance.instanceId(), new InstanceView(instance.instanceId(), type, Lifecycle.valueOf(instance.lifecycle().name()),
+      views.put(instance.instanceId(), new InstanceView(instance.instanceId(), type, instance.lifecycle(),
           InstanceView.State.PENDING, instance.launchTime().toEpochMilli(), null, false));
     }
     launched.forEach(views::putIfAbsent);
@@ -270,8 +269,8 @@ public final class CapacityManager {
     }
     tags.remove(ComputeResources.MAX_HOURLY_COST_TAG);
     return new LaunchSpec(
-        io.drover.capacity.Lifecycle.valueOf(lifecycle.name()),
-        io.drover.capacity.AllocationStrategy.valueOf(r.allocationStrategy().name()),
+        lifecycle,
+        r.allocationStrategy(),
         r.bidPercentage(),
         r.subnets(),
         r.securityGroupIds() == null ? List.of() : r.securityGroupIds(),
@@ -304,7 +303,7 @@ public final class CapacityManager {
       context.getLog().info("Compute environment {}: launched {} ({}, {})", name, instance.instanceId(),
           instance.instanceType(), instance.lifecycle());
       launched.put(instance.instanceId(), new InstanceView(instance.instanceId(), type,
-          Lifecycle.valueOf(instance.lifecycle().name()), InstanceView.State.PENDING, now, null, false));
+          instance.lifecycle(), InstanceView.State.PENDING, now, null, false));
     });
     for (CapacityError error : msg.result().errors()) {
       switch (error.kind()) {

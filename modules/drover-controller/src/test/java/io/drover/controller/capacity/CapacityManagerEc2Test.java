@@ -8,6 +8,7 @@ import io.drover.capacity.ec2.Ec2CapacitySettings;
 import io.drover.capacity.ec2.Ec2StandIn;
 import io.drover.controller.controlplane.ControlPlaneRequests;
 import io.drover.core.api.CreateComputeEnvironmentRequest;
+import io.drover.core.capacity.AllocationStrategy;
 import io.drover.core.capacity.CapacityOptions;
 import io.drover.core.capacity.WaitingJob;
 import io.drover.core.compute.ComputeEnvironment;
@@ -76,7 +77,7 @@ class CapacityManagerEc2Test {
     CapacitySettings settings = new CapacitySettings("ec2", Duration.ofMillis(200), new CapacityOptions(500, 60_000, 60_000),
         List.of(), Map.of(), Path.of("unused"), Pricing.table(testKit.system().settings().config()));
     ActorRef<CapacityManager.Command> manager = testKit.spawn(CapacityManager.create(provider, settings, scheduler.ref()));
-    ComputeResources resources = new ComputeResources(ComputeResources.Type.EC2, ComputeResources.AllocationStrategy.BEST_FIT,
+    ComputeResources resources = new ComputeResources(ComputeResources.Type.EC2, AllocationStrategy.BEST_FIT,
         0, 8, null, List.of("c5.large", "m5.large"), "ami-0drover", List.of("subnet-a"), List.of("sg-a"), null,
         "arn:aws:iam::123456789012:instance-profile/drover-agent", null, null, null, null, null, null, null);
     ControlPlaneState state = ControlPlaneState.EMPTY.apply(ControlPlaneRequests.RULES.execute(ControlPlaneState.EMPTY,

@@ -8,12 +8,13 @@ import io.drover.capacity.LaunchRequest;
 import io.drover.capacity.simulated.SimulatedCapacityProvider;
 import io.drover.controller.controlplane.ControlPlaneRequests;
 import io.drover.core.api.CreateComputeEnvironmentRequest;
+import io.drover.core.capacity.AllocationStrategy;
 import io.drover.core.capacity.CapacityOptions;
 import io.drover.core.capacity.WaitingJob;
 import io.drover.core.compute.ComputeEnvironment;
 import io.drover.core.compute.ComputeResources;
-import io.drover.core.cost.PriceTable;
 import io.drover.core.controlplane.ControlPlaneState;
+import io.drover.core.cost.PriceTable;
 import io.drover.core.model.Resources;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,7 +47,7 @@ class CapacityManagerTest {
     return testKit.spawn(CapacityManager.create(provider, settings, scheduler.ref()));
   }
 
-  private static ControlPlaneState managed(ComputeResources.AllocationStrategy strategy) {
+  private static ControlPlaneState managed(AllocationStrategy strategy) {
     ComputeResources resources = new ComputeResources(ComputeResources.Type.EC2, strategy, 0, 16, null,
         List.of("c5.large", "c5.xlarge"), "ami-0drover", List.of("subnet-a"), List.of("sg-a"), null, "drover-agent",
         null, null, null, null, null, null, null);
@@ -64,7 +65,7 @@ class CapacityManagerTest {
   void launchesForWaitingJobsOnceAndFallsBackToTheNextTypeOnACapacityError() {
     provider.failLaunches("c5.large", ErrorKind.CAPACITY, "InsufficientInstanceCapacity");
     ActorRef<CapacityManager.Command> manager = manager();
-    ControlPlaneState state = managed(ComputeResources.AllocationStrategy.BEST_FIT_PROGRESSIVE);
+    ControlPlaneState state = managed(AllocationStrategy.BEST_FIT_PROGRESSIVE);
     manager.tell(waiting(state, List.of(), "job-1"));
 
     scheduler.awaitAssert(WAIT, () -> {
@@ -82,7 +83,7 @@ class CapacityManagerTest {
   @Test
   void retiresAnIdleJoinedHostBeforeTerminatingIt() {
     ActorRef<CapacityManager.Command> manager = manager();
-    ControlPlaneState state = managed(ComputeResources.AllocationStrategy.BEST_FIT);
+    ControlPlaneState state = managed(AllocationStrategy.BEST_FIT);
     manager.tell(waiting(state, List.of(), "job-1"));
     String instance = scheduler.awaitAssert(WAIT, () -> {
       assertEquals(1, provider.launches().size());

@@ -1,7 +1,7 @@
 package io.drover.core.compute;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.drover.core.compute.ComputeResources.AllocationStrategy;
+import io.drover.core.capacity.AllocationStrategy;
 import io.drover.core.compute.ComputeResources.Ec2Configuration;
 import io.drover.core.compute.ComputeResources.LaunchTemplateSpecification;
 import io.drover.core.compute.ComputeResources.Type;

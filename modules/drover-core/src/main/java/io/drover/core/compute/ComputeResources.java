@@ -2,6 +2,7 @@ package io.drover.core.compute;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.drover.core.ClientError;
+import io.drover.core.capacity.AllocationStrategy;
 import io.drover.core.model.Names;
 import java.util.List;
 import java.util.Map;
@@ -66,17 +67,6 @@ public record ComputeResources(
     SPOT,
     FARGATE,
     FARGATE_SPOT
-  }
-
-  public enum AllocationStrategy {
-    BEST_FIT,
-    BEST_FIT_PROGRESSIVE,
-    SPOT_CAPACITY_OPTIMIZED,
-    SPOT_PRICE_CAPACITY_OPTIMIZED;
-
-    boolean spotOnly() {
-      return this == SPOT_CAPACITY_OPTIMIZED || this == SPOT_PRICE_CAPACITY_OPTIMIZED;
-    }
   }
 
   /** AWS's {@code LaunchTemplateSpecification}: an EC2 launch template by id or by name, not both. */

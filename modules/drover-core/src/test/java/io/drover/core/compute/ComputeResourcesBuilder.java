@@ -1,6 +1,6 @@
 package io.drover.core.compute;
 
-import io.drover.core.compute.ComputeResources.AllocationStrategy;
+import io.drover.core.capacity.AllocationStrategy;
 import io.drover.core.compute.ComputeResources.Ec2Configuration;
 import io.drover.core.compute.ComputeResources.LaunchTemplateSpecification;
 import io.drover.core.compute.ComputeResources.Type;

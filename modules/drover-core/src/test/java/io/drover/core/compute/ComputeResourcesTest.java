@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.drover.core.compute.ComputeResources.AllocationStrategy;
+import io.drover.core.capacity.AllocationStrategy;
 import io.drover.core.compute.ComputeResources.Ec2Configuration;
 import io.drover.core.compute.ComputeResources.LaunchTemplateSpecification;
 import io.drover.core.compute.ComputeResources.Type;
