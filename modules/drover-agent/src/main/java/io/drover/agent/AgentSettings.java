@@ -12,11 +12,13 @@ import java.time.Duration;
  *
  * @param agentId this host's agent id; empty means the host name
  * @param computeEnvironment the compute environment this host serves
- * @param executor {@code docker}, {@code process}, or {@code auto} (Docker when it answers)
+ * @param executor {@code docker}, {@code process}, {@code noop} (attempts that only take time, for
+ *     load tests), or {@code auto} (Docker when it answers)
  * @param vcpus advertised vCPUs; 0 means all the host has
  * @param memoryMib advertised memory; 0 means the host's memory less {@code reservedMemoryMib}
  * @param gpus advertised GPUs; -1 means detect (NVIDIA devices under /proc/driver/nvidia/gpus)
  * @param spot true when the host is a Spot instance ({@code lifecycle = spot})
+ * @param noopRunTime how long each attempt of the {@code noop} executor runs before it exits 0
  * @param drainGrace on shutdown, how long running attempts may go on finishing; 0 to leave at once
  * @param spotWatch the Spot notice watch settings
  * @param instanceType the host's EC2 instance type; null when unknown
@@ -38,6 +40,7 @@ public record AgentSettings(
     Duration recentlyEndedWindow,
     DockerSettings docker,
     Path processWorkDir,
+    Duration noopRunTime,
     int logChunkBytes,
     Duration logFlushInterval,
     long logMaxBytesPerAttempt,
@@ -90,6 +93,7 @@ public record AgentSettings(
             docker.getDuration("pull-timeout"),
             docker.getBoolean("remove-containers")),
         Path.of(c.getString("process.work-dir")),
+        noopRunTime(c.getDuration("noop.run-time")),
         (int) c.getBytes("logs.chunk-bytes").longValue(),
         c.getDuration("logs.flush-interval"),
         c.getBytes("logs.max-bytes-per-attempt"),
@@ -105,6 +109,14 @@ public record AgentSettings(
   /** This host's prices: its own, or the table's for its instance type and lifecycle. */
   public PriceTable.HostPrices prices() {
     return pricing.pricesOf(instanceType, spot, hourlyPrice);
+  }
+
+  private static Duration noopRunTime(Duration runTime) {
+    if (runTime.isNegative()) {
+      throw new IllegalArgumentException("drover.agent.noop.run-time is " + runTime
+          + "; set it to how long each noop attempt runs, 0s or more.");
+    }
+    return runTime;
   }
 
   private static Double hourlyPrice(String price) {

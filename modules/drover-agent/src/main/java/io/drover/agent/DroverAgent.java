@@ -4,6 +4,7 @@ import io.drover.agent.exec.AttemptExecutor;
 import io.drover.agent.spot.InstanceMetadata;
 import io.drover.capacity.ec2.SpotPrices;
 import io.drover.agent.exec.DockerAttemptExecutor;
+import io.drover.agent.exec.NoopAttemptExecutor;
 import io.drover.agent.exec.ProcessAttemptExecutor;
 import io.drover.core.cost.PriceTable;
 import io.drover.protocol.AgentProtocol.AgentCommand;
@@ -49,12 +50,7 @@ public final class DroverAgent {
       throw new IllegalArgumentException("drover.agent.compute-environment is not set: name the UNMANAGED compute "
           + "environment this host serves (DROVER_COMPUTE_ENVIRONMENT, or --compute-environment).");
     }
-    AtomicInteger threads = new AtomicInteger();
-    ExecutorService blocking = Executors.newFixedThreadPool(settings.blockingThreads(), runnable -> {
-      Thread thread = new Thread(runnable, "drover-agent-blocking-" + threads.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    ExecutorService blocking = blockingPool(settings);
     AttemptExecutor executor = executor(settings, blocking);
     String agentId = settings.agentId().isBlank() ? hostName() : settings.agentId();
     PriceTable.HostPrices prices = settings.prices();
@@ -123,14 +119,33 @@ public final class DroverAgent {
     }
   }
 
-  /** Docker when configured (or, with {@code auto}, when the engine answers), else processes. */
-  private static AttemptExecutor executor(AgentSettings settings, ExecutorService blocking) {
+  /**
+   * The agent's pool for blocking calls ({@code drover.agent.blocking-threads} daemon threads, each
+   * started only when a task first needs it). The caller shuts it down.
+   */
+  public static ExecutorService blockingPool(AgentSettings settings) {
+    AtomicInteger threads = new AtomicInteger();
+    return Executors.newFixedThreadPool(settings.blockingThreads(), runnable -> {
+      Thread thread = new Thread(runnable, "drover-agent-blocking-" + threads.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /**
+   * The executor {@code drover.agent.executor} names: Docker when configured (or, with {@code auto},
+   * when the engine answers), else processes; or noop. The caller closes it.
+   */
+  public static AttemptExecutor executor(AgentSettings settings, ExecutorService blocking) {
     String choice = settings.executor();
     if (choice.equals("process")) {
       return new ProcessAttemptExecutor(settings.processWorkDir(), blocking);
     }
+    if (choice.equals("noop")) {
+      return new NoopAttemptExecutor(settings.noopRunTime());
+    }
     if (!choice.equals("docker") && !choice.equals("auto")) {
-      throw new IllegalArgumentException("drover.agent.executor is '" + choice + "'; use docker, process or auto.");
+      throw new IllegalArgumentException("drover.agent.executor is '" + choice + "'; use docker, process, noop or auto.");
     }
     DockerAttemptExecutor docker = new DockerAttemptExecutor(settings.docker(), blocking);
     try {

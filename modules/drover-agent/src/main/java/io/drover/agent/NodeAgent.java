@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -127,7 +128,12 @@ public final class NodeAgent {
     this.doneAdapter = context.messageAdapter(AttemptRunner.Done.class, AttemptDone::new);
     context.getSystem().receptionist().tell(Receptionist.subscribe(SchedulerProtocol.SERVICE_KEY,
         context.messageAdapter(Receptionist.Listing.class, Schedulers::new)));
-    timers.startTimerWithFixedDelay(new Heartbeat(), settings.heartbeatInterval());
+    // The first heartbeat comes after a random part of the interval, so that agents started together
+    // (thousands in one JVM, as Main fleet runs them) spread their reports over it rather than all
+    // reporting at the same instant, every interval.
+    Duration interval = settings.heartbeatInterval();
+    timers.startTimerWithFixedDelay(new Heartbeat(),
+        Duration.ofMillis(1 + ThreadLocalRandom.current().nextLong(Math.max(1, interval.toMillis()))), interval);
     context.pipeToSelf(executor.leftovers(info.agentId()), (found, error) ->
         new LeftoversFound(found == null ? List.of() : found, error == null ? null : error.getMessage()));
     context.getLog().info("Agent {} serves compute environment {} with {} ({} executor)",

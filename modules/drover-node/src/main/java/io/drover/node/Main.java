@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * The Drover process. {@code ./drover} calls it as {@code Main <command> [options]}: {@code dev}
- * (see {@link DevMode}), {@code controller} or {@code agent} (see {@link NodeMode}), or
- * {@code upgrade}, the rolling upgrade of a running cluster (see {@link UpgradeCommand}).
+ * (see {@link DevMode}), {@code controller} or {@code agent} (see {@link NodeMode}),
+ * {@code upgrade}, the rolling upgrade of a running cluster (see {@link UpgradeCommand}), or
+ * {@code fleet}, many simulated agents in one process for load tests (see {@link FleetMode}).
  */
 public final class Main {
 
@@ -18,7 +19,7 @@ public final class Main {
 
   public static void main(String[] args) {
     if (args.length == 0) {
-      System.err.println("usage: Main dev|controller|agent|upgrade [options]   (see ./drover help)");
+      System.err.println("usage: Main dev|controller|agent|upgrade|fleet [options]   (see ./drover help; Main fleet --help)");
       System.exit(2);
     }
     List<String> rest = Arrays.asList(args).subList(1, args.length);
@@ -39,6 +40,20 @@ public final class Main {
           NodeMode.run(args[0], repoRoot, System.out);
         }
         case "upgrade" -> System.exit(UpgradeCommand.run(rest, System.out, System.err));
+        case "fleet" -> {
+          FleetMode.Options options;
+          try {
+            options = FleetMode.Options.parse(rest);
+          } catch (DevMode.UsageException e) {
+            if (e.getMessage() != null) {
+              System.err.println(e.getMessage());
+            }
+            System.err.print(FleetMode.Options.USAGE);
+            System.exit(e.getMessage() == null ? 0 : 2);
+            return;
+          }
+          FleetMode.run(options, repoRoot, System.out);
+        }
         default -> throw new DevMode.UsageException("Unknown command " + args[0] + ".");
       }
     } catch (DevMode.UsageException e) {
