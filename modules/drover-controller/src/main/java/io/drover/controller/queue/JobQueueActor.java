@@ -1,5 +1,6 @@
 package io.drover.controller.queue;
 
+import io.drover.controller.Coalescer;
 import io.drover.controller.ControllerSettings;
 import io.drover.controller.controlplane.ControlPlaneClient;
 import io.drover.controller.job.JobEntity;
@@ -108,6 +109,7 @@ public final class JobQueueActor {
   private final ActorRef<SchedulerActor.Command> scheduler;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
+  private final Coalescer<Command> offers;
   private final StashBuffer<Command> stash;
   private RunnableJobs runnable;
   private final Map<String, String> reasons = new HashMap<>();
@@ -130,6 +132,7 @@ public final class JobQueueActor {
     this.scheduler = scheduler;
     this.context = context;
     this.timers = timers;
+    this.offers = new Coalescer<>(timers, context.getSelf(), new Offer(), settings.queueOfferInterval());
     this.stash = stash;
     this.runnable = new RunnableJobs(isFairShare());
   }
@@ -197,6 +200,7 @@ public final class JobQueueActor {
           return Behaviors.same();
         })
         .onMessage(Offer.class, msg -> {
+          offers.running();
           offer();
           return Behaviors.same();
         })
@@ -278,9 +282,7 @@ public final class JobQueueActor {
 
   /** Coalesces changes: one offer per interval however many jobs arrive in it. */
   private void offerSoon() {
-    if (!timers.isTimerActive(Offer.class)) {
-      timers.startSingleTimer(Offer.class, new Offer(), settings.queueOfferInterval());
-    }
+    offers.request();
   }
 
   private void offer() {

@@ -1,6 +1,7 @@
 package io.drover.controller.scheduler;
 
 import io.drover.capacity.CapacityProvider;
+import io.drover.controller.Coalescer;
 import io.drover.controller.ControllerSettings;
 import io.drover.controller.capacity.CapacityManager;
 import io.drover.controller.capacity.CapacitySettings;
@@ -161,6 +162,8 @@ public final class SchedulerActor {
   private final ClusterSharding sharding;
   private final ActorRefResolver resolver;
   private final Map<String, Agent> agents = new HashMap<>();
+  private final PassStats passStats = new PassStats();
+  private final Coalescer<SchedulerCommand> passes;
   private final Map<String, InFlight> inFlight = new HashMap<>();
   private final Map<String, QueueOffer> offers = new HashMap<>();
   /** The wait reason each waiting job's queue last heard, so only changes are sent. */
@@ -194,6 +197,7 @@ public final class SchedulerActor {
     this.readStore = readStore;
     this.context = context;
     this.timers = timers;
+    this.passes = new Coalescer<>(timers, context.getSelf(), new RunPass(), settings.schedulerPassDelay());
     this.sharding = ClusterSharding.get(context.getSystem());
     this.resolver = ActorRefResolver.get(context.getSystem());
     context.getSystem().receptionist().tell(Receptionist.register(SchedulerProtocol.SERVICE_KEY, context.getSelf()));
@@ -226,7 +230,10 @@ public final class SchedulerActor {
           return Behaviors.same();
         })
         .onMessage(RunPass.class, msg -> {
+          passes.running();
+          long started = System.nanoTime();
           pass();
+          passStats.record(System.nanoTime() - started);
           return Behaviors.same();
         })
         .onMessage(Placed.class, this::onPlaced)
@@ -242,6 +249,7 @@ public final class SchedulerActor {
         .onMessage(Housekeeping.class, msg -> {
           expireInFlight();
           tellCapacityManager();
+          passStats.logIfDue(context.getLog(), agents.size(), inFlight.size(), settings.schedulerStatsInterval());
           return Behaviors.same();
         })
         .onMessage(Retire.class, msg -> {
@@ -268,7 +276,8 @@ public final class SchedulerActor {
   private Behavior<SchedulerCommand> onAgentStatus(AgentStatus status) {
     AgentInfo info = status.info();
     Agent agent = agents.get(info.agentId());
-    if (agent == null || !agent.ref.equals(status.agent())) {
+    boolean joined = agent == null || !agent.ref.equals(status.agent());
+    if (joined) {
       if (agent != null) {
         context.unwatch(agent.ref);
         context.getLog().info("Agent {} restarted; its earlier incarnation's attempts are gone", info.agentId());
@@ -281,16 +290,21 @@ public final class SchedulerActor {
           info.agentId(), info.host(), info.computeEnvironment(), info.capacity().describe(), info.executor());
     }
     boolean noticed = info.spotNotice() != null && (agent.info == null || agent.info.spotNotice() == null);
+    long now = System.currentTimeMillis();
+    boolean wasStale = agent.lastSeen < now - settings.agentHeartbeatTimeout().toMillis();
+    boolean infoChanged = !info.equals(agent.info);
     agent.info = info;
     agent.ref = status.agent();
     if (noticed && capacityManager != null) {
       tellCapacityManager();
       capacityManager.tell(new CapacityManager.PlanNow());
     }
-    agent.lastSeen = System.currentTimeMillis();
+    agent.lastSeen = now;
     Map<String, HostedAttempt> running = new HashMap<>();
     status.running().forEach(a -> running.put(a.jobId(), a));
+    boolean runningChanged = !running.equals(agent.running);
     agent.running = running;
+    int inFlightBefore = inFlight.size();
     List<HostedAttempt> reported = new ArrayList<>(status.running());
     reported.addAll(status.recentlyEnded());
     for (HostedAttempt attempt : reported) {
@@ -302,7 +316,10 @@ public final class SchedulerActor {
         inFlight.remove(attempt.jobId());
       }
     }
-    passSoon();
+    // A heartbeat that changes nothing (most of them, on a large idle fleet) needs no pass.
+    if (joined || wasStale || infoChanged || runningChanged || inFlight.size() != inFlightBefore) {
+      passSoon();
+    }
     return Behaviors.same();
   }
 
@@ -439,9 +456,7 @@ public final class SchedulerActor {
   }
 
   private void passSoon() {
-    if (!timers.isTimerActive(RunPass.class)) {
-      timers.startSingleTimer(RunPass.class, new RunPass(), settings.schedulerPassDelay());
-    }
+    passes.request();
   }
 
   private void pass() {
@@ -455,7 +470,8 @@ public final class SchedulerActor {
       if (queue == null) {
         continue;
       }
-      List<JobTicket> waiting = offer.head().stream().filter(t -> !inFlight.containsKey(t.jobId())).toList();
+      // A job an agent already runs (or that was just placed) may still be in the queue's last offer.
+      List<JobTicket> waiting = offer.head().stream().filter(t -> !holdings.jobs().contains(t.jobId())).toList();
       offered += waiting.size();
       List<String> ces = queue.computeEnvironmentOrder().stream()
           .map(ComputeEnvironmentOrder::computeEnvironment)
@@ -477,16 +493,18 @@ public final class SchedulerActor {
           new ComputeEnvironmentView(ce.computeEnvironmentName(), ce.enabled(), ce.maxMilliCpus(), fairShareMilliCpus));
     }
     long staleBefore = now - settings.agentHeartbeatTimeout().toMillis();
+    Map<String, Resources> placedNotReported = new HashMap<>();
+    for (Map.Entry<String, InFlight> e : inFlight.entrySet()) {
+      Agent agent = agents.get(e.getValue().agentId());
+      if (agent != null && !agent.running.containsKey(e.getKey())) {
+        placedNotReported.merge(agent.info.agentId(), e.getValue().resources(), Resources::plus);
+      }
+    }
     List<HostView> hosts = new ArrayList<>();
     for (Agent agent : agents.values()) {
-      Resources allocated = Resources.ZERO;
+      Resources allocated = placedNotReported.getOrDefault(agent.info.agentId(), Resources.ZERO);
       for (HostedAttempt a : agent.running.values()) {
         allocated = allocated.plus(a.resources());
-      }
-      for (Map.Entry<String, InFlight> e : inFlight.entrySet()) {
-        if (e.getValue().agentId().equals(agent.info.agentId()) && !agent.running.containsKey(e.getKey())) {
-          allocated = allocated.plus(e.getValue().resources());
-        }
       }
       hosts.add(new HostView(agent.info.agentId(), agent.info.computeEnvironment(), agent.info.capacity(), allocated,
           agent.info.schedulable() && agent.lastSeen >= staleBefore && !unavailable.contains(agent.ref.path().address())
@@ -499,6 +517,7 @@ public final class SchedulerActor {
     for (Assignment assignment : decision.assignments()) {
       place(assignment, now);
     }
+    passStats.placed(decision.assignments().size());
     publishReasons(decision);
     managedDemand = managedDemand(decision);
   }
@@ -581,8 +600,9 @@ public final class SchedulerActor {
    * What running and placed attempts hold: vCPU by queue and share (fair-share queues only), and
    * children by array job.
    */
-  private record Holdings(Map<String, Map<String, Long>> heldByQueue, Map<String, Integer> runningChildren) {
+  private record Holdings(Map<String, Map<String, Long>> heldByQueue, Map<String, Integer> runningChildren, Set<String> jobs) {
     void add(String jobId, Resources resources, String queue, String share) {
+      jobs.add(jobId);
       if (queue != null && share != null) {
         heldByQueue.computeIfAbsent(queue, q -> new HashMap<>()).merge(share, resources.milliCpus(), Long::sum);
       }
@@ -594,7 +614,7 @@ public final class SchedulerActor {
   }
 
   private Holdings holdings() {
-    Holdings holdings = new Holdings(new HashMap<>(), new HashMap<>());
+    Holdings holdings = new Holdings(new HashMap<>(), new HashMap<>(), new HashSet<>());
     for (Agent agent : agents.values()) {
       agent.running.values().forEach(a -> holdings.add(a.jobId(), a.resources(), a.jobQueue(), a.shareIdentifier()));
     }
