@@ -18,6 +18,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    useCommonPoolForAsyncCompletions();
     if (args.length == 0) {
       System.err.println("usage: Main dev|controller|agent|upgrade|fleet [options]   (see ./drover help; Main fleet --help)");
       System.exit(2);
@@ -73,6 +74,20 @@ public final class Main {
       System.err.println("Drover did not start: " + e.getMessage());
       e.printStackTrace(System.err);
       System.exit(1);
+    }
+  }
+
+  /**
+   * On a machine with two cores the JDK's common pool has one thread, and CompletableFuture then runs
+   * every async stage that names no executor (libraries Drover uses have some on the journal's
+   * write path) on a thread of its own, started for it: about a thousand threads a minute under
+   * load, and most of the CPU. Two threads or more make those stages use the pool. Must run before
+   * anything touches the common pool; an explicit setting wins.
+   */
+  private static void useCommonPoolForAsyncCompletions() {
+    String property = "java.util.concurrent.ForkJoinPool.common.parallelism";
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors() - 1)));
     }
   }
 }

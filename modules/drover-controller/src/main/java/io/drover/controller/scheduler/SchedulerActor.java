@@ -164,6 +164,8 @@ public final class SchedulerActor {
   private final Map<String, Agent> agents = new HashMap<>();
   private final PassStats passStats = new PassStats();
   private final Coalescer<SchedulerCommand> passes;
+  /** The last pass had jobs waiting and could place none of them. */
+  private boolean saturated;
   private final Map<String, InFlight> inFlight = new HashMap<>();
   private final Map<String, QueueOffer> offers = new HashMap<>();
   /** The wait reason each waiting job's queue last heard, so only changes are sent. */
@@ -220,7 +222,8 @@ public final class SchedulerActor {
         .onMessage(AgentStatus.class, this::onAgentStatus)
         .onMessage(QueueOffer.class, msg -> {
           offers.put(msg.queue(), msg);
-          passSoon();
+          // More jobs cannot place what the last pass could not; capacity changes still pass at once.
+          passes.request(saturated ? settings.schedulerBusyPassInterval() : settings.schedulerPassDelay());
           return Behaviors.same();
         })
         .onMessage(ControlPlaneChanged.class, msg -> {
@@ -480,6 +483,7 @@ public final class SchedulerActor {
       queues.add(new QueueView(queue.jobQueueName(), queue.priority(), queue.enabled(), ces, waiting,
           fairShare.get(queue.jobQueueName())));
     }
+    saturated = false;
     if (offered == 0) {
       publishedReasons.clear();
       reservations = Map.of();
@@ -518,6 +522,7 @@ public final class SchedulerActor {
       place(assignment, now);
     }
     passStats.placed(decision.assignments().size());
+    saturated = decision.assignments().isEmpty();
     publishReasons(decision);
     managedDemand = managedDemand(decision);
   }
