@@ -1,0 +1,97 @@
+package io.drover.loadtest.bench;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.batch.BatchClient;
+import software.amazon.awssdk.services.batch.model.CEState;
+import software.amazon.awssdk.services.batch.model.CEType;
+import software.amazon.awssdk.services.batch.model.JQState;
+import software.amazon.awssdk.services.batch.model.JobDetail;
+import software.amazon.awssdk.services.batch.model.JobStatus;
+import software.amazon.awssdk.services.batch.model.ResourceRequirement;
+import software.amazon.awssdk.services.batch.model.ResourceType;
+
+/** The benchmarks' view of Drover: the AWS SDK's Batch client, as users have it. */
+final class Drover {
+
+  static final String QUEUE = "bench";
+  static final String COMPUTE_ENVIRONMENT = "bench";
+
+  private Drover() {}
+
+  /** A Batch client for a Drover API endpoint (any credentials will do). */
+  static BatchClient client(String endpoint) {
+    return BatchClient.builder()
+        .endpointOverride(URI.create(endpoint))
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+        .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(60)))
+        .build();
+  }
+
+  /** The UNMANAGED compute environment the agents serve and the queue in front of it. */
+  static void createQueue(BatchClient batch) {
+    batch.createComputeEnvironment(b -> b.computeEnvironmentName(COMPUTE_ENVIRONMENT).type(CEType.UNMANAGED)
+        .state(CEState.ENABLED));
+    batch.createJobQueue(b -> b.jobQueueName(QUEUE).priority(1).state(JQState.ENABLED)
+        .computeEnvironmentOrder(o -> o.order(1).computeEnvironment(COMPUTE_ENVIRONMENT)));
+  }
+
+  /** A job definition running {@code command} with {@code vcpus} and {@code memoryMib}. */
+  static void define(BatchClient batch, String name, List<String> command, String vcpus, int memoryMib) {
+    batch.registerJobDefinition(b -> b.jobDefinitionName(name).type("container")
+        .containerProperties(c -> c.image("public.ecr.aws/docker/library/busybox:stable").command(command)
+            .resourceRequirements(
+                ResourceRequirement.builder().type(ResourceType.VCPU).value(vcpus).build(),
+                ResourceRequirement.builder().type(ResourceType.MEMORY).value(Integer.toString(memoryMib)).build())));
+  }
+
+  static boolean finished(JobDetail job) {
+    return job.status() == JobStatus.SUCCEEDED || job.status() == JobStatus.FAILED;
+  }
+
+  /** DescribeJobs for any number of ids, 100 at a time. */
+  static List<JobDetail> describe(BatchClient batch, List<String> ids) {
+    List<JobDetail> jobs = new ArrayList<>(ids.size());
+    for (int i = 0; i < ids.size(); i += 100) {
+      List<String> chunk = ids.subList(i, Math.min(ids.size(), i + 100));
+      jobs.addAll(batch.describeJobs(b -> b.jobs(chunk)).jobs());
+    }
+    return jobs;
+  }
+
+  /** Waits until every job has finished; their details, in no particular order. */
+  static List<JobDetail> awaitFinished(BatchClient batch, List<String> ids, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<String> pending = new ArrayList<>(ids);
+    List<JobDetail> done = new ArrayList<>(ids.size());
+    while (!pending.isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(pending.size() + " of " + ids.size() + " jobs did not finish within " + timeout);
+      }
+      List<String> still = new ArrayList<>();
+      List<JobDetail> described = describe(batch, pending);
+      if (described.size() < pending.size()) {
+        throw new IllegalStateException((pending.size() - described.size()) + " accepted jobs do not exist");
+      }
+      for (JobDetail job : described) {
+        if (finished(job)) {
+          done.add(job);
+        } else {
+          still.add(job.jobId());
+        }
+      }
+      pending = still;
+      if (!pending.isEmpty()) {
+        Thread.sleep(500);
+      }
+    }
+    return done;
+  }
+}

@@ -1,0 +1,158 @@
+package io.drover.loadtest.bench;
+
+import io.drover.loadtest.bench.BenchMain.Run;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.services.batch.BatchClient;
+import software.amazon.awssdk.services.batch.model.JobDetail;
+import software.amazon.awssdk.services.batch.model.JobStatus;
+
+/**
+ * Three controllers and one agent under a steady stream of short jobs; then kill -9 of the oldest
+ * controller (it hosts the scheduler singleton and a third of the jobs' shards). Measured: how long
+ * after the kill jobs submitted after it start running (placements resume), the longest pause in
+ * job starts, and what clients saw meanwhile.
+ */
+final class Failover implements BenchMain.Scenario {
+
+  private static final String DEFINITION = "bench-true";
+
+  @Override
+  public String name() {
+    return "failover";
+  }
+
+  @Override
+  public String description() {
+    return "three controllers, one agent, a steady stream of jobs; kill -9 the oldest controller: "
+        + "seconds until placements resume";
+  }
+
+  @Override
+  public String options() {
+    return "--rate 20 --before 30 --after 40 --stable-after <conf/cluster.conf's, 20s>";
+  }
+
+  private record Submission(long at, String jobId) {}
+
+  @Override
+  public Report run(Run run) throws Exception {
+    int rate = run.intOption("rate", 20);
+    int before = run.intOption("before", 30);
+    int after = run.intOption("after", 40);
+    String stableAfter = run.option("stable-after", "");
+    Map<String, String> sbr = stableAfter.isEmpty() ? Map.of() : Map.of("DROVER_SBR_STABLE_AFTER", stableAfter);
+    Stack stack = run.stack();
+    stack.startCassandra("1g");
+    Stack.Node c1 = stack.start("controller-1", "controller", List.of(), List.of(), sbr, Map.of(), "768m", List.of());
+    stack.awaitReady(c1, Duration.ofMinutes(3));
+    Stack.Node c2 = stack.start("controller-2", "controller", List.of(), List.of(c1), sbr, Map.of(), "768m", List.of());
+    Stack.Node c3 = stack.start("controller-3", "controller", List.of(), List.of(c1), sbr, Map.of(), "768m", List.of());
+    stack.awaitReady(c2, Duration.ofMinutes(3));
+    stack.awaitReady(c3, Duration.ofMinutes(3));
+    Map<String, String> agentEnv = new HashMap<>(sbr);
+    agentEnv.putAll(Map.of("DROVER_EXECUTOR", "process", "DROVER_VCPUS", "16",
+        "DROVER_COMPUTE_ENVIRONMENT", Drover.COMPUTE_ENVIRONMENT, "DROVER_AGENT_ID", "bench-agent", "DROVER_DRAIN_GRACE", "0s"));
+    Stack.Node agent = stack.start("agent", "agent", List.of(), List.of(c1, c2, c3), agentEnv, Map.of(), "512m", List.of());
+    stack.awaitReady(agent, Duration.ofMinutes(3));
+
+    ConcurrentLinkedQueue<Submission> accepted = new ConcurrentLinkedQueue<>();
+    AtomicInteger refused = new AtomicInteger();
+    AtomicInteger refusedAfterKill = new AtomicInteger();
+    AtomicBoolean killed = new AtomicBoolean();
+    long killedAt;
+    try (BatchClient b2 = Drover.client(c2.endpoint()); BatchClient b3 = Drover.client(c3.endpoint())) {
+      Drover.createQueue(b2);
+      Drover.define(b2, DEFINITION, List.of("true"), "1", 16);
+      AtomicBoolean stop = new AtomicBoolean();
+      Thread submitter = new Thread(() -> {
+        long interval = 1_000_000_000L / rate;
+        long next = System.nanoTime();
+        for (int n = 0; !stop.get(); n++) {
+          BatchClient batch = n % 2 == 0 ? b2 : b3;
+          try {
+            String id = batch.submitJob(b -> b.jobName("failover").jobQueue(Drover.QUEUE).jobDefinition(DEFINITION)).jobId();
+            accepted.add(new Submission(System.currentTimeMillis(), id));
+          } catch (RuntimeException e) {
+            refused.incrementAndGet();
+            if (killed.get()) {
+              refusedAfterKill.incrementAndGet();
+            }
+          }
+          next += interval;
+          long sleep = next - System.nanoTime();
+          if (sleep > 0) {
+            try {
+              Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+            } catch (InterruptedException e) {
+              return;
+            }
+          }
+        }
+      }, "failover-submitter");
+      submitter.start();
+      Thread.sleep(before * 1000L);
+      killedAt = System.currentTimeMillis();
+      killed.set(true);
+      c1.kill();
+      Thread.sleep(after * 1000L);
+      stop.set(true);
+      submitter.join();
+
+      List<String> ids = accepted.stream().map(Submission::jobId).toList();
+      List<JobDetail> jobs = Drover.awaitFinished(b2, ids, Duration.ofMinutes(10));
+      Map<String, Long> submittedAt = new TreeMap<>();
+      accepted.forEach(s -> submittedAt.put(s.jobId(), s.at()));
+      long firstStartAfterKill = Long.MAX_VALUE;
+      List<Long> starts = new ArrayList<>();
+      int failed = 0;
+      for (JobDetail job : jobs) {
+        if (job.status() != JobStatus.SUCCEEDED) {
+          failed++;
+          continue;
+        }
+        starts.add(job.startedAt());
+        if (submittedAt.get(job.jobId()) >= killedAt) {
+          firstStartAfterKill = Math.min(firstStartAfterKill, job.startedAt());
+        }
+      }
+      starts.sort(null);
+      long longestPause = 0;
+      for (int i = 1; i < starts.size(); i++) {
+        if (starts.get(i) >= killedAt) {
+          longestPause = Math.max(longestPause, starts.get(i) - Math.max(starts.get(i - 1), killedAt));
+        }
+      }
+      double resume = (firstStartAfterKill - killedAt) / 1000.0;
+      Map<Long, Integer> perSecond = new TreeMap<>();
+      long first = starts.isEmpty() ? killedAt : starts.get(0);
+      starts.forEach(s -> perSecond.merge((s - first) / 1000, 1, Integer::sum));
+      List<double[]> startsPlot = new ArrayList<>();
+      perSecond.forEach((s, n) -> startsPlot.add(new double[] {s, n}));
+      List<double[]> killMark = List.of(new double[] {(killedAt - first) / 1000.0, 0}, new double[] {(killedAt - first) / 1000.0, rate});
+
+      Report report = new Report(name(), description())
+          .setting("controllers", "3 (-Xmx768m each); the oldest, killed, hosts the scheduler singleton")
+          .setting("agent", "1, process executor, 16 vCPU slots")
+          .setting("load", rate + " SubmitJob/s (`true`, 1 vCPU), alternating between the two surviving controllers")
+          .setting("timeline", before + " s of load, kill -9, " + after + " s of load")
+          .setting("split brain resolver", "keep-majority, stable-after "
+              + (stableAfter.isEmpty() ? "as conf/cluster.conf sets it (20s)" : stableAfter));
+      report.measured("placements resume after kill -9", Report.seconds(resume), "<= 10 s", resume <= 10)
+          .measured("longest pause in job starts", Report.seconds(longestPause / 1000.0))
+          .measured("jobs accepted / refused (refused after the kill)",
+              accepted.size() + " / " + refused.get() + " (" + refusedAfterKill.get() + ")")
+          .measured("accepted jobs SUCCEEDED / not", (jobs.size() - failed) + " / " + failed);
+      report.timePlot(run.resultsDir(), "starts.png", "failover: job starts per second (vertical line: kill -9)", "jobs/s",
+          Map.of("job starts", startsPlot, "kill -9", killMark));
+      return report;
+    }
+  }
+}

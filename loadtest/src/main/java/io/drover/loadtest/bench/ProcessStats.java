@@ -1,0 +1,94 @@
+package io.drover.loadtest.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a process cost, from the kernel and the JVM's own GC log: CPU seconds (user + system, from
+ * {@code /proc/<pid>/stat}) and resident memory, and the heap before and after each collection
+ * (from {@code -Xlog:gc} output).
+ */
+final class ProcessStats {
+
+  /** Clock ticks per second of /proc's CPU counters (USER_HZ, 100 on Linux). */
+  private static final double TICKS_PER_SECOND = 100.0;
+
+  private static final Pattern GC_PAUSE = Pattern.compile("Pause .* (\\d+)M->(\\d+)M\\((\\d+)M\\)");
+
+  private ProcessStats() {}
+
+  /** User plus system CPU seconds the process has used so far, or -1 when it is gone. */
+  static double cpuSeconds(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // After the command: state is field 3 of stat(5), so utime (14) and stime (15) are at 11 and 12 here.
+      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+    } catch (IOException | RuntimeException gone) {
+      return -1;
+    }
+  }
+
+  /** Resident set size in MiB, or -1 when the process is gone. */
+  static long rssMib(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        }
+      }
+      return -1;
+    } catch (IOException | RuntimeException gone) {
+      return -1;
+    }
+  }
+
+  /** Heap use seen in a GC log: the most used before any collection and the most left after one, in MiB. */
+  record Heap(long peakMib, long maxAfterGcMib, long committedMib, int pauses) {
+
+    static Heap from(Path gcLog) throws IOException {
+      long peak = 0;
+      long after = 0;
+      long committed = 0;
+      int pauses = 0;
+      List<String> lines = Files.exists(gcLog) ? Files.readAllLines(gcLog) : List.of();
+      for (String line : lines) {
+        Matcher m = GC_PAUSE.matcher(line);
+        if (m.find()) {
+          pauses++;
+          peak = Math.max(peak, Long.parseLong(m.group(1)));
+          after = Math.max(after, Long.parseLong(m.group(2)));
+          committed = Math.max(committed, Long.parseLong(m.group(3)));
+        }
+      }
+      return new Heap(peak, after, committed, pauses);
+    }
+  }
+
+  /** CPU used by some processes over a window of the run, as average cores. */
+  static final class CpuWindow {
+
+    private final Map<String, Long> pids;
+    private final Map<String, Double> startSeconds = new LinkedHashMap<>();
+    private final long startNanos = System.nanoTime();
+
+    CpuWindow(Map<String, Long> pids) {
+      this.pids = pids;
+      pids.forEach((name, pid) -> startSeconds.put(name, cpuSeconds(pid)));
+    }
+
+    /** Average cores each process used from the window's start until now. */
+    Map<String, Double> cores() {
+      double elapsed = (System.nanoTime() - startNanos) / 1e9;
+      Map<String, Double> cores = new LinkedHashMap<>();
+      pids.forEach((name, pid) -> cores.put(name, (cpuSeconds(pid) - startSeconds.get(name)) / elapsed));
+      return cores;
+    }
+  }
+}
