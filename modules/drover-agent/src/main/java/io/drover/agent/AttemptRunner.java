@@ -291,8 +291,11 @@ final class AttemptRunner {
         })
         .onMessage(Stop.class, this::onStop)
         .onMessage(Ended.class, msg -> {
-          // The attempt ended before the job acknowledged its start: report the end right away.
+          // The attempt ended before the job acknowledged its start: report the end right away,
+          // after the start once more (the first may have gone to a controller that has since
+          // died), so the job records when the attempt ran; a job that has it ignores the repeat.
           timers.cancel(Resend.class);
+          job.tell(report);
           return onEnded(msg);
         })
         .build();

@@ -112,6 +112,8 @@ public final class NodeAgent {
   private final ActorRef<AttemptRunner.Done> doneAdapter;
   private final Map<String, Hosted> attempts = new HashMap<>();
   private final Deque<Ended> recentlyEnded = new ArrayDeque<>();
+  /** The keys of {@link #recentlyEnded}, counted, so a launch asks in constant time whether it ended. */
+  private final Map<String, Integer> recentlyEndedKeys = new HashMap<>();
   private Set<ActorRef<SchedulerCommand>> schedulers = Set.of();
 
   private NodeAgent(
@@ -147,7 +149,7 @@ public final class NodeAgent {
         .onMessage(AttemptDone.class, msg -> {
           Hosted hosted = attempts.remove(key(msg.done().jobId(), msg.done().attempt()));
           if (hosted != null) {
-            recentlyEnded.add(new Ended(hosted.attempt(), System.currentTimeMillis()));
+            rememberEnded(hosted.attempt(), System.currentTimeMillis());
           }
           report();
           drainedIfIdle();
@@ -219,13 +221,18 @@ public final class NodeAgent {
   }
 
   private boolean endedRecently(String key) {
-    return recentlyEnded.stream().anyMatch(e -> key(e.attempt()).equals(key));
+    return recentlyEndedKeys.containsKey(key);
+  }
+
+  private void rememberEnded(HostedAttempt attempt, long at) {
+    recentlyEnded.add(new Ended(attempt, at));
+    recentlyEndedKeys.merge(key(attempt), 1, Integer::sum);
   }
 
   /** Records an attempt that never starts here, and tells its job that it is over. */
   private void endUnstarted(String jobId, int attempt, String reason, boolean hostReclaimed) {
     long now = System.currentTimeMillis();
-    recentlyEnded.add(new Ended(new HostedAttempt(jobId, attempt, Resources.ZERO, null, null), now));
+    rememberEnded(new HostedAttempt(jobId, attempt, Resources.ZERO, null, null), now);
     ClusterSharding.get(context.getSystem()).entityRefFor(JobProtocol.JOB, jobId).tell(new AttemptExited(
         jobId, attempt, info.agentId(), null, null, reason, now, context.getSystem().ignoreRef(), hostReclaimed));
   }
@@ -328,7 +335,7 @@ public final class NodeAgent {
   private void report() {
     long cutoff = System.currentTimeMillis() - settings.recentlyEndedWindow().toMillis();
     while (!recentlyEnded.isEmpty() && recentlyEnded.peek().at() < cutoff) {
-      recentlyEnded.poll();
+      recentlyEndedKeys.computeIfPresent(key(recentlyEnded.poll().attempt()), (k, n) -> n == 1 ? null : n - 1);
     }
     List<HostedAttempt> running = attempts.values().stream().map(Hosted::attempt).toList();
     List<HostedAttempt> ended = new ArrayList<>(recentlyEnded.size());
