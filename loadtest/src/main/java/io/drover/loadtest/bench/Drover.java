@@ -9,6 +9,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.batch.BatchClient;
+import software.amazon.awssdk.services.batch.model.BatchException;
 import software.amazon.awssdk.services.batch.model.CEState;
 import software.amazon.awssdk.services.batch.model.CEType;
 import software.amazon.awssdk.services.batch.model.JQState;
@@ -56,12 +57,26 @@ final class Drover {
     return job.status() == JobStatus.SUCCEEDED || job.status() == JobStatus.FAILED;
   }
 
-  /** DescribeJobs for any number of ids, 100 at a time. */
-  static List<JobDetail> describe(BatchClient batch, List<String> ids) {
+  /**
+   * DescribeJobs for any number of ids, 100 at a time. A chunk Drover answers with a 5xx (a
+   * controller moving shards, say) is asked again, for up to two minutes.
+   */
+  static List<JobDetail> describe(BatchClient batch, List<String> ids) throws InterruptedException {
     List<JobDetail> jobs = new ArrayList<>(ids.size());
     for (int i = 0; i < ids.size(); i += 100) {
       List<String> chunk = ids.subList(i, Math.min(ids.size(), i + 100));
-      jobs.addAll(batch.describeJobs(b -> b.jobs(chunk)).jobs());
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while (true) {
+        try {
+          jobs.addAll(batch.describeJobs(b -> b.jobs(chunk)).jobs());
+          break;
+        } catch (BatchException e) {
+          if (e.statusCode() < 500 || System.nanoTime() > deadline) {
+            throw e;
+          }
+          Thread.sleep(1000);
+        }
+      }
     }
     return jobs;
   }

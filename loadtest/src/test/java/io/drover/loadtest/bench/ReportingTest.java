@@ -1,0 +1,63 @@
+package io.drover.loadtest.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a benchmark run reports: percentiles, the heap from a GC log, the summary and its plots. */
+class ReportingTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void percentilesAreNearestRank() {
+    Stats stats = new Stats(IntStream.rangeClosed(1, 200).boxed().toList());
+    assertEquals(100, stats.percentile(50));
+    assertEquals(198, stats.percentile(99));
+    assertEquals(200, stats.max());
+    assertEquals(1, stats.percentile(0));
+    assertTrue(Double.isNaN(new Stats(List.of()).percentile(50)));
+  }
+
+  @Test
+  void theHeapComesFromTheGcLogsPauses() throws Exception {
+    Path log = dir.resolve("gc.log");
+    Files.writeString(log, """
+        [0.012s][info][gc] Using G1
+        [1.503s][info][gc] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 102M->12M(2048M) 4.113ms
+        [9.201s][info][gc] GC(1) Pause Young (Normal) (G1 Evacuation Pause) 740M->96M(2048M) 11.020ms
+        [12.000s][info][gc] GC(2) Pause Full (System.gc()) 300M->150M(2048M) 120.500ms
+        """);
+    ProcessStats.Heap heap = ProcessStats.Heap.from(log);
+    assertEquals(740, heap.peakMib());
+    assertEquals(150, heap.maxAfterGcMib());
+    assertEquals(2048, heap.committedMib());
+    assertEquals(3, heap.pauses());
+  }
+
+  @Test
+  void theSummaryListsEveryResultAgainstItsTargetAndLinksItsPlots() throws Exception {
+    System.setProperty("java.awt.headless", "true");
+    Report report = new Report("latency", "single jobs").setting("jobs", 3);
+    report.measured("to RUNNING p50", Report.ms(40), "< 50 ms", true)
+        .measured("to RUNNING p99", Report.ms(250), "< 200 ms", false)
+        .measured("calls", "3");
+    report.percentilePlot(dir, "latency.png", "latency", Map.of("to RUNNING", new Stats(List.of(30, 40, 250))));
+    report.write(dir, Map.of("cores", "2"));
+
+    String summary = Files.readString(dir.resolve("summary.md"));
+    assertTrue(summary.contains("| to RUNNING p50 | 40.0 ms | < 50 ms | met |"), summary);
+    assertTrue(summary.contains("| to RUNNING p99 | 250.0 ms | < 200 ms | MISSED |"), summary);
+    assertTrue(summary.contains("| cores | 2 |"), summary);
+    assertTrue(summary.contains("![latency.png](latency.png)"), summary);
+    assertTrue(Files.size(dir.resolve("latency.png")) > 1000);
+  }
+}
