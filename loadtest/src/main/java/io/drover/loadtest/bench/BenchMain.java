@@ -57,6 +57,10 @@ public final class BenchMain {
     try (Stack stack = new Stack(repoRoot, work)) {
       report = scenario.run(new Run(stack, runDir, options));
     }
+    String nodeOptions = System.getenv("DROVER_BENCH_NODE_OPTS");
+    if (nodeOptions != null && !nodeOptions.isBlank()) {
+      report.setting("Drover JVM options (DROVER_BENCH_NODE_OPTS)", nodeOptions.trim());
+    }
     report.print(System.out);
     report.write(runDir, machine(repoRoot));
     System.out.println("Written to " + runDir.resolve("summary.md"));

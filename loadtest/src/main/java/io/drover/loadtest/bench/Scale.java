@@ -87,12 +87,15 @@ final class Scale implements BenchMain.Scenario {
       done.forEach(j -> starts.add(j.startedAt()));
       starts.sort(null);
       double placingSeconds = (starts.get(starts.size() - 1) - enabledAt) / 1000.0;
-      Map<Long, Integer> perSecond = new TreeMap<>();
+      TreeMap<Long, Integer> perSecond = new TreeMap<>();
       starts.forEach(s -> perSecond.merge((s - enabledAt) / 1000, 1, Integer::sum));
       int peak = perSecond.values().stream().mapToInt(Integer::intValue).max().orElse(0);
       double average = starts.size() / placingSeconds;
       List<double[]> plot = new ArrayList<>();
-      perSecond.forEach((s, n) -> plot.add(new double[] {s, n}));
+      long lastSecond = perSecond.isEmpty() ? 0 : perSecond.lastKey();
+      for (long s = 0; s <= lastSecond; s++) {
+        plot.add(new double[] {s, perSecond.getOrDefault(s, 0)});
+      }
 
       double meanPass = 0;
       double longestPass = 0;
@@ -126,7 +129,7 @@ final class Scale implements BenchMain.Scenario {
           .measured("fleet CPU / Cassandra CPU while placing", String.format(Locale.ROOT, "%.2f / %.2f cores",
               cores.get("fleet"), cores.get("cassandra")))
           .measured("fleet heap peak", fleetHeap.peakMib() + " MiB")
-          .measured("fleet registered in", Report.seconds(fleetSeconds))
+          .measured("fleet process ready in", Report.seconds(fleetSeconds))
           .measured("submission of the jobs", Report.seconds(submitSeconds) + " (" + Report.rate(jobs / submitSeconds, "jobs/s")
               + ")")
           .measured("all placed in", Report.seconds(placingSeconds));

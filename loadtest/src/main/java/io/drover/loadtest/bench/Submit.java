@@ -75,7 +75,10 @@ final class Submit implements BenchMain.Scenario {
         millis.add(call[1] / 1e6);
         completions.merge((call[0] + call[1] - t0) / 1_000_000_000L, 1, Integer::sum);
       }
-      completions.keySet().stream().sorted().forEach(s -> perSecond.add(new double[] {s, completions.get(s)}));
+      long lastSecond = completions.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
+      for (long s = 0; s <= lastSecond; s++) {
+        perSecond.add(new double[] {s, completions.getOrDefault(s, 0)});
+      }
       latency = new Stats(millis);
     }
     ProcessStats.Heap heap = ProcessStats.Heap.from(node.gcLog());
