@@ -4,6 +4,11 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -51,6 +56,33 @@ final class Drover {
             .resourceRequirements(
                 ResourceRequirement.builder().type(ResourceType.VCPU).value(vcpus).build(),
                 ResourceRequirement.builder().type(ResourceType.MEMORY).value(Integer.toString(memoryMib)).build())));
+  }
+
+  /**
+   * {@code jobs} SubmitJob calls of {@code definition} from {@code clients} threads: the accepted
+   * ids, and each call's start and duration in nanoseconds. A refused call is left out of both.
+   */
+  static void submitJobs(BatchClient batch, String name, String definition, int jobs, int clients,
+      Queue<String> ids, Queue<long[]> calls) throws InterruptedException {
+    AtomicInteger next = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    for (int c = 0; c < clients; c++) {
+      pool.submit(() -> {
+        for (int n = next.getAndIncrement(); n < jobs; n = next.getAndIncrement()) {
+          long start = System.nanoTime();
+          try {
+            ids.add(batch.submitJob(b -> b.jobName(name).jobQueue(QUEUE).jobDefinition(definition)).jobId());
+            calls.add(new long[] {start, System.nanoTime() - start});
+          } catch (RuntimeException refused) {
+            // counted by the caller as the ids missing
+          }
+        }
+      });
+    }
+    pool.shutdown();
+    if (!pool.awaitTermination(60, TimeUnit.MINUTES)) {
+      throw new IllegalStateException("submissions did not finish within 60 minutes");
+    }
   }
 
   static boolean finished(JobDetail job) {

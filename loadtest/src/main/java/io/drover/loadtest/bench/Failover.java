@@ -135,14 +135,8 @@ final class Failover implements BenchMain.Scenario {
             + c2.log().getParent());
       }
       double resume = (firstStartAfterKill - killedAt) / 1000.0;
-      TreeMap<Long, Integer> perSecond = new TreeMap<>();
       long first = starts.isEmpty() ? killedAt : starts.get(0);
-      starts.forEach(s -> perSecond.merge((s - first) / 1000, 1, Integer::sum));
-      List<double[]> startsPlot = new ArrayList<>();
-      long lastSecond = perSecond.isEmpty() ? 0 : perSecond.lastKey();
-      for (long s = 0; s <= lastSecond; s++) {
-        startsPlot.add(new double[] {s, perSecond.getOrDefault(s, 0)});
-      }
+      List<double[]> startsPlot = Report.perSecond(starts, first);
       List<double[]> killMark = List.of(new double[] {(killedAt - first) / 1000.0, 0}, new double[] {(killedAt - first) / 1000.0, rate});
 
       Report report = new Report(name(), description())

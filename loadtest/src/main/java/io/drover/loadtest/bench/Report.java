@@ -7,6 +7,8 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -149,6 +151,22 @@ final class Report {
 
   private static String verdict(Result r) {
     return r.met() == null ? "" : r.met() ? "met" : "MISSED";
+  }
+
+  /** Events per second since {@code originMillis}, every second up to the last event (none: 0). */
+  static List<double[]> perSecond(Collection<Long> eventMillis, long originMillis) {
+    Map<Long, Integer> counts = new HashMap<>();
+    long last = 0;
+    for (long at : eventMillis) {
+      long second = (at - originMillis) / 1000;
+      counts.merge(second, 1, Integer::sum);
+      last = Math.max(last, second);
+    }
+    List<double[]> points = new ArrayList<>();
+    for (long second = 0; second <= last; second++) {
+      points.add(new double[] {second, counts.getOrDefault(second, 0)});
+    }
+    return points;
   }
 
   static String ms(double value) {

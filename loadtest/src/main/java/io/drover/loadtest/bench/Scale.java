@@ -7,12 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.batch.BatchClient;
@@ -72,7 +67,12 @@ final class Scale implements BenchMain.Scenario {
       stack.awaitReady(fleet, Duration.ofMinutes(5));
 
       long submitStart = System.nanoTime();
-      List<String> ids = submit(batch, jobs, clients);
+      ConcurrentLinkedQueue<String> accepted = new ConcurrentLinkedQueue<>();
+      Drover.submitJobs(batch, "scale", DEFINITION, jobs, clients, accepted, new ConcurrentLinkedQueue<>());
+      if (accepted.size() < jobs) {
+        throw new IllegalStateException("only " + accepted.size() + " of " + jobs + " jobs were accepted");
+      }
+      List<String> ids = new ArrayList<>(accepted);
       double submitSeconds = (System.nanoTime() - submitStart) / 1e9;
       double fleetSeconds = (submitStart - fleetStart) / 1e9;
 
@@ -87,15 +87,9 @@ final class Scale implements BenchMain.Scenario {
       done.forEach(j -> starts.add(j.startedAt()));
       starts.sort(null);
       double placingSeconds = (starts.get(starts.size() - 1) - enabledAt) / 1000.0;
-      TreeMap<Long, Integer> perSecond = new TreeMap<>();
-      starts.forEach(s -> perSecond.merge((s - enabledAt) / 1000, 1, Integer::sum));
-      int peak = perSecond.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+      List<double[]> plot = Report.perSecond(starts, enabledAt);
+      int peak = (int) plot.stream().mapToDouble(p -> p[1]).max().orElse(0);
       double average = starts.size() / placingSeconds;
-      List<double[]> plot = new ArrayList<>();
-      long lastSecond = perSecond.isEmpty() ? 0 : perSecond.lastKey();
-      for (long s = 0; s <= lastSecond; s++) {
-        plot.add(new double[] {s, perSecond.getOrDefault(s, 0)});
-      }
 
       double meanPass = 0;
       double longestPass = 0;
@@ -139,21 +133,4 @@ final class Scale implements BenchMain.Scenario {
     }
   }
 
-  private static List<String> submit(BatchClient batch, int jobs, int clients) throws InterruptedException {
-    ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
-    AtomicInteger next = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
-    for (int c = 0; c < clients; c++) {
-      pool.submit(() -> {
-        for (int n = next.getAndIncrement(); n < jobs; n = next.getAndIncrement()) {
-          ids.add(batch.submitJob(b -> b.jobName("scale").jobQueue(Drover.QUEUE).jobDefinition(DEFINITION)).jobId());
-        }
-      });
-    }
-    pool.shutdown();
-    if (!pool.awaitTermination(60, TimeUnit.MINUTES) || ids.size() < jobs) {
-      throw new IllegalStateException("only " + ids.size() + " of " + jobs + " jobs were accepted");
-    }
-    return new ArrayList<>(ids);
-  }
 }

@@ -4,16 +4,10 @@ import io.drover.loadtest.bench.BenchMain.Run;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.batch.model.JobDetail;
 
@@ -56,29 +50,29 @@ final class Submit implements BenchMain.Scenario {
     Stats latency;
     double seconds;
     Map<String, Double> cores;
-    List<double[]> perSecond = new ArrayList<>();
+    List<double[]> perSecond;
     try (BatchClient batch = Drover.client(node.endpoint())) {
       Drover.createQueue(batch);
       Drover.define(batch, DEFINITION, List.of("true"), "1", 16);
-      submitAll(batch, warmup, clients, new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>());
+      Drover.submitJobs(batch, "submit", DEFINITION, warmup, clients, new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>());
       ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
       ConcurrentLinkedQueue<long[]> calls = new ConcurrentLinkedQueue<>();
       ProcessStats.CpuWindow cpu = new ProcessStats.CpuWindow(Map.of("drover", node.pid(), "cassandra", stack.cassandraPid()));
       long t0 = System.nanoTime();
-      submitAll(batch, jobs, clients, ids, calls);
+      Drover.submitJobs(batch, "submit", DEFINITION, jobs, clients, ids, calls);
       seconds = (System.nanoTime() - t0) / 1e9;
+      if (ids.isEmpty()) {
+        throw new IllegalStateException("Drover accepted none of the " + jobs + " SubmitJob calls; see " + node.log());
+      }
       cores = cpu.cores();
       accepted = new ArrayList<>(ids);
       List<Double> millis = new ArrayList<>();
-      Map<Long, Integer> completions = new LinkedHashMap<>();
+      List<Long> completedAt = new ArrayList<>();
       for (long[] call : calls) {
         millis.add(call[1] / 1e6);
-        completions.merge((call[0] + call[1] - t0) / 1_000_000_000L, 1, Integer::sum);
+        completedAt.add((call[0] + call[1] - t0) / 1_000_000);
       }
-      long lastSecond = completions.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
-      for (long s = 0; s <= lastSecond; s++) {
-        perSecond.add(new double[] {s, completions.getOrDefault(s, 0)});
-      }
+      perSecond = Report.perSecond(completedAt, 0);
       latency = new Stats(millis);
     }
     ProcessStats.Heap heap = ProcessStats.Heap.from(node.gcLog());
@@ -118,34 +112,4 @@ final class Submit implements BenchMain.Scenario {
     return report;
   }
 
-  /** {@code jobs} SubmitJob calls from {@code clients} threads; accepted ids and (start, duration) of each call. */
-  private static void submitAll(BatchClient batch, int jobs, int clients, ConcurrentLinkedQueue<String> ids,
-      ConcurrentLinkedQueue<long[]> calls) throws InterruptedException {
-    AtomicInteger next = new AtomicInteger();
-    AtomicReference<RuntimeException> failure = new AtomicReference<>();
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
-    for (int c = 0; c < clients; c++) {
-      pool.submit(() -> {
-        for (int n = next.getAndIncrement(); n < jobs; n = next.getAndIncrement()) {
-          int index = n;
-          long start = System.nanoTime();
-          try {
-            String id = batch.submitJob(b -> b.jobName("submit-" + index).jobQueue(Drover.QUEUE).jobDefinition(DEFINITION))
-                .jobId();
-            calls.add(new long[] {start, System.nanoTime() - start});
-            ids.add(id);
-          } catch (RuntimeException e) {
-            failure.compareAndSet(null, e);
-          }
-        }
-      });
-    }
-    pool.shutdown();
-    if (!pool.awaitTermination(30, TimeUnit.MINUTES)) {
-      throw new IllegalStateException("submissions did not finish within 30 minutes");
-    }
-    if (failure.get() != null && ids.isEmpty()) {
-      throw failure.get();
-    }
-  }
 }

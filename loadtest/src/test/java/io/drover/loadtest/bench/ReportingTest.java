@@ -28,6 +28,15 @@ class ReportingTest {
   }
 
   @Test
+  void eventsPerSecondCountEverySecondUpToTheLastEvent() {
+    List<double[]> points = Report.perSecond(List.of(1_000L, 1_400L, 3_999L), 1_000L);
+    assertEquals(3, points.size());
+    assertEquals(2, points.get(0)[1]);
+    assertEquals(0, points.get(1)[1]);
+    assertEquals(1, points.get(2)[1]);
+  }
+
+  @Test
   void theHeapComesFromTheGcLogsPauses() throws Exception {
     Path log = dir.resolve("gc.log");
     Files.writeString(log, """
