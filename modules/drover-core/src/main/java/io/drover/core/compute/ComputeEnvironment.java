@@ -32,6 +32,21 @@ public record ComputeEnvironment(
     UNMANAGED
   }
 
+  /**
+   * The tag that lets this environment's agents run jobs with the process executor (commands
+   * straight on the host, as an unprivileged user, without a container's isolation). Only a caller
+   * allowed {@code drover:EnableProcessExecutor} may create an environment with it set to
+   * {@value #PROCESS_EXECUTOR_ENABLED}; without it, the scheduler places nothing on process agents.
+   */
+  public static final String PROCESS_EXECUTOR_TAG = "drover:process-executor";
+
+  public static final String PROCESS_EXECUTOR_ENABLED = "enabled";
+
+  /** True when an administrator let this environment's agents run jobs as host processes. */
+  public boolean processExecutorEnabled() {
+    return tags != null && PROCESS_EXECUTOR_ENABLED.equals(tags.get(PROCESS_EXECUTOR_TAG));
+  }
+
   public boolean enabled() {
     return state == State.ENABLED;
   }

@@ -7,6 +7,8 @@ import io.drover.core.compute.ComputeEnvironment;
 import io.drover.core.definition.JobDefinition;
 import io.drover.core.policy.SchedulingPolicy;
 import io.drover.core.queue.JobQueue;
+import io.drover.core.users.AccessKey;
+import io.drover.core.users.User;
 
 /** What changed in the control plane. Each event carries the object's whole new value. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "event")
@@ -21,7 +23,13 @@ import io.drover.core.queue.JobQueue;
   @JsonSubTypes.Type(value = ControlPlaneEvent.JobDefinitionDeregistered.class, name = "JobDefinitionDeregistered"),
   @JsonSubTypes.Type(value = ControlPlaneEvent.SchedulingPolicyCreated.class, name = "SchedulingPolicyCreated"),
   @JsonSubTypes.Type(value = ControlPlaneEvent.SchedulingPolicyUpdated.class, name = "SchedulingPolicyUpdated"),
-  @JsonSubTypes.Type(value = ControlPlaneEvent.SchedulingPolicyDeleted.class, name = "SchedulingPolicyDeleted")
+  @JsonSubTypes.Type(value = ControlPlaneEvent.SchedulingPolicyDeleted.class, name = "SchedulingPolicyDeleted"),
+  @JsonSubTypes.Type(value = ControlPlaneEvent.UserCreated.class, name = "UserCreated"),
+  @JsonSubTypes.Type(value = ControlPlaneEvent.UserUpdated.class, name = "UserUpdated"),
+  @JsonSubTypes.Type(value = ControlPlaneEvent.UserDeleted.class, name = "UserDeleted"),
+  @JsonSubTypes.Type(value = ControlPlaneEvent.AccessKeyCreated.class, name = "AccessKeyCreated"),
+  @JsonSubTypes.Type(value = ControlPlaneEvent.AccessKeyUpdated.class, name = "AccessKeyUpdated"),
+  @JsonSubTypes.Type(value = ControlPlaneEvent.AccessKeyDeleted.class, name = "AccessKeyDeleted")
 })
 public sealed interface ControlPlaneEvent extends CborSerializable {
 
@@ -46,4 +54,17 @@ public sealed interface ControlPlaneEvent extends CborSerializable {
   record SchedulingPolicyUpdated(SchedulingPolicy schedulingPolicy) implements ControlPlaneEvent {}
 
   record SchedulingPolicyDeleted(String name) implements ControlPlaneEvent {}
+
+  record UserCreated(User user) implements ControlPlaneEvent {}
+
+  /** A user's policies changed; carries the whole user. */
+  record UserUpdated(User user) implements ControlPlaneEvent {}
+
+  record UserDeleted(String userName) implements ControlPlaneEvent {}
+
+  record AccessKeyCreated(AccessKey accessKey) implements ControlPlaneEvent {}
+
+  record AccessKeyUpdated(AccessKey accessKey) implements ControlPlaneEvent {}
+
+  record AccessKeyDeleted(String accessKeyId) implements ControlPlaneEvent {}
 }

@@ -36,6 +36,8 @@ import io.drover.core.policy.SchedulingPolicy;
 import io.drover.core.queue.ComputeEnvironmentOrder;
 import io.drover.core.queue.JobQueue;
 import io.drover.core.queue.JobStateTimeLimitAction;
+import io.drover.core.users.UserRequest;
+import io.drover.core.users.UserRules;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -53,13 +55,19 @@ public final class ControlPlaneRules {
       + "a MANAGED one's vCPUs are computeResources.minvCpus, desiredvCpus and maxvCpus.";
 
   private final AwsIdentity identity;
+  private final UserRules users;
 
   public ControlPlaneRules(AwsIdentity identity) {
     this.identity = identity;
+    this.users = new UserRules(identity);
   }
 
   public AwsIdentity identity() {
     return identity;
+  }
+
+  public UserRules users() {
+    return users;
   }
 
   /** Carries out any control-plane request: the event it leads to. */
@@ -86,6 +94,8 @@ public final class ControlPlaneRules {
       return updateSchedulingPolicy(state, r);
     } else if (request instanceof DeleteSchedulingPolicyRequest r) {
       return deleteSchedulingPolicy(state, r);
+    } else if (request instanceof UserRequest r) {
+      return users.execute(state, r);
     }
     throw new IllegalArgumentException("Unknown control-plane request " + request);
   }

@@ -13,20 +13,30 @@ import io.drover.core.controlplane.ControlPlaneEvent.JobQueueUpdated;
 import io.drover.core.controlplane.ControlPlaneEvent.SchedulingPolicyCreated;
 import io.drover.core.controlplane.ControlPlaneEvent.SchedulingPolicyDeleted;
 import io.drover.core.controlplane.ControlPlaneEvent.SchedulingPolicyUpdated;
+import io.drover.core.controlplane.ControlPlaneEvent.UserCreated;
+import io.drover.core.controlplane.ControlPlaneEvent.UserDeleted;
+import io.drover.core.controlplane.ControlPlaneEvent.UserUpdated;
+import io.drover.core.controlplane.ControlPlaneEvent.AccessKeyCreated;
+import io.drover.core.controlplane.ControlPlaneEvent.AccessKeyDeleted;
+import io.drover.core.controlplane.ControlPlaneEvent.AccessKeyUpdated;
 import io.drover.core.definition.JobDefinition;
 import io.drover.core.model.AwsIdentity;
 import io.drover.core.policy.FairsharePolicy;
 import io.drover.core.policy.SchedulingPolicy;
 import io.drover.core.queue.JobQueue;
+import io.drover.core.users.AccessKey;
+import io.drover.core.users.User;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Every compute environment, job queue, job definition revision and scheduling policy, keyed by
+ * Every compute environment, job queue, job definition revision, scheduling policy, user and
+ * access key (its secret sealed), keyed by
  * name and sorted. Immutable: {@link #apply} returns a new state. Sizes are control-plane sizes
  * (thousands at most), so copying a map per change is cheaper than anything cleverer.
  */
@@ -34,19 +44,34 @@ public record ControlPlaneState(
     SortedMap<String, ComputeEnvironment> computeEnvironments,
     SortedMap<String, JobQueue> jobQueues,
     SortedMap<String, List<JobDefinition>> jobDefinitions,
-    SortedMap<String, SchedulingPolicy> schedulingPolicies)
+    SortedMap<String, SchedulingPolicy> schedulingPolicies,
+    SortedMap<String, User> users,
+    SortedMap<String, AccessKey> accessKeys)
     implements CborSerializable {
 
-  public static final ControlPlaneState EMPTY =
-      new ControlPlaneState(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+  public static final ControlPlaneState EMPTY = new ControlPlaneState(
+      new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
 
-  /** Snapshots written before scheduling policies existed have no {@code schedulingPolicies}: none. */
+  /**
+   * Snapshots written before scheduling policies existed have no {@code schedulingPolicies}, and
+   * those written before users existed have no {@code users} or {@code accessKeys}: none.
+   */
   public ControlPlaneState {
     computeEnvironments = Collections.unmodifiableSortedMap(new TreeMap<>(computeEnvironments));
     jobQueues = Collections.unmodifiableSortedMap(new TreeMap<>(jobQueues));
     jobDefinitions = Collections.unmodifiableSortedMap(new TreeMap<>(jobDefinitions));
     schedulingPolicies = Collections.unmodifiableSortedMap(
         schedulingPolicies == null ? new TreeMap<>() : new TreeMap<>(schedulingPolicies));
+    users = Collections.unmodifiableSortedMap(users == null ? new TreeMap<>() : new TreeMap<>(users));
+    accessKeys = Collections.unmodifiableSortedMap(accessKeys == null ? new TreeMap<>() : new TreeMap<>(accessKeys));
+  }
+
+  /** The access keys of {@code userName}, oldest first. */
+  public List<AccessKey> accessKeysOf(String userName) {
+    return accessKeys.values().stream()
+        .filter(k -> k.userName().equals(userName))
+        .sorted(Comparator.comparingLong(AccessKey::createdAt))
+        .toList();
   }
 
   public Optional<ComputeEnvironment> computeEnvironment(String name) {
@@ -115,7 +140,7 @@ public record ControlPlaneState(
     } else if (event instanceof ComputeEnvironmentDeleted e) {
       TreeMap<String, ComputeEnvironment> next = new TreeMap<>(computeEnvironments);
       next.remove(e.computeEnvironmentName());
-      return new ControlPlaneState(next, jobQueues, jobDefinitions, schedulingPolicies);
+      return new ControlPlaneState(next, jobQueues, jobDefinitions, schedulingPolicies, users, accessKeys);
     } else if (event instanceof JobQueueCreated e) {
       return withJobQueue(e.jobQueue());
     } else if (event instanceof JobQueueUpdated e) {
@@ -123,7 +148,7 @@ public record ControlPlaneState(
     } else if (event instanceof JobQueueDeleted e) {
       TreeMap<String, JobQueue> next = new TreeMap<>(jobQueues);
       next.remove(e.jobQueueName());
-      return new ControlPlaneState(computeEnvironments, next, jobDefinitions, schedulingPolicies);
+      return new ControlPlaneState(computeEnvironments, next, jobDefinitions, schedulingPolicies, users, accessKeys);
     } else if (event instanceof JobDefinitionRegistered e) {
       List<JobDefinition> revisions = new ArrayList<>(revisions(e.jobDefinition().jobDefinitionName()));
       revisions.add(e.jobDefinition());
@@ -139,7 +164,23 @@ public record ControlPlaneState(
     } else if (event instanceof SchedulingPolicyDeleted e) {
       TreeMap<String, SchedulingPolicy> next = new TreeMap<>(schedulingPolicies);
       next.remove(e.name());
-      return new ControlPlaneState(computeEnvironments, jobQueues, jobDefinitions, next);
+      return new ControlPlaneState(computeEnvironments, jobQueues, jobDefinitions, next, users, accessKeys);
+    } else if (event instanceof UserCreated e) {
+      return withUser(e.user());
+    } else if (event instanceof UserUpdated e) {
+      return withUser(e.user());
+    } else if (event instanceof UserDeleted e) {
+      TreeMap<String, User> next = new TreeMap<>(users);
+      next.remove(e.userName());
+      return new ControlPlaneState(computeEnvironments, jobQueues, jobDefinitions, schedulingPolicies, next, accessKeys);
+    } else if (event instanceof AccessKeyCreated e) {
+      return withAccessKey(e.accessKey());
+    } else if (event instanceof AccessKeyUpdated e) {
+      return withAccessKey(e.accessKey());
+    } else if (event instanceof AccessKeyDeleted e) {
+      TreeMap<String, AccessKey> next = new TreeMap<>(accessKeys);
+      next.remove(e.accessKeyId());
+      return new ControlPlaneState(computeEnvironments, jobQueues, jobDefinitions, schedulingPolicies, users, next);
     }
     throw new IllegalArgumentException("Unknown control-plane event " + event);
   }
@@ -147,24 +188,36 @@ public record ControlPlaneState(
   private ControlPlaneState withComputeEnvironment(ComputeEnvironment ce) {
     TreeMap<String, ComputeEnvironment> next = new TreeMap<>(computeEnvironments);
     next.put(ce.computeEnvironmentName(), ce);
-    return new ControlPlaneState(next, jobQueues, jobDefinitions, schedulingPolicies);
+    return new ControlPlaneState(next, jobQueues, jobDefinitions, schedulingPolicies, users, accessKeys);
   }
 
   private ControlPlaneState withJobQueue(JobQueue queue) {
     TreeMap<String, JobQueue> next = new TreeMap<>(jobQueues);
     next.put(queue.jobQueueName(), queue);
-    return new ControlPlaneState(computeEnvironments, next, jobDefinitions, schedulingPolicies);
+    return new ControlPlaneState(computeEnvironments, next, jobDefinitions, schedulingPolicies, users, accessKeys);
   }
 
   private ControlPlaneState withRevisions(String name, List<JobDefinition> revisions) {
     TreeMap<String, List<JobDefinition>> next = new TreeMap<>(jobDefinitions);
     next.put(name, List.copyOf(revisions));
-    return new ControlPlaneState(computeEnvironments, jobQueues, next, schedulingPolicies);
+    return new ControlPlaneState(computeEnvironments, jobQueues, next, schedulingPolicies, users, accessKeys);
   }
 
   private ControlPlaneState withSchedulingPolicy(SchedulingPolicy policy) {
     TreeMap<String, SchedulingPolicy> next = new TreeMap<>(schedulingPolicies);
     next.put(policy.name(), policy);
-    return new ControlPlaneState(computeEnvironments, jobQueues, jobDefinitions, next);
+    return new ControlPlaneState(computeEnvironments, jobQueues, jobDefinitions, next, users, accessKeys);
+  }
+
+  private ControlPlaneState withUser(User user) {
+    TreeMap<String, User> next = new TreeMap<>(users);
+    next.put(user.userName(), user);
+    return new ControlPlaneState(computeEnvironments, jobQueues, jobDefinitions, schedulingPolicies, next, accessKeys);
+  }
+
+  private ControlPlaneState withAccessKey(AccessKey key) {
+    TreeMap<String, AccessKey> next = new TreeMap<>(accessKeys);
+    next.put(key.accessKeyId(), key);
+    return new ControlPlaneState(computeEnvironments, jobQueues, jobDefinitions, schedulingPolicies, users, next);
   }
 }

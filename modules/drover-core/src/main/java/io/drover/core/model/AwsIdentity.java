@@ -30,6 +30,11 @@ public record AwsIdentity(String region, String accountId) {
     return arn("scheduling-policy/" + name);
   }
 
+  /** An IAM user's ARN: {@code arn:aws:iam::<account>:user/<name>} (IAM ARNs have no region). */
+  public String userArn(String userName) {
+    return "arn:aws:iam::" + accountId + ":user/" + userName;
+  }
+
   private String arn(String resource) {
     return PREFIX + region + ":" + accountId + ":" + resource;
   }

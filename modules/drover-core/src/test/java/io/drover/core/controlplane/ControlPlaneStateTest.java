@@ -38,6 +38,8 @@ import io.drover.core.definition.EvaluateOnExit;
 import io.drover.core.definition.JobDefinition;
 import io.drover.core.definition.RetryStrategy;
 import io.drover.core.model.State;
+import io.drover.core.users.AccessKey;
+import io.drover.core.users.User;
 import io.drover.core.policy.FairsharePolicy;
 import io.drover.core.policy.ShareAttributes;
 import io.drover.core.queue.ComputeEnvironmentOrder;
@@ -92,9 +94,14 @@ class ControlPlaneStateTest {
     ControlPlaneEvent policyCreated = RULES.execute(state, new CreateSchedulingPolicyRequest("spare", FAIRSHARE, null));
     ControlPlaneEvent policyUpdated = RULES.execute(state,
         new UpdateSchedulingPolicyRequest("fair", new FairsharePolicy(60, null, null)));
+    User user = new User("alice", "arn:aws:iam::000000000000:user/alice", 5, new TreeMap<>(Map.of("all", "{}")));
+    AccessKey key = new AccessKey("AKIAAAAAAAAAAAAAAAA1", "alice", "v1:sealed", AccessKey.Status.Active, 6);
     return List.of(ceCreated, ceUpdated, new ComputeEnvironmentDeleted("ce-c"), queueCreated, queueUpdated,
         new JobQueueDeleted("nightly"), definitionRegistered, definitionDeregistered, policyCreated, policyUpdated,
-        new SchedulingPolicyDeleted("spare"));
+        new SchedulingPolicyDeleted("spare"), new ControlPlaneEvent.UserCreated(user),
+        new ControlPlaneEvent.UserUpdated(user.withoutPolicy("all")), new ControlPlaneEvent.UserDeleted("alice"),
+        new ControlPlaneEvent.AccessKeyCreated(key), new ControlPlaneEvent.AccessKeyUpdated(key.withStatus(AccessKey.Status.Inactive)),
+        new ControlPlaneEvent.AccessKeyDeleted(key.accessKeyId()));
   }
 
   @Test
@@ -181,7 +188,7 @@ class ControlPlaneStateTest {
     JobQueue q = old.jobQueue("q").orElseThrow();
     assertEquals(List.of(), q.jobStateTimeLimitActions());
     assertEquals(Optional.empty(), old.fairsharePolicyOf(q));
-    assertEquals(EMPTY, new ControlPlaneState(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), null));
+    assertEquals(EMPTY, new ControlPlaneState(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), null, null, null));
   }
 
   @Test
