@@ -226,7 +226,7 @@ class ProcessAttemptExecutorTest {
   private static LaunchSpec spec(String jobId, Map<String, String> environment, String... command) {
     return new LaunchSpec(
         jobId, 1, "test-node", null, List.of(command), environment, Resources.ZERO, null, false,
-        false, Map.of());
+        false, List.of(), Map.of());
   }
 
   private static <T> T await(CompletionStage<T> stage) throws Exception {
