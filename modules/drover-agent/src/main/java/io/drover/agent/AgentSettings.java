@@ -3,6 +3,7 @@ package io.drover.agent;
 import com.github.dockerjava.api.model.Capability;
 import com.typesafe.config.Config;
 import io.drover.agent.exec.DockerSettings;
+import io.drover.agent.exec.ProcessSettings;
 import io.drover.core.cost.PriceTable;
 import io.drover.protocol.Pricing;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import java.util.Locale;
  * @param gpus advertised GPUs; -1 means detect (NVIDIA devices under /proc/driver/nvidia/gpus)
  * @param spot true when the host is a Spot instance ({@code lifecycle = spot})
  * @param docker how the Docker executor reaches the engine and confines containers
+ * @param process where the process executor runs commands, and as whom
  * @param noopRunTime how long each attempt of the {@code noop} executor runs before it exits 0
  * @param drainGrace on shutdown, how long running attempts may go on finishing; 0 to leave at once
  * @param spotWatch the Spot notice watch settings
@@ -43,7 +45,7 @@ public record AgentSettings(
     Duration reportRetryInterval,
     Duration recentlyEndedWindow,
     DockerSettings docker,
-    Path processWorkDir,
+    ProcessSettings process,
     Duration noopRunTime,
     int logChunkBytes,
     Duration logFlushInterval,
@@ -99,7 +101,7 @@ public record AgentSettings(
             pidsLimit(docker.getLong("pids-limit")),
             capabilities(docker.getStringList("capabilities")),
             allowedHostPaths(docker.getStringList("allowed-host-paths"))),
-        Path.of(c.getString("process.work-dir")),
+        new ProcessSettings(Path.of(c.getString("process.work-dir")), c.getString("process.run-as-user")),
         noopRunTime(c.getDuration("noop.run-time")),
         (int) c.getBytes("logs.chunk-bytes").longValue(),
         c.getDuration("logs.flush-interval"),

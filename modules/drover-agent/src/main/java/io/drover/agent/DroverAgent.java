@@ -139,7 +139,7 @@ public final class DroverAgent {
   public static AttemptExecutor executor(AgentSettings settings, ExecutorService blocking) {
     String choice = settings.executor();
     if (choice.equals("process")) {
-      return new ProcessAttemptExecutor(settings.processWorkDir(), blocking);
+      return new ProcessAttemptExecutor(settings.process(), blocking);
     }
     if (choice.equals("noop")) {
       return new NoopAttemptExecutor(settings.noopRunTime());
@@ -161,7 +161,7 @@ public final class DroverAgent {
       }
       log.warn("No Docker engine: {}. Using the process executor, which runs job commands directly on this host, "
           + "without containers or resource limits. Start dockerd and restart to run jobs in containers.", why);
-      return new ProcessAttemptExecutor(settings.processWorkDir(), blocking);
+      return new ProcessAttemptExecutor(settings.process(), blocking);
     }
   }
 

@@ -59,12 +59,13 @@ class AgentSettingsTest {
   }
 
   @Test
-  void byDefaultContainersKeepTheDocumentedCapabilitiesAndMountNoHostPaths() {
+  void byDefaultContainersKeepTheDocumentedCapabilitiesNoHostPathsAndCommandsRunAsNobody() {
     AgentSettings settings = settings("");
 
     assertEquals(DockerSettings.DEFAULT_CAPABILITIES, settings.docker().capabilities());
     assertEquals(4096, settings.docker().pidsLimit());
     assertEquals(List.of(), settings.docker().allowedHostPaths());
+    assertEquals("nobody", settings.process().runAsUser());
   }
 
   @Test
