@@ -16,8 +16,9 @@ import java.util.Locale;
  *
  * @param agentId this host's agent id; empty means the host name
  * @param computeEnvironment the compute environment this host serves
- * @param executor {@code docker}, {@code process}, {@code noop} (attempts that only take time, for
- *     load tests), or {@code auto} (Docker when it answers)
+ * @param executor {@code docker} (or its old name {@code auto}), {@code process} (commands directly on
+ *     the host, only when chosen explicitly), or {@code noop} (attempts that only take time, for load
+ *     tests)
  * @param vcpus advertised vCPUs; 0 means all the host has
  * @param memoryMib advertised memory; 0 means the host's memory less {@code reservedMemoryMib}
  * @param gpus advertised GPUs; -1 means detect (NVIDIA devices under /proc/driver/nvidia/gpus)

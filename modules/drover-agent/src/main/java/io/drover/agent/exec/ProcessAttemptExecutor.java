@@ -31,7 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs attempts as plain child processes of the agent, for hosts without Docker.
+ * Runs attempts as plain child processes of the agent, for hosts without Docker. It must be chosen
+ * explicitly ({@code drover.agent.executor = process}); the scheduler places jobs on it only in
+ * compute environments that enable it.
  *
  * <p>The spec's command runs directly, without a shell, looked up on the agent's own {@code PATH};
  * the image is ignored and an empty command fails the launch. Each attempt gets a fresh working
