@@ -1,23 +1,30 @@
 package io.drover.agent;
 
+import com.github.dockerjava.api.model.Capability;
 import com.typesafe.config.Config;
 import io.drover.agent.exec.DockerSettings;
+import io.drover.agent.exec.ProcessSettings;
 import io.drover.core.cost.PriceTable;
 import io.drover.protocol.Pricing;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * The {@code drover.agent} settings (see reference.conf).
  *
  * @param agentId this host's agent id; empty means the host name
  * @param computeEnvironment the compute environment this host serves
- * @param executor {@code docker}, {@code process}, {@code noop} (attempts that only take time, for
- *     load tests), or {@code auto} (Docker when it answers)
+ * @param executor {@code docker} (or its old name {@code auto}), {@code process} (commands directly on
+ *     the host, only when chosen explicitly), or {@code noop} (attempts that only take time, for load
+ *     tests)
  * @param vcpus advertised vCPUs; 0 means all the host has
  * @param memoryMib advertised memory; 0 means the host's memory less {@code reservedMemoryMib}
  * @param gpus advertised GPUs; -1 means detect (NVIDIA devices under /proc/driver/nvidia/gpus)
  * @param spot true when the host is a Spot instance ({@code lifecycle = spot})
+ * @param docker how the Docker executor reaches the engine and confines containers
+ * @param process where the process executor runs commands, and as whom
  * @param noopRunTime how long each attempt of the {@code noop} executor runs before it exits 0
  * @param drainGrace on shutdown, how long running attempts may go on finishing; 0 to leave at once
  * @param spotWatch the Spot notice watch settings
@@ -39,7 +46,7 @@ public record AgentSettings(
     Duration reportRetryInterval,
     Duration recentlyEndedWindow,
     DockerSettings docker,
-    Path processWorkDir,
+    ProcessSettings process,
     Duration noopRunTime,
     int logChunkBytes,
     Duration logFlushInterval,
@@ -91,8 +98,11 @@ public record AgentSettings(
             docker.getString("host"),
             network.isEmpty() ? null : network,
             docker.getDuration("pull-timeout"),
-            docker.getBoolean("remove-containers")),
-        Path.of(c.getString("process.work-dir")),
+            docker.getBoolean("remove-containers"),
+            pidsLimit(docker.getLong("pids-limit")),
+            capabilities(docker.getStringList("capabilities")),
+            allowedHostPaths(docker.getStringList("allowed-host-paths"))),
+        new ProcessSettings(Path.of(c.getString("process.work-dir")), c.getString("process.run-as-user")),
         noopRunTime(c.getDuration("noop.run-time")),
         (int) c.getBytes("logs.chunk-bytes").longValue(),
         c.getDuration("logs.flush-interval"),
@@ -117,6 +127,42 @@ public record AgentSettings(
           + "; set it to how long each noop attempt runs, 0s or more.");
     }
     return runTime;
+  }
+
+  private static long pidsLimit(long limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("drover.agent.docker.pids-limit is " + limit
+          + "; set it to the most processes and threads one job container may have, 1 or more (such as 4096).");
+    }
+    return limit;
+  }
+
+  /** Capability names as Docker writes them, with or without {@code CAP_}, in any case. */
+  private static List<Capability> capabilities(List<String> names) {
+    return names.stream().map(name -> {
+      String bare = name.trim().toUpperCase(Locale.ROOT).replaceFirst("^CAP_", "");
+      if (bare.equals("ALL")) {
+        throw new IllegalArgumentException("drover.agent.docker.capabilities lists ALL; name each capability job "
+            + "containers keep (Drover drops every other).");
+      }
+      try {
+        return Capability.valueOf(bare);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("drover.agent.docker.capabilities lists '" + name + "', which is not a "
+            + "Linux capability Docker knows (such as CHOWN or NET_BIND_SERVICE).", e);
+      }
+    }).distinct().toList();
+  }
+
+  private static List<Path> allowedHostPaths(List<String> paths) {
+    return paths.stream().map(path -> {
+      Path parsed = Path.of(path);
+      if (!parsed.isAbsolute()) {
+        throw new IllegalArgumentException("drover.agent.docker.allowed-host-paths lists '" + path
+            + "'; list absolute host directories job containers may mount, such as /data/shared.");
+      }
+      return parsed.normalize();
+    }).toList();
   }
 
   private static Double hourlyPrice(String price) {

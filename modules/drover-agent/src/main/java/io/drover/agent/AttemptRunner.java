@@ -116,6 +116,7 @@ final class AttemptRunner {
         launch.user(),
         launch.readonlyRootFilesystem(),
         launch.privileged(),
+        launch.mounts(),
         labels);
   }
 

@@ -133,35 +133,37 @@ public final class DroverAgent {
   }
 
   /**
-   * The executor {@code drover.agent.executor} names: Docker when configured (or, with {@code auto},
-   * when the engine answers), else processes; or noop. The caller closes it.
+   * The executor {@code drover.agent.executor} names: Docker ({@code docker} or {@code auto}), which
+   * must answer, else the agent does not start; processes, only when named; or noop. The caller
+   * closes it.
    */
   public static AttemptExecutor executor(AgentSettings settings, ExecutorService blocking) {
     String choice = settings.executor();
     if (choice.equals("process")) {
-      return new ProcessAttemptExecutor(settings.processWorkDir(), blocking);
+      return new ProcessAttemptExecutor(settings.process(), blocking);
     }
     if (choice.equals("noop")) {
       return new NoopAttemptExecutor(settings.noopRunTime());
     }
     if (!choice.equals("docker") && !choice.equals("auto")) {
-      throw new IllegalArgumentException("drover.agent.executor is '" + choice + "'; use docker, process, noop or auto.");
+      throw new IllegalArgumentException("drover.agent.executor is '" + choice + "'; use docker, process or noop.");
     }
     DockerAttemptExecutor docker = new DockerAttemptExecutor(settings.docker(), blocking);
     try {
       String version = docker.version().toCompletableFuture().get(10, TimeUnit.SECONDS);
       log.info("Using the Docker engine at {}: Docker {}", settings.docker().dockerHost(), version);
+      if (!settings.docker().allowedHostPaths().isEmpty()) {
+        log.info("Job containers may mount host paths under {} (drover.agent.docker.allowed-host-paths)",
+            settings.docker().allowedHostPaths());
+      }
       return docker;
     } catch (Exception e) {
       docker.close();
-      String why = "the Docker engine at " + settings.docker().dockerHost() + " does not answer (" + rootMessage(e) + ")";
-      if (choice.equals("docker")) {
-        throw new IllegalStateException("drover.agent.executor is docker but " + why
-            + ". Start dockerd, point drover.agent.docker.host at it, or use --executor process.", e);
-      }
-      log.warn("No Docker engine: {}. Using the process executor, which runs job commands directly on this host, "
-          + "without containers or resource limits. Start dockerd and restart to run jobs in containers.", why);
-      return new ProcessAttemptExecutor(settings.processWorkDir(), blocking);
+      throw new IllegalStateException("drover.agent.executor is " + choice + " but the Docker engine at "
+          + settings.docker().dockerHost() + " does not answer (" + rootMessage(e) + "). Start Docker (or point "
+          + "drover.agent.docker.host at it), or set drover.agent.executor = process (DROVER_EXECUTOR=process, "
+          + "--executor process) to run job commands directly on this host, without containers, as "
+          + "drover.agent.process.run-as-user.", e);
     }
   }
 

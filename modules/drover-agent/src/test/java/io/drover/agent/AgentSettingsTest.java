@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.github.dockerjava.api.model.Capability;
+import io.drover.agent.exec.DockerSettings;
 import io.drover.core.cost.PriceTable.HostPrices;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** How an agent comes by its instance type and prices. */
+/** How an agent reads its settings: instance type and prices, how closed jobs are. */
 class AgentSettingsTest {
 
   private static AgentSettings settings(String overrides) {
@@ -52,5 +56,40 @@ class AgentSettingsTest {
       assertTrue(e.getMessage().contains("drover.agent.hourly-price") && e.getMessage().contains("DROVER_HOURLY_PRICE"),
           e.getMessage());
     }
+  }
+
+  @Test
+  void byDefaultContainersKeepTheDocumentedCapabilitiesNoHostPathsAndCommandsRunAsNobody() {
+    AgentSettings settings = settings("");
+
+    assertEquals(DockerSettings.DEFAULT_CAPABILITIES, settings.docker().capabilities());
+    assertEquals(4096, settings.docker().pidsLimit());
+    assertEquals(List.of(), settings.docker().allowedHostPaths());
+    assertEquals("nobody", settings.process().runAsUser());
+  }
+
+  @Test
+  void capabilitiesAndHostPathsAreReadAsDockerAndPathsWriteThem() {
+    AgentSettings settings = settings("drover.agent.docker { capabilities = [cap_chown, KILL, CHOWN]\n"
+        + "allowed-host-paths = [\"/data/shared/\", \"/scratch/../srv\"], pids-limit = 100 }");
+
+    assertEquals(List.of(Capability.CHOWN, Capability.KILL), settings.docker().capabilities());
+    assertEquals(List.of(Path.of("/data/shared"), Path.of("/srv")), settings.docker().allowedHostPaths());
+    assertEquals(100, settings.docker().pidsLimit());
+  }
+
+  @Test
+  void unsafeOrUnknownConfinementSettingsAreRefusedNamingTheSetting() {
+    assertRefused("drover.agent.docker.capabilities = [ALL]", "drover.agent.docker.capabilities lists ALL");
+    assertRefused("drover.agent.docker.capabilities = [SYS_WIZARD]",
+        "drover.agent.docker.capabilities lists 'SYS_WIZARD', which is not a Linux capability");
+    assertRefused("drover.agent.docker.allowed-host-paths = [data]",
+        "drover.agent.docker.allowed-host-paths lists 'data'; list absolute host directories");
+    assertRefused("drover.agent.docker.pids-limit = 0", "drover.agent.docker.pids-limit is 0");
+  }
+
+  private static void assertRefused(String overrides, String fragment) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> settings(overrides));
+    assertTrue(e.getMessage().contains(fragment), e.getMessage());
   }
 }

@@ -11,10 +11,13 @@ import com.github.dockerjava.api.command.PullImageCmd;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.DeviceRequest;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.WaitResponse;
@@ -22,10 +25,12 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.drover.core.definition.ContainerMount;
 import io.drover.core.model.Resources;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,11 +54,30 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Launch: if the image is not present locally it is pulled, within the configured pull timeout
  * (failure: {@code CannotPullContainerError: <Docker's message>}). The container is created with the
- * spec's command (the image's default when empty), environment, user, labels, read-only and
- * privileged flags, a hard memory limit, vCPUs as NanoCPUs and GPUs as a device request, then
- * started (failure: {@code CannotStartContainerError: <Docker's message>}, and the half-created
- * container is removed). The followed log stream is attached right after the start; Docker replays
- * the container's log from its beginning, so no output is lost in between.
+ * spec's command (the image's default when empty), environment, user, labels and mounts, the
+ * limits and the confinement below, then started (failure: {@code CannotStartContainerError:
+ * <Docker's message>}, and the half-created container is removed). The followed log stream is
+ * attached right after the start; Docker replays the container's log from its beginning, so no
+ * output is lost in between.
+ *
+ * <p>Confinement, the same for every container whatever the job asks:
+ * <ul>
+ *   <li>never privileged: a spec that asks for it fails the launch ({@value #PRIVILEGED_REFUSED});
+ *   <li>every capability dropped but {@link DockerSettings#capabilities()} (see there for the
+ *       default and why), and {@code no-new-privileges}, so neither setuid binaries nor file
+ *       capabilities give a process more than its parent had; Docker's default seccomp profile
+ *       stays on;
+ *   <li>a hard memory limit with as much memory+swap (no swap beyond it), vCPUs as NanoCPUs, and
+ *       {@link DockerSettings#pidsLimit()}; a spec without vCPUs or memory fails the launch, so no
+ *       container runs unlimited; GPUs as a device request;
+ *   <li>a read-only root file system when the job definition asks for one, with a writable tmpfs
+ *       at {@value #TMP} (starting as a copy of the image's, with its mode; its pages count against
+ *       the memory limit) so ordinary programs still work;
+ *   <li>host paths mounted only under {@link DockerSettings#allowedHostPaths()} ({@link
+ *       HostPathPolicy}; otherwise the launch fails naming the path and the setting); a volume
+ *       without a host path is an empty Docker volume, removed with the container;
+ *   <li>the network mode from the agent's settings, never from the job.
+ * </ul>
  *
  * <p>Exit: {@link Execution#exit()} completes once the log stream has ended and the exit code is
  * known. The container is then inspected (an OOM kill gives the reason {@value #OOM_REASON}) and,
@@ -86,6 +110,15 @@ public final class DockerAttemptExecutor implements AttemptExecutor {
   public static final String LABEL_GPUS = "drover.gpus";
   /** AWS Batch's status reason for a container the kernel killed for exceeding its memory. */
   public static final String OOM_REASON = "OutOfMemoryError: Container killed due to memory usage";
+  public static final String PRIVILEGED_REFUSED =
+      "CannotStartContainerError: the job asks for a privileged container; Drover never runs privileged containers";
+  /** Where a container with a read-only root file system gets a writable tmpfs. */
+  static final String TMP = "/tmp";
+  /**
+   * Docker adds noexec, which programs that run what they unpack in /tmp would fail on. The tmpfs
+   * starts as a copy of the image's /tmp, whose owner and mode it keeps (1777 in ordinary images).
+   */
+  private static final String TMP_OPTIONS = "rw,exec,nosuid,nodev";
 
   private static final Logger log = LoggerFactory.getLogger(DockerAttemptExecutor.class);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -97,6 +130,7 @@ public final class DockerAttemptExecutor implements AttemptExecutor {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final DockerSettings settings;
+  private final HostPathPolicy hostPaths;
   private final Executor blocking;
   private final DockerClient client;
   private final DockerClient streamingClient;
@@ -109,6 +143,7 @@ public final class DockerAttemptExecutor implements AttemptExecutor {
    */
   public DockerAttemptExecutor(DockerSettings settings, Executor blocking) {
     this.settings = settings;
+    this.hostPaths = new HostPathPolicy(settings.allowedHostPaths());
     this.blocking = blocking;
     DockerClientConfig config =
         DefaultDockerClientConfig.createDefaultConfigBuilder()
@@ -207,10 +242,18 @@ public final class DockerAttemptExecutor implements AttemptExecutor {
       throw new LaunchFailedException(
           "CannotStartContainerError: the job has no container image", null);
     }
+    if (spec.privileged()) {
+      throw new LaunchFailedException(PRIVILEGED_REFUSED, null);
+    }
+    if (spec.resources().milliCpus() <= 0 || spec.resources().memoryMib() <= 0) {
+      throw new LaunchFailedException("CannotStartContainerError: the attempt reserves " + spec.resources().describe()
+          + "; Drover starts no container without a vCPU and a memory limit", null);
+    }
+    List<Mount> mounts = mounts(spec);
     ensureImage(image);
     String containerId = null;
     try {
-      containerId = createContainer(spec).exec().getId();
+      containerId = createContainer(spec, mounts).exec().getId();
       client.startContainerCmd(containerId).exec();
     } catch (RuntimeException e) {
       if (containerId != null) {
@@ -272,7 +315,19 @@ public final class DockerAttemptExecutor implements AttemptExecutor {
     return image.contains("@") || lastComponent.contains(":");
   }
 
-  private CreateContainerCmd createContainer(LaunchSpec spec) {
+  /** The spec's mounts, host paths checked against the allowed ones (else the launch fails). */
+  private List<Mount> mounts(LaunchSpec spec) {
+    List<Mount> mounts = new ArrayList<>();
+    for (ContainerMount mount : spec.mounts()) {
+      Mount target = new Mount().withTarget(mount.containerPath()).withReadOnly(mount.readOnly());
+      mounts.add(mount.hostPath() == null
+          ? target.withType(MountType.VOLUME)
+          : target.withType(MountType.BIND).withSource(hostPaths.resolve(mount).toString()));
+    }
+    return mounts;
+  }
+
+  private CreateContainerCmd createContainer(LaunchSpec spec, List<Mount> mounts) {
     Map<String, String> labels = new HashMap<>(spec.labels());
     labels.put(LABEL_JOB_ID, spec.jobId());
     labels.put(LABEL_ATTEMPT, Integer.toString(spec.attempt()));
@@ -289,7 +344,7 @@ public final class DockerAttemptExecutor implements AttemptExecutor {
             .withName(containerName(spec))
             .withLabels(labels)
             .withEnv(environment)
-            .withHostConfig(hostConfig(spec));
+            .withHostConfig(hostConfig(spec, mounts));
     if (!spec.command().isEmpty()) {
       create.withCmd(spec.command());
     }
@@ -299,17 +354,23 @@ public final class DockerAttemptExecutor implements AttemptExecutor {
     return create;
   }
 
-  private HostConfig hostConfig(LaunchSpec spec) {
+  private HostConfig hostConfig(LaunchSpec spec, List<Mount> mounts) {
     Resources resources = spec.resources();
+    long memoryBytes = resources.memoryMib() * 1024 * 1024;
     HostConfig host =
         HostConfig.newHostConfig()
+            .withPrivileged(false)
+            .withCapDrop(Capability.ALL)
+            .withCapAdd(settings.capabilities().toArray(Capability[]::new))
+            .withSecurityOpts(List.of("no-new-privileges"))
+            .withPidsLimit(settings.pidsLimit())
+            .withMemory(memoryBytes)
+            .withMemorySwap(memoryBytes)
+            .withNanoCPUs(resources.milliCpus() * 1_000_000)
             .withReadonlyRootfs(spec.readonlyRootFilesystem())
-            .withPrivileged(spec.privileged());
-    if (resources.memoryMib() > 0) {
-      host.withMemory(resources.memoryMib() * 1024 * 1024);
-    }
-    if (resources.milliCpus() > 0) {
-      host.withNanoCPUs(resources.milliCpus() * 1_000_000);
+            .withMounts(mounts);
+    if (spec.readonlyRootFilesystem() && mounts.stream().noneMatch(mount -> TMP.equals(mount.getTarget()))) {
+      host.withTmpFs(Map.of(TMP, TMP_OPTIONS));
     }
     if (resources.gpus() > 0) {
       host.withDeviceRequests(

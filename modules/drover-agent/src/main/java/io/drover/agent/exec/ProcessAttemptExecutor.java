@@ -3,10 +3,14 @@ package io.drover.agent.exec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs attempts as plain child processes of the agent, for hosts without Docker.
+ * Runs attempts as plain child processes of the agent, for hosts without Docker. It must be chosen
+ * explicitly ({@code drover.agent.executor = process}); the scheduler places jobs on it only in
+ * compute environments that enable it.
  *
  * <p>The spec's command runs directly, without a shell, looked up on the agent's own {@code PATH};
  * the image is ignored and an empty command fails the launch. Each attempt gets a fresh working
@@ -36,10 +42,17 @@ import org.slf4j.LoggerFactory;
  * from the host leaks in. Standard input is closed. A command that cannot be started fails the
  * launch with {@code CannotStartContainerError: <message>}.
  *
- * <p><b>No isolation or limits:</b> this executor does not enforce the spec's resources (vCPU,
- * memory, GPUs) and ignores its user, read-only root file system and privileged flags. The process
- * runs as the agent's user with the agent's access to the host. Use the Docker executor wherever that
- * matters.
+ * <p><b>The user:</b> an agent running as root runs every command as {@link
+ * ProcessSettings#runAsUser()} (never root; see {@link ProcessUser}), in a working directory that
+ * user owns (mode 0700) under a work root only root can write; it refuses to start when that user
+ * does not exist, when {@code setpriv} is missing, or when the work root is unsafe or out of the
+ * user's reach. An agent running as another user cannot switch and runs commands as itself, which
+ * it logs at start.
+ *
+ * <p><b>No other isolation or limits:</b> this executor does not enforce the spec's resources
+ * (vCPU, memory, GPUs) and ignores its user, read-only root file system, privileged flag and
+ * mounts. Every attempt runs as the same user, so attempts can see and signal each other, and see
+ * whatever that user may on the host. Use the Docker executor wherever that matters.
  *
  * <p>Threads: stdout and stderr are each read by a daemon thread of their own, so a running
  * attempt never holds one of the shared executor's threads (a bounded pool would otherwise starve
@@ -66,6 +79,7 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
   private static final Path KILL = Path.of("/bin/kill");
 
   private final Path workRoot;
+  private final ProcessUser user;
   private final Executor blocking;
   private final ScheduledExecutorService graceTimer;
   private final Set<ProcessExecution> running = ConcurrentHashMap.newKeySet();
@@ -73,12 +87,26 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
   private final boolean processGroups = Files.isExecutable(SETSID) && Files.isExecutable(KILL);
 
   /**
-   * @param workRoot the directory under which each attempt gets its working directory
+   * Finds the user commands run as and prepares the work root; fails, with what to do, when the
+   * agent runs as root and cannot run commands safely as {@link ProcessSettings#runAsUser()}.
+   *
+   * @param settings where attempts run and as whom
    * @param blocking runs launches and stops; owned by the caller
    */
-  public ProcessAttemptExecutor(Path workRoot, Executor blocking) {
-    this.workRoot = workRoot;
+  public ProcessAttemptExecutor(ProcessSettings settings, Executor blocking) {
+    this.workRoot = settings.workDir().toAbsolutePath().normalize();
+    this.user = ProcessUser.resolve(settings.runAsUser());
     this.blocking = blocking;
+    if (user.switched()) {
+      checkWorkRoot();
+      log.info("The process executor runs job commands as {} (uid {}, gid {}), through setpriv ({})",
+          user.name(), user.uid(), user.gid(), ProcessUser.SETTING);
+    } else if (user.name().equals(settings.runAsUser())) {
+      log.info("The process executor runs job commands as {} (uid {}), the agent's own user", user.name(), user.uid());
+    } else {
+      log.warn("The process executor runs job commands as {} (uid {}), the agent's own user: only an agent running "
+          + "as root can switch to {} ('{}')", user.name(), user.uid(), ProcessUser.SETTING, settings.runAsUser());
+    }
     this.graceTimer =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -86,6 +114,35 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
               thread.setDaemon(true);
               return thread;
             });
+  }
+
+  /**
+   * An agent running as root hands out directories in the work root to another user, so only root
+   * may write the work root (else someone could swap an attempt's directory for a link, and root
+   * would give them what it points to), and that user must be able to reach it.
+   */
+  private void checkWorkRoot() {
+    String setting = "drover.agent.process.work-dir (" + workRoot + ")";
+    try {
+      Files.createDirectories(workRoot);
+      if (Files.isSymbolicLink(workRoot)
+          || (int) Files.getAttribute(workRoot, "unix:uid", LinkOption.NOFOLLOW_LINKS) != 0
+          || !Collections.disjoint(Files.getPosixFilePermissions(workRoot, LinkOption.NOFOLLOW_LINKS),
+              Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE))) {
+        throw new IllegalStateException(setting + " must be a directory owned by root that only root can write: the "
+            + "agent runs as root and gives each attempt a directory there. Remove it (Drover creates it) or choose "
+            + "another.");
+      }
+      for (Path dir = workRoot; dir != null; dir = dir.getParent()) {
+        if (!Files.getPosixFilePermissions(dir).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+          throw new IllegalStateException(setting + " is out of reach of " + ProcessUser.SETTING + " ('" + user.name()
+              + "'), the user job commands run as: " + dir + " is not searchable by others. Choose a work-dir under a "
+              + "directory everyone may search, such as /var/lib/drover/attempts, or chmod o+x " + dir + ".");
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot prepare " + setting + ": " + e, e);
+    }
   }
 
   @Override
@@ -131,6 +188,11 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
     try {
       deleteTree(workDir);
       Files.createDirectories(workDir);
+      if (user.switched()) {
+        Files.setAttribute(workDir, "unix:gid", user.gid(), LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(workDir, "unix:uid", user.uid(), LinkOption.NOFOLLOW_LINKS);
+        Files.setPosixFilePermissions(workDir, PosixFilePermissions.fromString("rwx------"));
+      }
     } catch (IOException e) {
       throw new LaunchFailedException(
           "CannotStartContainerError: cannot create the working directory " + workDir + ": " + e, e);
@@ -149,6 +211,7 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
       command.add(SETSID.toString());
       command.add("--wait");
     }
+    command.addAll(user.commandPrefix());
     command.addAll(spec.command());
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
     Map<String, String> environment = builder.environment();

@@ -1,31 +1,28 @@
 package io.drover.agent.exec;
 
+import static io.drover.agent.exec.DockerTestSupport.IMAGE;
+import static io.drover.agent.exec.DockerTestSupport.RUN_LABEL;
+import static io.drover.agent.exec.DockerTestSupport.await;
+import static io.drover.agent.exec.DockerTestSupport.removeContainers;
+import static io.drover.agent.exec.DockerTestSupport.settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.drover.core.model.Resources;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -33,16 +30,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs against the real Docker engine at {@code /var/run/docker.sock} with the local image {@code
- * drover/busybox:local}. Fails (never skips) when either is missing.
+ * Runs against the real Docker engine with the local image {@code drover/busybox:local} ({@link
+ * DockerTestSupport}). How closed the containers are is {@link DockerConfinementTest}'s subject.
  */
 class DockerAttemptExecutorTest {
 
-  private static final String HOST = DockerSettings.DEFAULT_HOST;
-  private static final String IMAGE = "drover/busybox:local";
-  private static final String RUN_LABEL = "drover.test-run";
   private static final String RUN_ID = UUID.randomUUID().toString().substring(0, 8);
   private static final String NODE_ID = "test-node-" + RUN_ID;
+  private static final Resources SMALL = new Resources(500, 64, 0);
 
   private static ExecutorService pool;
   private static DockerClient docker;
@@ -51,30 +46,7 @@ class DockerAttemptExecutorTest {
   @BeforeAll
   static void connect() {
     pool = Executors.newCachedThreadPool();
-    docker =
-        DockerClientImpl.getInstance(
-            DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(HOST).build(),
-            new ApacheDockerHttpClient.Builder()
-                .dockerHost(URI.create(HOST))
-                .responseTimeout(Duration.ofSeconds(30))
-                .build());
-    try {
-      docker.pingCmd().exec();
-    } catch (RuntimeException e) {
-      fail(
-          "Docker is not reachable at "
-              + HOST
-              + " ("
-              + e.getMessage()
-              + "). Start it with `dockerd --bridge=none --iptables=false &`, then build the test"
-              + " image with deploy/dev/build-busybox-image.",
-          e);
-    }
-    try {
-      docker.inspectImageCmd(IMAGE).exec();
-    } catch (NotFoundException e) {
-      fail("The test image " + IMAGE + " is missing: run deploy/dev/build-busybox-image.", e);
-    }
+    docker = DockerTestSupport.connect();
     executor = new DockerAttemptExecutor(settings(true), pool);
   }
 
@@ -82,17 +54,9 @@ class DockerAttemptExecutorTest {
   static void cleanUp() throws Exception {
     if (executor != null) {
       executor.close();
-      List<Container> created =
-          docker
-              .listContainersCmd()
-              .withShowAll(true)
-              .withLabelFilter(Map.of(RUN_LABEL, RUN_ID))
-              .exec();
-      for (Container container : created) {
-        docker.removeContainerCmd(container.getId()).withForce(true).exec();
-      }
     }
     if (docker != null) {
+      removeContainers(docker, RUN_ID);
       docker.close();
     }
     if (pool != null) {
@@ -158,10 +122,11 @@ class DockerAttemptExecutorTest {
             IMAGE,
             List.of("sh", "-c", "echo \"$GREETING\"; id -u"),
             Map.of("GREETING", "hello world"),
-            new Resources(500, 64, 0),
+            SMALL,
             "1000:1000",
             true,
             false,
+            List.of(),
             Map.of(RUN_LABEL, RUN_ID, "team", "batch"));
     RecordingSink sink = new RecordingSink();
     String containerId = null;
@@ -208,7 +173,7 @@ class DockerAttemptExecutorTest {
     LaunchSpec spec =
         new LaunchSpec(
             "job-pull", 1, NODE_ID, "127.0.0.1:1/drover/does-not-exist:nope", List.of("true"),
-            Map.of(), Resources.ZERO, null, false, false, Map.of(RUN_LABEL, RUN_ID));
+            Map.of(), SMALL, null, false, false, List.of(), Map.of(RUN_LABEL, RUN_ID));
 
     ExecutionException failure =
         assertThrows(ExecutionException.class, () -> await(executor.start(spec, new RecordingSink())));
@@ -225,8 +190,8 @@ class DockerAttemptExecutorTest {
     String nodeId = NODE_ID + "-bad";
     LaunchSpec spec =
         new LaunchSpec(
-            "job-bad", 1, nodeId, IMAGE, List.of("/no/such/program"), Map.of(), Resources.ZERO,
-            null, false, false, Map.of(RUN_LABEL, RUN_ID));
+            "job-bad", 1, nodeId, IMAGE, List.of("/no/such/program"), Map.of(), SMALL,
+            null, false, false, List.of(), Map.of(RUN_LABEL, RUN_ID));
 
     ExecutionException failure =
         assertThrows(ExecutionException.class, () -> await(executor.start(spec, new RecordingSink())));
@@ -262,10 +227,11 @@ class DockerAttemptExecutorTest {
             IMAGE,
             List.of("sh", "-c", "x=$(head -c 30000000 /dev/zero | tr \"\\0\" a); echo $x | wc -c"),
             Map.of(),
-            new Resources(0, 6, 0),
+            new Resources(500, 6, 0),
             null,
             false,
             false,
+            List.of(),
             Map.of(RUN_LABEL, RUN_ID));
     Execution execution = await(executor.start(spec, new RecordingSink()));
 
@@ -279,15 +245,15 @@ class DockerAttemptExecutorTest {
     String nodeId = NODE_ID + "-leftover";
     LaunchSpec spec =
         new LaunchSpec(
-            "job-left", 2, nodeId, IMAGE, List.of("sleep", "60"), Map.of(), new Resources(0, 0, 0), null,
-            false, false, Map.of(RUN_LABEL, RUN_ID, DockerAttemptExecutor.LABEL_JOB_QUEUE, "nightly",
+            "job-left", 2, nodeId, IMAGE, List.of("sleep", "60"), Map.of(), SMALL, null,
+            false, false, List.of(), Map.of(RUN_LABEL, RUN_ID, DockerAttemptExecutor.LABEL_JOB_QUEUE, "nightly",
                 DockerAttemptExecutor.LABEL_COMPUTE_ENVIRONMENT, "on-prem"));
     Execution execution = await(executor.start(spec, new RecordingSink()));
 
     List<LeftoverExecution> leftovers = await(executor.leftovers(nodeId));
 
     assertEquals(List.of(new LeftoverExecution(execution.id(), "job-left", 2, true, "nightly", "on-prem", null,
-        Resources.ZERO)), leftovers);
+        SMALL)), leftovers);
     await(executor.reap(leftovers.get(0), Duration.ZERO));
     assertEquals(137, await(execution.exit()).exitCode());
     assertThrows(NotFoundException.class, () -> docker.inspectContainerCmd(execution.id()).exec());
@@ -306,7 +272,7 @@ class DockerAttemptExecutorTest {
         new LaunchSpec(
             "job-outlives", 1, nodeId, IMAGE,
             List.of("sh", "-c", "echo before; sleep 3; echo after; echo late >&2; exit 3"), Map.of(),
-            new Resources(250, 64, 0), null, false, false,
+            new Resources(250, 64, 0), null, false, false, List.of(),
             Map.of(RUN_LABEL, RUN_ID, DockerAttemptExecutor.LABEL_JOB_QUEUE, "nightly",
                 DockerAttemptExecutor.LABEL_COMPUTE_ENVIRONMENT, "on-prem",
                 DockerAttemptExecutor.LABEL_SHARE_IDENTIFIER, "blue"));
@@ -346,17 +312,9 @@ class DockerAttemptExecutorTest {
     assertEquals(List.of(), await(executor.leftovers(NODE_ID + "-empty")));
   }
 
-  private static DockerSettings settings(boolean removeContainers) {
-    return new DockerSettings(HOST, "none", Duration.ofSeconds(30), removeContainers);
-  }
-
   private static LaunchSpec spec(String jobId, String... command) {
     return new LaunchSpec(
-        jobId, 1, NODE_ID, IMAGE, List.of(command), Map.of(), Resources.ZERO, null, false, false,
+        jobId, 1, NODE_ID, IMAGE, List.of(command), Map.of(), SMALL, null, false, false, List.of(),
         Map.of(RUN_LABEL, RUN_ID));
-  }
-
-  private static <T> T await(CompletionStage<T> stage) throws Exception {
-    return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 }

@@ -125,7 +125,7 @@ class NoopAttemptExecutorTest {
 
   private static LaunchSpec spec(String jobId) {
     return new LaunchSpec(jobId, 1, "test-node", "x", List.of("true"), Map.of(), Resources.of(1, 16, 0), null, false,
-        false, Map.of());
+        false, List.of(), Map.of());
   }
 
   private static <T> T await(CompletionStage<T> stage) throws Exception {

@@ -3,14 +3,20 @@ package io.drover.agent.exec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.drover.core.model.Resources;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -26,17 +32,24 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs real processes from the host's /bin and /usr/bin. */
+/**
+ * Runs real processes from the host's /bin and /usr/bin. Run as root (as on the build machine),
+ * commands run as nobody; the tests that need root say so.
+ */
 class ProcessAttemptExecutorTest {
+
+  private static final boolean ROOT = "0".equals(id("-u"));
 
   @TempDir Path workRoot;
   private ExecutorService pool;
   private ProcessAttemptExecutor executor;
 
   @BeforeEach
-  void setUp() {
+  void setUp() throws IOException {
+    // A temporary directory is private (0700); the user commands run as must reach the work root.
+    Files.setPosixFilePermissions(workRoot, PosixFilePermissions.fromString("rwxr-xr-x"));
     pool = Executors.newCachedThreadPool();
-    executor = new ProcessAttemptExecutor(workRoot, pool);
+    executor = new ProcessAttemptExecutor(new ProcessSettings(workRoot, "nobody"), pool);
   }
 
   @AfterEach
@@ -194,6 +207,89 @@ class ProcessAttemptExecutorTest {
     assertEquals(128 + 9, await(execution.exit()).exitCode());
   }
 
+  @Test
+  void commandsNeverRunAsRootAndAsRootRunAsTheRunAsUser() throws Exception {
+    RecordingSink sink = new RecordingSink();
+    Execution execution = await(executor.start(spec("job-id", Map.of(), "id", "-u"), sink));
+
+    assertEquals(0, await(execution.exit()).exitCode());
+    String uid = sink.text(OutputStream.STDOUT).trim();
+    assertNotEquals("0", uid);
+    assertEquals(ROOT ? id("-u", "nobody") : id("-u"), uid);
+  }
+
+  @Test
+  void asRootACommandCannotWriteWhereOnlyRootMayButOwnsItsWorkingDirectory() throws Exception {
+    assumeTrue(ROOT, "only an agent running as root switches users");
+    Path rootOnly = Files.createDirectories(workRoot.resolve("root-only"));
+    Files.setPosixFilePermissions(rootOnly, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.writeString(rootOnly.resolve("owned-by-root"), "root's\n");
+    RecordingSink sink = new RecordingSink();
+    Execution execution = await(executor.start(spec("job-write", Map.of(), "sh", "-c",
+        "cat \"$1/owned-by-root\"; touch \"$1/new\" 2>/dev/null && echo created;"
+            + " echo more >> \"$1/owned-by-root\" 2>/dev/null && echo appended;"
+            + " echo mine > \"$HOME/file\" && echo home=$(stat -c %u .)", "sh", rootOnly.toString()), sink));
+
+    assertEquals(0, await(execution.exit()).exitCode());
+    assertEquals("root's\nhome=" + id("-u", "nobody") + "\n", sink.text(OutputStream.STDOUT));
+    assertFalse(Files.exists(rootOnly.resolve("new")));
+    assertEquals("root's\n", Files.readString(rootOnly.resolve("owned-by-root")));
+  }
+
+  @Test
+  void asRootANoNewPrivsCommandCannotGainCapabilities() throws Exception {
+    assumeTrue(ROOT, "only an agent running as root switches users");
+    RecordingSink sink = new RecordingSink();
+    Execution execution = await(executor.start(spec("job-caps", Map.of(), "grep", "-E",
+        "^(CapEff|NoNewPrivs):", "/proc/self/status"), sink));
+
+    assertEquals(0, await(execution.exit()).exitCode());
+    assertEquals("CapEff:\t0000000000000000\nNoNewPrivs:\t1\n", sink.text(OutputStream.STDOUT));
+  }
+
+  @Test
+  void asRootAMissingRunAsUserStopsTheAgentSayingHowToFixIt() {
+    assumeTrue(ROOT, "only an agent running as root switches users");
+    IllegalStateException refused = assertThrows(IllegalStateException.class,
+        () -> new ProcessAttemptExecutor(new ProcessSettings(workRoot, "drover-no-such-user"), pool));
+
+    assertEquals("drover.agent.process.run-as-user is 'drover-no-such-user', which is not a user on this host. The "
+        + "agent runs as root and starts job commands as that user: create it (useradd --system --no-create-home "
+        + "--shell /usr/sbin/nologin drover-no-such-user) or name an existing unprivileged user, such as nobody.",
+        refused.getMessage());
+  }
+
+  @Test
+  void asRootRootAsRunAsUserStopsTheAgent() {
+    assumeTrue(ROOT, "only an agent running as root switches users");
+    for (String root : new String[] {"root", "0"}) {
+      IllegalStateException refused = assertThrows(IllegalStateException.class,
+          () -> new ProcessAttemptExecutor(new ProcessSettings(workRoot, root), pool));
+
+      assertEquals("drover.agent.process.run-as-user is '" + root + "', which is root (uid 0): Drover never runs job "
+          + "commands as root. Name an unprivileged user, such as nobody.", refused.getMessage());
+    }
+  }
+
+  @Test
+  void asRootAWorkRootOthersCanWriteOrTheUserCannotReachStopsTheAgent() throws IOException {
+    assumeTrue(ROOT, "only an agent running as root switches users");
+    Files.setPosixFilePermissions(workRoot, PosixFilePermissions.fromString("rwxrwxrwx"));
+    IllegalStateException writable = assertThrows(IllegalStateException.class,
+        () -> new ProcessAttemptExecutor(new ProcessSettings(workRoot, "nobody"), pool));
+    Files.setPosixFilePermissions(workRoot, PosixFilePermissions.fromString("rwx------"));
+    IllegalStateException unreachable = assertThrows(IllegalStateException.class,
+        () -> new ProcessAttemptExecutor(new ProcessSettings(workRoot.resolve("attempts"), "nobody"), pool));
+
+    assertEquals("drover.agent.process.work-dir (" + workRoot + ") must be a directory owned by root that only root "
+        + "can write: the agent runs as root and gives each attempt a directory there. Remove it (Drover creates it) "
+        + "or choose another.", writable.getMessage());
+    assertEquals("drover.agent.process.work-dir (" + workRoot.resolve("attempts") + ") is out of reach of "
+        + "drover.agent.process.run-as-user ('nobody'), the user job commands run as: " + workRoot + " is not "
+        + "searchable by others. Choose a work-dir under a directory everyone may search, such as "
+        + "/var/lib/drover/attempts, or chmod o+x " + workRoot + ".", unreachable.getMessage());
+  }
+
   /** Waits until the shell has forked its child, so the test knows which processes must die. */
   private static List<ProcessHandle> childrenOf(Execution execution) throws InterruptedException {
     long pid = Long.parseLong(execution.id().substring("pid:".length()));
@@ -226,7 +322,24 @@ class ProcessAttemptExecutorTest {
   private static LaunchSpec spec(String jobId, Map<String, String> environment, String... command) {
     return new LaunchSpec(
         jobId, 1, "test-node", null, List.of(command), environment, Resources.ZERO, null, false,
-        false, Map.of());
+        false, List.of(), Map.of());
+  }
+
+  /** What {@code id} prints for the arguments. */
+  private static String id(String... arguments) {
+    List<String> command = new ArrayList<>(List.of("id"));
+    command.addAll(List.of(arguments));
+    try {
+      Process process = new ProcessBuilder(command).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      assertEquals(0, process.waitFor(), "id " + String.join(" ", arguments));
+      return output;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private static <T> T await(CompletionStage<T> stage) throws Exception {

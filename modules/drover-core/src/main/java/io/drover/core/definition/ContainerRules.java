@@ -5,9 +5,12 @@ import io.drover.core.model.KeyValuePair;
 import io.drover.core.model.ResourceRequirement;
 import io.drover.core.model.Resources;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -16,6 +19,9 @@ public final class ContainerRules {
 
   private static final Pattern EXIT_CODE_GLOB = Pattern.compile("[0-9]{0,511}\\*?");
   private static final Pattern REASON_GLOB = Pattern.compile("[A-Za-z0-9.: \\t]{0,511}\\*?");
+  private static final Pattern VOLUME_NAME = Pattern.compile("[A-Za-z0-9_-]{1,255}");
+  /** An absolute path without empty, {@code .} or {@code ..} parts; a trailing slash only for the root. */
+  private static final Pattern CLEAN_ABSOLUTE_PATH = Pattern.compile("/|(/(?!\\.{1,2}(/|$))[^/\\x00]+)+");
 
   private ContainerRules() {}
 
@@ -41,10 +47,32 @@ public final class ContainerRules {
     return new Resources(milliCpus, memory, gpus);
   }
 
-  /** Checks a definition's container: an image, and a vCPU and memory requirement. */
+  /**
+   * The container's mounts, one per mount point in their order; the container must already have
+   * passed {@link #validate}.
+   */
+  public static List<ContainerMount> mounts(ContainerProperties container) {
+    Map<String, Volume> volumes = new HashMap<>();
+    nullToEmpty(container.volumes()).forEach(volume -> volumes.put(volume.name(), volume));
+    List<ContainerMount> mounts = new ArrayList<>();
+    for (MountPoint point : nullToEmpty(container.mountPoints())) {
+      Volume volume = volumes.get(point.sourceVolume());
+      mounts.add(new ContainerMount(volume.name(), volume.host() == null ? null : volume.host().sourcePath(),
+          point.containerPath(), Boolean.TRUE.equals(point.readOnly())));
+    }
+    return List.copyOf(mounts);
+  }
+
+  /**
+   * Checks a definition's container: an image, a vCPU and memory requirement, not privileged,
+   * and volumes and mount points that fit together.
+   */
   public static void validate(ContainerProperties container, String field) {
     ClientError.required(container, field);
     ClientError.required(container.image(), field + ".image");
+    ClientError.require(!Boolean.TRUE.equals(container.privileged()), field + ".privileged is true, but Drover never "
+        + "runs privileged containers (they would have every capability and the host's devices); leave it out or set "
+        + "it to false.");
     validateRequirements(container.resourceRequirements(), container.vcpus(), container.memory(), field);
     Resources resources = resources(container);
     ClientError.require(resources.milliCpus() > 0,
@@ -55,6 +83,47 @@ public final class ContainerRules {
     if (container.command() != null) {
       ClientError.require(container.command().stream().allMatch(c -> c != null),
           field + ".command cannot contain null entries.");
+    }
+    validateVolumes(container.volumes(), container.mountPoints(), field);
+  }
+
+  /**
+   * Checks AWS's {@code volumes} (unique names; a host volume names an absolute path) and {@code
+   * mountPoints} (each names a volume and an absolute container path, no path twice).
+   */
+  private static void validateVolumes(List<Volume> volumes, List<MountPoint> mountPoints, String field) {
+    Set<String> names = new HashSet<>();
+    List<Volume> declared = nullToEmpty(volumes);
+    for (int i = 0; i < declared.size(); i++) {
+      Volume volume = declared.get(i);
+      String path = field + ".volumes[" + i + "]";
+      ClientError.require(volume != null && volume.name() != null, path + ".name is required.");
+      ClientError.require(VOLUME_NAME.matcher(volume.name()).matches(), path + ".name '" + volume.name()
+          + "' must be 1 to 255 letters, numbers, hyphens and underscores.");
+      ClientError.require(names.add(volume.name()), path + ".name '" + volume.name() + "' is used by another volume.");
+      if (volume.host() != null) {
+        String source = volume.host().sourcePath();
+        ClientError.require(source != null, path + ".host.sourcePath is required when host is given; leave host out "
+            + "for an empty volume.");
+        ClientError.require(CLEAN_ABSOLUTE_PATH.matcher(source).matches(), path + ".host.sourcePath '" + source
+            + "' must be an absolute path without empty, '.' or '..' parts.");
+      }
+    }
+    Set<String> containerPaths = new HashSet<>();
+    List<MountPoint> points = nullToEmpty(mountPoints);
+    for (int i = 0; i < points.size(); i++) {
+      MountPoint point = points.get(i);
+      String path = field + ".mountPoints[" + i + "]";
+      ClientError.require(point != null && point.sourceVolume() != null, path + ".sourceVolume is required.");
+      ClientError.require(names.contains(point.sourceVolume()), path + ".sourceVolume '" + point.sourceVolume()
+          + "' names no volume" + (names.isEmpty() ? "; declare it in " + field + ".volumes." : " (volumes: "
+          + String.join(", ", declared.stream().map(Volume::name).toList()) + ")."));
+      String target = point.containerPath();
+      ClientError.require(target != null, path + ".containerPath is required.");
+      ClientError.require(CLEAN_ABSOLUTE_PATH.matcher(target).matches() && !target.equals("/"), path
+          + ".containerPath '" + target + "' must be an absolute path below / without empty, '.' or '..' parts.");
+      ClientError.require(containerPaths.add(target), path + ".containerPath '" + target
+          + "' is the containerPath of another mount point.");
     }
   }
 

@@ -1,0 +1,97 @@
+package io.drover.agent.exec;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The user the process executor runs job commands as, and the command prefix that gets them there.
+ *
+ * <p>An agent running as root never runs a job command as root: it starts each one through
+ * util-linux's {@code setpriv}, as {@code drover.agent.process.run-as-user}, with that user's
+ * groups (or none besides its own group) and {@code no_new_privs}, so setuid binaries and file
+ * capabilities give the job nothing more. An agent running as any other user cannot switch users
+ * and runs commands as itself.
+ *
+ * @param name the user's name
+ * @param uid its user id, never 0 when {@code switched}
+ * @param gid its primary group id
+ * @param supplementaryGroups whether it belongs to groups besides {@code gid}
+ * @param switched whether commands start through {@code setpriv} (the agent runs as root)
+ */
+record ProcessUser(String name, int uid, int gid, boolean supplementaryGroups, boolean switched) {
+
+  static final String SETTING = "drover.agent.process.run-as-user";
+  static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+  private static final Path ID = Path.of("/usr/bin/id");
+
+  /**
+   * The user commands run as: {@code runAsUser} when this process runs as root (which it refuses
+   * when that user does not exist, is root, or {@code setpriv} is missing), else this process's own.
+   */
+  static ProcessUser resolve(String runAsUser) {
+    int agentUid = Integer.parseInt(id("-u"));
+    if (agentUid != 0) {
+      String name = id("-un");
+      return new ProcessUser(name == null ? "uid " + agentUid : name, agentUid, Integer.parseInt(id("-g")), false, false);
+    }
+    if (runAsUser.isBlank()) {
+      throw new IllegalStateException(SETTING + " is empty, and the agent runs as root: name the unprivileged user "
+          + "the process executor runs job commands as, such as nobody.");
+    }
+    String uid = id("-u", "--", runAsUser);
+    if (uid == null) {
+      throw new IllegalStateException(SETTING + " is '" + runAsUser + "', which is not a user on this host. The agent "
+          + "runs as root and starts job commands as that user: create it (useradd --system --no-create-home --shell "
+          + "/usr/sbin/nologin " + runAsUser + ") or name an existing unprivileged user, such as nobody.");
+    }
+    if (Integer.parseInt(uid) == 0) {
+      throw new IllegalStateException(SETTING + " is '" + runAsUser + "', which is root (uid 0): Drover never runs "
+          + "job commands as root. Name an unprivileged user, such as nobody.");
+    }
+    if (!Files.isExecutable(SETPRIV)) {
+      throw new IllegalStateException("The agent runs as root and starts job commands as " + SETTING + " ('"
+          + runAsUser + "') through util-linux's setpriv, which is not at " + SETPRIV + ": install util-linux, or run "
+          + "the agent as an unprivileged user (job commands then run as that user).");
+    }
+    int gid = Integer.parseInt(id("-g", "--", runAsUser));
+    boolean supplementary = Arrays.stream(id("-G", "--", runAsUser).split("\\s+"))
+        .anyMatch(group -> Integer.parseInt(group) != gid);
+    return new ProcessUser(runAsUser, Integer.parseInt(uid), gid, supplementary, true);
+  }
+
+  /** What goes before a job's command: {@code setpriv} and its options when switching; else nothing. */
+  List<String> commandPrefix() {
+    if (!switched) {
+      return List.of();
+    }
+    return List.of(SETPRIV.toString(), "--reuid=" + uid, "--regid=" + gid,
+        supplementaryGroups ? "--init-groups" : "--clear-groups", "--no-new-privs", "--");
+  }
+
+  /** What {@code id} prints for the arguments, trimmed; null when it fails (no such user). */
+  private static String id(String... arguments) {
+    String[] command = new String[arguments.length + 1];
+    command[0] = ID.toString();
+    System.arraycopy(arguments, 0, command, 1, arguments.length);
+    try {
+      Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      process.getOutputStream().close();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException(ID + " " + String.join(" ", arguments) + " did not answer within 10 s");
+      }
+      return process.exitValue() == 0 ? output : null;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run " + ID + " to find the user job commands run as: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while looking up the user job commands run as", e);
+    }
+  }
+}
