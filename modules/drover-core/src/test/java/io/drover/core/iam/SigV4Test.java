@@ -435,19 +435,36 @@ class SigV4Test {
     assertEquals(403, error.status());
   }
 
-  @ParameterizedTest
-  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-      "Basic dXNlcjpzM2NyZXQ= | The Authorization header must use AWS4-HMAC-SHA256 (AWS Signature Version 4); it starts with 'Basic'.",
-      "AWS4-HMAC-SHA256 | Authorization header requires 'Credential' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization header requires 'Signature' parameter.",
-      "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20250102/us-east-1/batch/aws4_request, SignedHeaders=host;x-amz-date | Authorization header requires 'Signature' parameter.",
-      "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20250102/us-east-1/batch/aws4_request, SignedHeaders=host;x-amz-date, Signature= | Authorization header requires 'Signature' parameter.",
-      "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20250102/batch/aws4_request, SignedHeaders=host;x-amz-date, Signature=00 | Credential must have the form <access key id>/<yyyyMMdd>/<region>/batch/aws4_request; got 'AKIAIOSFODNN7EXAMPLE/20250102/batch/aws4_request'.",
-      "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/2025-01-02/us-east-1/batch/aws4_request, SignedHeaders=host;x-amz-date, Signature=00 | Credential must have the form",
-      "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20250102/us-east-1/batch/aws4_request SignedHeaders=host;;x-amz-date Signature=00 | SignedHeaders must list lower-case header names separated by ';'; got 'host;;x-amz-date'.",
-      "AWS4-HMAC-SHA256 Credential=A/20250102/us-east-1/batch/aws4_request, Credential=B/20250102/us-east-1/batch/aws4_request | The Authorization header names Credential twice.",
-      "AWS4-HMAC-SHA256 Credential=A/20250102/us-east-1/batch/aws4_request, Token=abc | The Authorization header is malformed at 'Token'",
-      "AWS4-HMAC-SHA256 Credential | The Authorization header is malformed at 'Credential'",
-  })
+  private static final String SCOPE = "/20250102/us-east-1/batch/aws4_request";
+
+  static Stream<Arguments> malformedAuthorizationHeaders() {
+    return Stream.of(
+        Arguments.of("Basic dXNlcjpzM2NyZXQ=",
+            "The Authorization header must use AWS4-HMAC-SHA256 (AWS Signature Version 4); it starts with 'Basic'."),
+        Arguments.of("AWS4-HMAC-SHA256",
+            "Authorization header requires 'Credential' parameter. Authorization header requires 'SignedHeaders' parameter."
+                + " Authorization header requires 'Signature' parameter."),
+        Arguments.of("AWS4-HMAC-SHA256 Credential=" + ACCESS_KEY_ID + SCOPE + ", SignedHeaders=host;x-amz-date",
+            "Authorization header requires 'Signature' parameter."),
+        Arguments.of("AWS4-HMAC-SHA256 Credential=" + ACCESS_KEY_ID + SCOPE + ", SignedHeaders=host;x-amz-date, Signature=",
+            "Authorization header requires 'Signature' parameter."),
+        Arguments.of("AWS4-HMAC-SHA256 Credential=" + ACCESS_KEY_ID + "/20250102/batch/aws4_request, SignedHeaders=host, Signature=00",
+            "Credential must have the form <access key id>/<yyyyMMdd>/<region>/batch/aws4_request;"
+                + " got 'AKIAIOSFODNN7EXAMPLE/20250102/batch/aws4_request'."),
+        Arguments.of("AWS4-HMAC-SHA256 Credential=" + ACCESS_KEY_ID + "/2025-01-02/us-east-1/batch/aws4_request, SignedHeaders=host,"
+            + " Signature=00", "Credential must have the form"),
+        Arguments.of("AWS4-HMAC-SHA256 Credential=" + ACCESS_KEY_ID + SCOPE + " SignedHeaders=host;;x-amz-date Signature=00",
+            "SignedHeaders must list lower-case header names separated by ';'; got 'host;;x-amz-date'."),
+        Arguments.of("AWS4-HMAC-SHA256 Credential=A" + SCOPE + ", Credential=B" + SCOPE,
+            "The Authorization header names Credential twice."),
+        Arguments.of("AWS4-HMAC-SHA256 Credential=A" + SCOPE + ", Token=abc",
+            "The Authorization header is malformed at 'Token'"),
+        Arguments.of("AWS4-HMAC-SHA256 Credential",
+            "The Authorization header is malformed at 'Credential'"));
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @MethodSource("malformedAuthorizationHeaders")
   void aMalformedAuthorizationHeaderSaysWhatIsWrong(String authorization, String message) {
     AuthenticationError error = refused(withHeader(headerSigned(), "Authorization", authorization),
         AuthenticationError.INCOMPLETE_SIGNATURE, message);
