@@ -2,7 +2,9 @@ package io.drover.controller;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drover.controller.api.AdminApi;
 import io.drover.controller.api.ApiRoutes;
+import io.drover.controller.api.ApiTls;
 import io.drover.controller.api.BatchApi;
 import io.drover.controller.api.LogsApi;
 import io.drover.controller.controlplane.ControlPlaneClient;
@@ -19,8 +21,11 @@ import io.drover.controller.readside.LogStore;
 import io.drover.controller.capacity.CapacityProviders;
 import io.drover.controller.capacity.CapacitySettings;
 import io.drover.controller.scheduler.SchedulerActor;
+import io.drover.controller.security.Authenticator;
+import io.drover.controller.security.SecuritySettings;
 import io.drover.core.controlplane.ControlPlaneRules;
 import io.drover.core.job.JobStateChange;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -32,6 +37,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.projection.cassandra.javadsl.CassandraProjection;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
@@ -40,7 +46,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts everything a controller node runs: the control plane, job and queue sharding, the
- * scheduler singleton, the read-side projections, log ingestion and the HTTP API.
+ * scheduler singleton, the read-side projections, log ingestion and the HTTP API (signed requests
+ * only; HTTPS when a key store is configured).
  */
 public final class DroverController {
 
@@ -62,6 +69,12 @@ public final class DroverController {
    */
   public static DroverController start(ActorSystem<?> system) {
     ControllerSettings settings = ControllerSettings.from(system.settings().config());
+    SecuritySettings security = SecuritySettings.from(system.settings().config());
+    if (security.masterKey().isBlank()) {
+      throw new IllegalStateException("drover.security.master-key (DROVER_MASTER_KEY) is not set. Every controller "
+          + "of a cluster needs the same master key: it seals users' secret access keys. Create one with "
+          + "`./drover admin master-key` and give it to every controller.");
+    }
     CqlSession session = connect(system);
     if (settings.createSchema()) {
       CassandraSchema.create(system, session, settings);
@@ -84,10 +97,18 @@ public final class DroverController {
     system.systemActorOf(LogIngest.create(logStore), "log-ingest", Props.empty());
 
     ObjectMapper api = Json.mapper();
+    Authenticator authenticator =
+        new Authenticator(security, settings.identity(), controlPlane::state, api, Clock.systemUTC());
     BatchApi batch = new BatchApi(system, api, settings, controlPlane, readStore);
-    ApiRoutes routes = new ApiRoutes(api, batch, new LogsApi(batch, logStore, api), new EventsApi(stateChanges, api));
-    CompletionStage<ServerBinding> binding = Http.get(system)
-        .newServerAt(settings.httpInterface(), settings.httpPort())
+    ApiRoutes routes = new ApiRoutes(api, batch,
+        new AdminApi(api, controlPlane, authenticator.secrets(), settings.identity()),
+        new LogsApi(batch, logStore, api), new EventsApi(stateChanges, api), authenticator, security);
+    ServerBuilder server = Http.get(system).newServerAt(settings.httpInterface(), settings.httpPort());
+    if (security.tls().isPresent()) {
+      server = server.enableHttps(ApiTls.serverContext(security.tls().get()));
+    }
+    String scheme = security.tls().isPresent() ? "https" : "http";
+    CompletionStage<ServerBinding> binding = server
         .bind(routes.route())
         .thenApply(b -> {
           b.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
@@ -96,7 +117,7 @@ public final class DroverController {
             ApiReadinessCheck.listening(system, false);
             return CompletableFuture.completedFuture(Done.getInstance());
           });
-          log.info("AWS Batch API listening on http://{}:{}", settings.httpInterface(), b.localAddress().getPort());
+          log.info("AWS Batch API listening on {}://{}:{}", scheme, settings.httpInterface(), b.localAddress().getPort());
           return b;
         });
     return new DroverController(settings, controlPlane, binding);

@@ -1,6 +1,7 @@
 package io.drover.controller;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -12,12 +13,15 @@ public final class Json {
   private Json() {}
 
   /**
-   * Strict on input (an unknown field is an error naming it, so a typo never goes unnoticed),
-   * quiet on output (absent values are left out, as AWS does).
+   * Strict on input (an unknown field is an error naming it, so a typo never goes unnoticed; so are
+   * a field given twice and anything after the JSON value), quiet on output (absent values are left
+   * out, as AWS does). Requests bind to plain records: nothing in them chooses a type.
    */
   public static ObjectMapper mapper() {
     return JsonMapper.builder()
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
         .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)

@@ -4,74 +4,203 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drover.controller.controlplane.ControlPlaneClient;
 import io.drover.controller.events.EventsApi;
+import io.drover.controller.security.Authenticator;
+import io.drover.controller.security.SecuritySettings;
 import io.drover.core.ClientError;
+import io.drover.core.iam.AuthenticationError;
+import io.drover.core.iam.Principal;
+import io.drover.core.iam.SigV4;
+import io.drover.core.iam.TokenBuckets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MethodRejection;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.pattern.AskTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Drover's HTTP surface: the AWS Batch API under {@code /v1}, and Drover's own additions under
- * {@code /drover/v1}. Every error is answered in AWS's shape: {@code x-amzn-ErrorType} and
- * {@code {"__type", "message"}}, 400 for the caller's mistakes, 500 when Drover could not do it.
+ * {@code /drover/v1} (the admin API among them). Every request is signed with AWS Signature
+ * Version 4, rate-limited per access key, and allowed by the caller's policies; the body is at most
+ * {@code drover.controller.http.max-request-size}. Every error is answered in AWS's shape:
+ * {@code x-amzn-ErrorType} and {@code {"__type", "message"}}, 4xx for the caller's mistakes, 5xx
+ * when Drover could not do it.
  */
 public final class ApiRoutes extends AllDirectives {
 
   private static final Logger log = LoggerFactory.getLogger(ApiRoutes.class);
+  private static final Duration READ_BODY_TIMEOUT = Duration.ofSeconds(10);
 
   private final ObjectMapper json;
   private final BatchApi batch;
+  private final AdminApi admin;
   private final LogsApi logs;
   private final EventsApi events;
   private final CostApi cost;
+  private final Authenticator authenticator;
+  private final TokenBuckets rateLimits;
+  private final SecuritySettings security;
 
-  public ApiRoutes(ObjectMapper json, BatchApi batch, LogsApi logs, EventsApi events) {
+  public ApiRoutes(
+      ObjectMapper json,
+      BatchApi batch,
+      AdminApi admin,
+      LogsApi logs,
+      EventsApi events,
+      Authenticator authenticator,
+      SecuritySettings security) {
     this.json = json;
     this.batch = batch;
+    this.admin = admin;
     this.logs = logs;
     this.events = events;
     this.cost = new CostApi(batch.readStore().costs());
+    this.authenticator = authenticator;
+    this.security = security;
+    this.rateLimits = new TokenBuckets(
+        security.requestsPerSecond(), security.burst(), security.maxCallers(), System::nanoTime);
   }
 
   public Route route() {
+    return handleExceptions(ExceptionHandler.newBuilder()
+            .match(EntityStreamSizeException.class, e -> complete(tooLarge()))
+            .match(RuntimeException.class, e -> complete(error(e)))
+            .build(),
+        () -> extractRequest(request -> {
+          if (request.entity().getContentLengthOption().orElse(0L) > security.maxRequestBytes()) {
+            return complete(tooLarge());
+          }
+          return extractStrictEntity(READ_BODY_TIMEOUT, security.maxRequestBytes(), body -> {
+            Access access;
+            try {
+              access = authorize(request, body);
+            } catch (AuthenticationError e) {
+              log.debug("Refused {} {}: {} ({})", request.method().value(), request.getUri().path(), e.code(), e.getMessage());
+              return complete(errorResponse(StatusCodes.get(e.status()), e.code(), e.getMessage()));
+            } catch (ApiException e) {
+              return complete(error(e));
+            }
+            return handleRejections(rejections(), () -> routes(access, body.getData().utf8String()));
+          });
+        }));
+  }
+
+  private Route routes(Access access, String body) {
     return concat(
         pathPrefix("v1", () -> path(PathMatchers.segment(), operation ->
-            post(() -> entity(Unmarshaller.entityToString(), body -> respond(() -> batch.handle(operation, body)))))),
+            post(() -> respond(() -> batch.handle(access, operation, body))))),
+        pathPrefix(PathMatchers.segment("drover").slash("v1").slash("admin"), () -> path(PathMatchers.segment(), operation ->
+            post(() -> respond(() -> admin.handle(access, operation, body))))),
         path(PathMatchers.segment("drover").slash("v1").slash("events"), () -> get(() ->
             parameterOptional("jobQueue", jobQueue ->
                 parameterOptional("jobId", jobId -> {
                   try {
-                    return completeOK(events.stream(jobQueue, jobId), EventStreamMarshalling.toEventStream());
-                  } catch (ClientError e) {
+                    access.requireSomewhere(BatchApi.DESCRIBE_JOBS, batch.identity().jobQueueArn("*"));
+                    return completeOK(events.stream(jobQueue, jobId,
+                            queue -> access.allows(BatchApi.DESCRIBE_JOBS, batch.identity().jobQueueArn(queue))),
+                        EventStreamMarshalling.toEventStream());
+                  } catch (ClientError | ApiException e) {
                     return complete(error(e));
                   }
                 })))),
         path(PathMatchers.segment("drover").slash("v1").slash("cost"), () -> get(() ->
             parameterOptional("from", from ->
                 parameterOptional("to", to ->
-                    parameterOptional("groupBy", groupBy ->
-                        respond(() -> cost.report(from, to, groupBy, System.currentTimeMillis()))))))),
+                    parameterOptional("groupBy", groupBy -> respond(() -> {
+                      access.require(CostApi.ACTION, "*");
+                      return cost.report(from, to, groupBy, System.currentTimeMillis());
+                    })))))),
         pathPrefix(PathMatchers.segment("drover").slash("v1").slash("jobs").slash(PathMatchers.segment()).slash("logs"),
             jobId -> pathEndOrSingleSlash(() -> get(() ->
                 parameterOptional("attempt", attempt ->
                     parameterOptional("fromSeq", fromSeq ->
                         parameterOptional("limit", limit ->
                             parameterOptional("format", format ->
-                                completeWithFuture(logs.read(jobId, attempt, fromSeq, limit, format)
+                                completeWithFuture(logs.read(access, jobId, attempt, fromSeq, limit, format)
                                     .exceptionally(this::error))))))))));
+  }
+
+  /** A request no route takes, in AWS's error shape like every other refusal. */
+  private RejectionHandler rejections() {
+    return RejectionHandler.newBuilder()
+        .handleAll(MethodRejection.class, rejected -> complete(errorResponse(StatusCodes.METHOD_NOT_ALLOWED,
+            "ClientException", "This path takes " + rejected.stream().map(r -> r.supported().name()).distinct().toList()
+                + ": the AWS Batch API is POST /v1/<operation>, Drover's logs, events and cost are GET.")))
+        .handleNotFound(complete(errorResponse(StatusCodes.NOT_FOUND, "UnknownOperationException",
+            "No such path. Drover serves POST /v1/<operation> (the AWS Batch API), POST /drover/v1/admin/<operation>, "
+                + "and GET /drover/v1/jobs/<jobId>/logs, /drover/v1/events and /drover/v1/cost.")))
+        .build();
+  }
+
+  /** Who is calling, once their signature checks out and they are within their rate. */
+  private Access authorize(HttpRequest request, HttpEntity.Strict body) {
+    String path = request.getUri().path();
+    boolean changesState = request.method() == HttpMethods.POST && !readsOnly(path);
+    Principal principal = authenticator.authenticate(signedRequest(request, body), changesState);
+    if (!rateLimits.tryAcquire(principal.accessKeyId())) {
+      throw new ApiException(StatusCodes.TOO_MANY_REQUESTS, "TooManyRequestsException",
+          "Rate exceeded for access key " + principal.accessKeyId() + ": at most " + security.requestsPerSecond()
+              + " requests a second (bursts of " + security.burst() + ") per controller. Slow down and retry; "
+              + "the AWS SDKs and CLI back off and retry by themselves.");
+    }
+    return new Access(principal);
+  }
+
+  private static boolean readsOnly(String path) {
+    String operation = path.substring(path.lastIndexOf('/') + 1);
+    return path.startsWith("/drover/v1/admin/") ? AdminApi.readsOnly(operation) : BatchApi.readsOnly(operation);
+  }
+
+  /** The request as it was signed: method, path and query as sent, headers, body. */
+  private SigV4.SignedRequest signedRequest(HttpRequest request, HttpEntity.Strict body) {
+    String target = request.getHeader("Raw-Request-URI").map(HttpHeader::value).orElse(request.getUri().path());
+    if (!target.startsWith("/")) {
+      int authority = target.indexOf("//");
+      int pathStart = authority < 0 ? -1 : target.indexOf('/', authority + 2);
+      target = pathStart < 0 ? "/" : target.substring(pathStart);
+    }
+    int query = target.indexOf('?');
+    Map<String, List<String>> headers = new HashMap<>();
+    for (HttpHeader header : request.getHeaders()) {
+      if (!header.is("raw-request-uri")) {
+        headers.computeIfAbsent(header.lowercaseName(), n -> new ArrayList<>()).add(header.value());
+      }
+    }
+    if (!body.getContentType().equals(ContentTypes.NO_CONTENT_TYPE)) {
+      headers.put("content-type", List.of(body.getContentType().toString()));
+    }
+    headers.put("content-length", List.of(Integer.toString(body.getData().size())));
+    byte[] bytes = body.getData().toArray();
+    return new SigV4.SignedRequest(request.method().value(),
+        query < 0 ? target : target.substring(0, query), query < 0 ? null : target.substring(query + 1),
+        headers, bytes, security.tls().isPresent());
+  }
+
+  private HttpResponse tooLarge() {
+    return errorResponse(StatusCodes.PAYLOAD_TOO_LARGE, "ClientException", "The request body is larger than "
+        + security.maxRequestBytes() + " bytes (drover.controller.http.max-request-size), the most Drover accepts.");
   }
 
   private Route respond(java.util.function.Supplier<CompletionStage<?>> operation) {
@@ -96,6 +225,9 @@ public final class ApiRoutes extends AllDirectives {
   /** Maps a failure to AWS's error shape. */
   HttpResponse error(Throwable failure) {
     Throwable e = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (e instanceof AuthenticationError auth) {
+      return errorResponse(StatusCodes.get(auth.status()), auth.code(), auth.getMessage());
+    }
     if (e instanceof ClientError) {
       return errorResponse(StatusCodes.BAD_REQUEST, "ClientException", e.getMessage());
     }

@@ -69,6 +69,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -84,10 +85,10 @@ import org.apache.pekko.pattern.StatusReply;
  */
 public final class BatchApi {
 
-  /** One operation: its request type and what it does with a parsed request. */
-  private record Operation<T>(Class<T> requestType, Function<T, CompletionStage<?>> handler) {
-    CompletionStage<?> handle(ObjectMapper json, String body) {
-      return handler.apply(parse(json, body, requestType));
+  /** One operation: its request type and what it does, for a caller, with a parsed request. */
+  private record Operation<T>(Class<T> requestType, BiFunction<Access, T, CompletionStage<?>> handler) {
+    CompletionStage<?> handle(ObjectMapper json, Access access, String body) {
+      return handler.apply(access, parse(json, body, requestType));
     }
   }
 
@@ -115,41 +116,90 @@ public final class BatchApi {
     this.readStore = readStore;
     this.identity = settings.identity();
     this.operations = Map.ofEntries(
-        operation("CreateComputeEnvironment", CreateComputeEnvironmentRequest.class,
-            r -> change(r).thenApply(e -> computeEnvironmentNameArn(e))),
-        operation("UpdateComputeEnvironment", UpdateComputeEnvironmentRequest.class,
-            r -> change(r).thenApply(e -> computeEnvironmentNameArn(e))),
-        operation("DeleteComputeEnvironment", DeleteComputeEnvironmentRequest.class, r -> change(r).thenApply(e -> new Empty())),
+        operation("CreateComputeEnvironment", CreateComputeEnvironmentRequest.class, (a, r) -> {
+          String arn = identity.computeEnvironmentArn(orEmpty(r.computeEnvironmentName()));
+          a.require("batch:CreateComputeEnvironment", arn);
+          if (r.tags() != null && ComputeEnvironment.PROCESS_EXECUTOR_ENABLED.equals(r.tags().get(ComputeEnvironment.PROCESS_EXECUTOR_TAG))) {
+            a.require(ENABLE_PROCESS_EXECUTOR, arn);
+          }
+          return change(r).thenApply(e -> computeEnvironmentNameArn(e));
+        }),
+        operation("UpdateComputeEnvironment", UpdateComputeEnvironmentRequest.class, (a, r) -> {
+          a.require("batch:UpdateComputeEnvironment", computeEnvironmentArn(r.computeEnvironment()));
+          return change(r).thenApply(e -> computeEnvironmentNameArn(e));
+        }),
+        operation("DeleteComputeEnvironment", DeleteComputeEnvironmentRequest.class, (a, r) -> {
+          a.require("batch:DeleteComputeEnvironment", computeEnvironmentArn(r.computeEnvironment()));
+          return change(r).thenApply(e -> new Empty());
+        }),
         operation("DescribeComputeEnvironments", DescribeComputeEnvironmentsRequest.class, this::describeComputeEnvironments),
-        operation("CreateJobQueue", CreateJobQueueRequest.class, r -> change(r).thenApply(e -> jobQueueNameArn(e))),
-        operation("UpdateJobQueue", UpdateJobQueueRequest.class, r -> change(r).thenApply(e -> jobQueueNameArn(e))),
-        operation("DeleteJobQueue", DeleteJobQueueRequest.class, r -> change(r).thenApply(e -> new Empty())),
+        operation("CreateJobQueue", CreateJobQueueRequest.class, (a, r) -> {
+          a.require("batch:CreateJobQueue", identity.jobQueueArn(orEmpty(r.jobQueueName())));
+          return change(r).thenApply(e -> jobQueueNameArn(e));
+        }),
+        operation("UpdateJobQueue", UpdateJobQueueRequest.class, (a, r) -> {
+          a.require("batch:UpdateJobQueue", jobQueueArn(r.jobQueue()));
+          return change(r).thenApply(e -> jobQueueNameArn(e));
+        }),
+        operation("DeleteJobQueue", DeleteJobQueueRequest.class, (a, r) -> {
+          a.require("batch:DeleteJobQueue", jobQueueArn(r.jobQueue()));
+          return change(r).thenApply(e -> new Empty());
+        }),
         operation("DescribeJobQueues", DescribeJobQueuesRequest.class, this::describeJobQueues),
-        operation("RegisterJobDefinition", RegisterJobDefinitionRequest.class, r -> change(r).thenApply(e -> {
-          JobDefinition d = ((ControlPlaneEvent.JobDefinitionRegistered) e).jobDefinition();
-          return new JobDefinitionRegistered(d.jobDefinitionName(), d.jobDefinitionArn(), d.revision());
-        })),
-        operation("DeregisterJobDefinition", DeregisterJobDefinitionRequest.class, r -> change(r).thenApply(e -> new Empty())),
+        operation("RegisterJobDefinition", RegisterJobDefinitionRequest.class, (a, r) -> {
+          a.require("batch:RegisterJobDefinition", jobDefinitionArn(orEmpty(r.jobDefinitionName())));
+          return change(r).thenApply(e -> {
+            JobDefinition d = ((ControlPlaneEvent.JobDefinitionRegistered) e).jobDefinition();
+            return new JobDefinitionRegistered(d.jobDefinitionName(), d.jobDefinitionArn(), d.revision());
+          });
+        }),
+        operation("DeregisterJobDefinition", DeregisterJobDefinitionRequest.class, (a, r) -> {
+          a.require("batch:DeregisterJobDefinition",
+              jobDefinitionArn(AwsIdentity.nameFrom(orEmpty(r.jobDefinition()), "job-definition", "jobDefinition")));
+          return change(r).thenApply(e -> new Empty());
+        }),
         operation("DescribeJobDefinitions", DescribeJobDefinitionsRequest.class, this::describeJobDefinitions),
-        operation("CreateSchedulingPolicy", CreateSchedulingPolicyRequest.class, r -> change(r).thenApply(e -> {
-          SchedulingPolicy p = ((ControlPlaneEvent.SchedulingPolicyCreated) e).schedulingPolicy();
-          return new Responses.SchedulingPolicyNameArn(p.name(), p.arn());
-        })),
-        operation("UpdateSchedulingPolicy", UpdateSchedulingPolicyRequest.class, r -> change(r).thenApply(e -> new Empty())),
-        operation("DeleteSchedulingPolicy", DeleteSchedulingPolicyRequest.class, r -> change(r).thenApply(e -> new Empty())),
+        operation("CreateSchedulingPolicy", CreateSchedulingPolicyRequest.class, (a, r) -> {
+          a.require("batch:CreateSchedulingPolicy", identity.schedulingPolicyArn(orEmpty(r.name())));
+          return change(r).thenApply(e -> {
+            SchedulingPolicy p = ((ControlPlaneEvent.SchedulingPolicyCreated) e).schedulingPolicy();
+            return new Responses.SchedulingPolicyNameArn(p.name(), p.arn());
+          });
+        }),
+        operation("UpdateSchedulingPolicy", UpdateSchedulingPolicyRequest.class, (a, r) -> {
+          a.require("batch:UpdateSchedulingPolicy", schedulingPolicyArn(r.arn()));
+          return change(r).thenApply(e -> new Empty());
+        }),
+        operation("DeleteSchedulingPolicy", DeleteSchedulingPolicyRequest.class, (a, r) -> {
+          a.require("batch:DeleteSchedulingPolicy", schedulingPolicyArn(r.arn()));
+          return change(r).thenApply(e -> new Empty());
+        }),
         operation("DescribeSchedulingPolicies", DescribeSchedulingPoliciesRequest.class, this::describeSchedulingPolicies),
         operation("ListSchedulingPolicies", ListSchedulingPoliciesRequest.class, this::listSchedulingPolicies),
         operation("SubmitJob", SubmitJobRequest.class, this::submitJob),
         operation("DescribeJobs", DescribeJobsRequest.class, this::describeJobs),
         operation("ListJobs", ListJobsRequest.class, this::listJobs),
-        operation("CancelJob", CancelJobRequest.class,
-            r -> jobCommand(required(r.jobId(), "jobId"), ClientError.required(r.reason(), "reason"), true)),
-        operation("TerminateJob", TerminateJobRequest.class,
-            r -> jobCommand(required(r.jobId(), "jobId"), ClientError.required(r.reason(), "reason"), false)));
+        operation("CancelJob", CancelJobRequest.class, (a, r) -> jobCommand(a, "batch:CancelJob",
+            required(r.jobId(), "jobId"), ClientError.required(r.reason(), "reason"), true)),
+        operation("TerminateJob", TerminateJobRequest.class, (a, r) -> jobCommand(a, "batch:TerminateJob",
+            required(r.jobId(), "jobId"), ClientError.required(r.reason(), "reason"), false)));
+  }
+
+  /**
+   * The action that lets a caller create a compute environment whose agents may run jobs as plain
+   * host processes (tag {@value ComputeEnvironment#PROCESS_EXECUTOR_TAG}): an administrator's grant.
+   */
+  public static final String ENABLE_PROCESS_EXECUTOR = "drover:EnableProcessExecutor";
+
+  /** Seeing a job: DescribeJobs, its logs and its state-change events, per queue. */
+  public static final String DESCRIBE_JOBS = "batch:DescribeJobs";
+
+  public AwsIdentity identity() {
+    return identity;
   }
 
   private static <T> Map.Entry<String, Operation<?>> operation(
-      String name, Class<T> type, Function<T, CompletionStage<?>> handler) {
+      String name, Class<T> type, BiFunction<Access, T, CompletionStage<?>> handler) {
     return Map.entry(name.toLowerCase(Locale.ROOT), new Operation<>(type, handler));
   }
 
@@ -158,14 +208,44 @@ public final class BatchApi {
     return operations.keySet();
   }
 
-  /** Runs {@code operation} on a JSON body; fails with {@link ClientError} or {@link ApiException} on bad input. */
-  public CompletionStage<?> handle(String operation, String body) {
+  /**
+   * Runs {@code operation} on a JSON body for a caller; fails with {@link ClientError} or
+   * {@link ApiException} on bad input or a call the caller's policies do not allow.
+   */
+  public CompletionStage<?> handle(Access access, String operation, String body) {
     Operation<?> op = operations.get(operation.toLowerCase(Locale.ROOT));
     if (op == null) {
       throw ApiException.notFound("UnknownOperationException",
           "Unknown operation '" + operation + "'. Drover serves the AWS Batch API at POST /v1/<operation>, for example /v1/submitjob.");
     }
-    return op.handle(json, body);
+    return op.handle(json, access, body);
+  }
+
+  /** True for operations that only read: their signed requests may be repeated. */
+  public static boolean readsOnly(String operation) {
+    String name = operation.toLowerCase(Locale.ROOT);
+    return name.startsWith("describe") || name.startsWith("list");
+  }
+
+  private static String orEmpty(String value) {
+    return value == null ? "" : value;
+  }
+
+  private String computeEnvironmentArn(String nameOrArn) {
+    return identity.computeEnvironmentArn(AwsIdentity.nameFrom(orEmpty(nameOrArn), "compute-environment", "computeEnvironment"));
+  }
+
+  private String jobQueueArn(String nameOrArn) {
+    return identity.jobQueueArn(AwsIdentity.nameFrom(orEmpty(nameOrArn), "job-queue", "jobQueue"));
+  }
+
+  private String schedulingPolicyArn(String nameOrArn) {
+    return identity.schedulingPolicyArn(AwsIdentity.nameFrom(orEmpty(nameOrArn), "scheduling-policy", "arn"));
+  }
+
+  /** {@code name} or {@code name:revision} as an ARN; policies name definitions as job-definition/name:revision. */
+  private String jobDefinitionArn(String nameAndRevision) {
+    return "arn:aws:batch:" + identity.region() + ":" + identity.accountId() + ":job-definition/" + nameAndRevision;
   }
 
   // ---- control plane
@@ -188,27 +268,32 @@ public final class BatchApi {
     return new JobQueueNameArn(queue.jobQueueName(), queue.jobQueueArn());
   }
 
-  private CompletionStage<?> describeComputeEnvironments(DescribeComputeEnvironmentsRequest r) {
+  private CompletionStage<?> describeComputeEnvironments(Access access, DescribeComputeEnvironmentsRequest r) {
+    access.requireSomewhere("batch:DescribeComputeEnvironments", identity.computeEnvironmentArn("*"));
     ControlPlaneState state = controlPlane.state();
     Set<String> wanted = names(r.computeEnvironments(), "compute-environment", "computeEnvironments");
     List<ComputeEnvironment> all = state.computeEnvironments().values().stream()
         .filter(ce -> wanted == null || wanted.contains(ce.computeEnvironmentName()))
+        .filter(ce -> access.allows("batch:DescribeComputeEnvironments", ce.computeEnvironmentArn()))
         .toList();
     Paged<ComputeEnvironment> page = Paged.of(all, ComputeEnvironment::computeEnvironmentName, r.maxResults(), r.nextToken());
     return done(new Responses.ComputeEnvironments(page.items(), page.nextToken()));
   }
 
-  private CompletionStage<?> describeJobQueues(DescribeJobQueuesRequest r) {
+  private CompletionStage<?> describeJobQueues(Access access, DescribeJobQueuesRequest r) {
+    access.requireSomewhere("batch:DescribeJobQueues", identity.jobQueueArn("*"));
     ControlPlaneState state = controlPlane.state();
     Set<String> wanted = names(r.jobQueues(), "job-queue", "jobQueues");
     List<JobQueue> all = state.jobQueues().values().stream()
         .filter(q -> wanted == null || wanted.contains(q.jobQueueName()))
+        .filter(q -> access.allows("batch:DescribeJobQueues", q.jobQueueArn()))
         .toList();
     Paged<JobQueue> page = Paged.of(all, JobQueue::jobQueueName, r.maxResults(), r.nextToken());
     return done(new Responses.JobQueues(page.items(), page.nextToken()));
   }
 
-  private CompletionStage<?> describeJobDefinitions(DescribeJobDefinitionsRequest r) {
+  private CompletionStage<?> describeJobDefinitions(Access access, DescribeJobDefinitionsRequest r) {
+    access.requireSomewhere("batch:DescribeJobDefinitions", jobDefinitionArn("*"));
     ControlPlaneState state = controlPlane.state();
     ClientError.require(r.jobDefinitions() == null || r.jobDefinitions().size() <= 100,
         "jobDefinitions lists " + (r.jobDefinitions() == null ? 0 : r.jobDefinitions().size()) + " entries; at most 100 are allowed.");
@@ -238,6 +323,7 @@ public final class BatchApi {
     List<JobDefinition> all = candidates
         .filter(d -> r.jobDefinitionName() == null || d.jobDefinitionName().equals(r.jobDefinitionName()))
         .filter(d -> r.status() == null || d.status().equals(r.status()))
+        .filter(d -> access.allows("batch:DescribeJobDefinitions", d.jobDefinitionArn()))
         .toList();
     Paged<JobDefinition> page = Paged.of(all,
         d -> d.jobDefinitionName() + ":" + String.format("%010d", d.revision()), r.maxResults(), r.nextToken());
@@ -245,16 +331,21 @@ public final class BatchApi {
   }
 
   /** The policies named (by ARN, or name) that exist, in name order; AWS requires the list. */
-  private CompletionStage<?> describeSchedulingPolicies(DescribeSchedulingPoliciesRequest r) {
+  private CompletionStage<?> describeSchedulingPolicies(Access access, DescribeSchedulingPoliciesRequest r) {
+    access.requireSomewhere("batch:DescribeSchedulingPolicies", identity.schedulingPolicyArn("*"));
     Set<String> wanted = names(ClientError.required(r.arns(), "arns"), "scheduling-policy", "arns");
     List<SchedulingPolicy> found = controlPlane.state().schedulingPolicies().values().stream()
         .filter(p -> wanted.contains(p.name()))
+        .filter(p -> access.allows("batch:DescribeSchedulingPolicies", p.arn()))
         .toList();
     return done(new Responses.SchedulingPolicies(found));
   }
 
-  private CompletionStage<?> listSchedulingPolicies(ListSchedulingPoliciesRequest r) {
-    List<SchedulingPolicy> all = List.copyOf(controlPlane.state().schedulingPolicies().values());
+  private CompletionStage<?> listSchedulingPolicies(Access access, ListSchedulingPoliciesRequest r) {
+    access.requireSomewhere("batch:ListSchedulingPolicies", identity.schedulingPolicyArn("*"));
+    List<SchedulingPolicy> all = controlPlane.state().schedulingPolicies().values().stream()
+        .filter(p -> access.allows("batch:ListSchedulingPolicies", p.arn()))
+        .toList();
     Paged<SchedulingPolicy> page = Paged.of(all, SchedulingPolicy::name, r.maxResults(), r.nextToken());
     return done(new Responses.SchedulingPolicyListing(
         page.items().stream().map(p -> new Responses.SchedulingPolicyListingDetail(p.arn())).toList(), page.nextToken()));
@@ -273,17 +364,26 @@ public final class BatchApi {
 
   // ---- jobs
 
-  private CompletionStage<?> submitJob(SubmitJobRequest request) {
+  /**
+   * The caller needs batch:SubmitJob on both the queue and the definition revision, as in AWS, and
+   * batch:DescribeJobs on the queue of every job it names in dependsOn (or it could learn of jobs
+   * it may not see).
+   */
+  private CompletionStage<?> submitJob(Access access, SubmitJobRequest request) {
     String jobId = UUID.randomUUID().toString();
     return controlPlane.read(state -> Submissions.resolve(state, controlPlane.rules(), request, jobId))
-        .thenCompose(spec -> requireParents(spec).thenCompose(ignored -> submit(spec)));
+        .thenCompose(spec -> {
+          access.require("batch:SubmitJob", identity.jobQueueArn(spec.jobQueue()));
+          access.require("batch:SubmitJob", spec.jobDefinitionArn());
+          return requireParents(access, spec).thenCompose(ignored -> submit(spec));
+        });
   }
 
   /**
    * Every job named in dependsOn must exist when the dependent is submitted; an N_TO_N dependency
    * must be an array job of the same size.
    */
-  private CompletionStage<Void> requireParents(JobSpec spec) {
+  private CompletionStage<Void> requireParents(Access access, JobSpec spec) {
     List<JobDependency> named = spec.dependsOn().stream().filter(d -> d.jobId() != null).toList();
     List<CompletableFuture<JobEntity.JobSnapshot>> parents = named.stream()
         .map(d -> job(d.jobId()).toCompletableFuture())
@@ -292,6 +392,7 @@ public final class BatchApi {
       for (int i = 0; i < named.size(); i++) {
         JobEntity.JobSnapshot parent = parents.get(i).join();
         ClientError.require(parent.state() != null, "dependsOn jobId '" + parent.jobId() + "' does not exist.");
+        access.require(DESCRIBE_JOBS, identity.jobQueueArn(parent.state().spec().jobQueue()));
         if (JobSpec.N_TO_N.equals(named.get(i).type())) {
           JobSpec parentSpec = parent.state().spec();
           ClientError.require(parentSpec.isArrayParent() && parentSpec.array().size().equals(spec.array().size()),
@@ -314,7 +415,9 @@ public final class BatchApi {
         });
   }
 
-  private CompletionStage<?> describeJobs(DescribeJobsRequest request) {
+  /** Lists only the jobs in queues where the caller may describe jobs; the others are left out, as unknown ids are. */
+  private CompletionStage<?> describeJobs(Access access, DescribeJobsRequest request) {
+    access.requireSomewhere(DESCRIBE_JOBS, identity.jobQueueArn("*"));
     List<String> ids = ClientError.required(request.jobs(), "jobs");
     ClientError.require(ids.size() <= 100, "jobs lists " + ids.size() + " job ids; at most 100 are allowed.");
     List<CompletableFuture<JobEntity.JobSnapshot>> snapshots = new ArrayList<>();
@@ -326,7 +429,10 @@ public final class BatchApi {
     }
     return CompletableFuture.allOf(snapshots.toArray(CompletableFuture[]::new))
         .thenCompose(ignored -> withWaitReasons(
-            snapshots.stream().map(CompletableFuture::join).filter(s -> s.state() != null).toList()))
+            snapshots.stream().map(CompletableFuture::join)
+                .filter(s -> s.state() != null)
+                .filter(s -> access.allows(DESCRIBE_JOBS, identity.jobQueueArn(s.state().spec().jobQueue())))
+                .toList()))
         .thenApply(Responses.Jobs::new);
   }
 
@@ -366,7 +472,8 @@ public final class BatchApi {
         .ask(replyTo -> new JobEntity.Get(jobId, replyTo), settings.askTimeout());
   }
 
-  private CompletionStage<?> listJobs(ListJobsRequest request) {
+  /** Needs batch:ListJobs on the queue, or for an array's children on the array job's queue. */
+  private CompletionStage<?> listJobs(Access access, ListJobsRequest request) {
     ClientError.require(request.multiNodeJobId() == null, "multiNodeJobId: multi-node jobs are not available.");
     ClientError.require((request.jobQueue() == null) != (request.arrayJobId() == null),
         "Name either jobQueue or arrayJobId (exactly one).");
@@ -376,10 +483,14 @@ public final class BatchApi {
     JobStatus status = request.jobStatus() == null ? JobStatus.RUNNING : request.jobStatus();
     if (request.arrayJobId() != null) {
       String arrayJobId = required(request.arrayJobId(), "arrayJobId");
-      return readStore.listChildren(arrayJobId, status, filter, maxResults, request.nextToken())
-          .thenApply(page -> new Responses.JobSummaries(page.summaries(), page.nextToken()));
+      return job(arrayJobId).thenCompose(parent -> {
+        ClientError.require(parent.state() != null, "arrayJobId '" + arrayJobId + "' does not exist.");
+        access.require("batch:ListJobs", identity.jobQueueArn(parent.state().spec().jobQueue()));
+        return readStore.listChildren(arrayJobId, status, filter, maxResults, request.nextToken());
+      }).thenApply(page -> new Responses.JobSummaries(page.summaries(), page.nextToken()));
     }
     String queue = AwsIdentity.nameFrom(request.jobQueue(), "job-queue", "jobQueue");
+    access.require("batch:ListJobs", identity.jobQueueArn(queue));
     long now = System.currentTimeMillis();
     return controlPlane.read(state -> controlPlane.rules().jobQueue(state, queue, "jobQueue"))
         .thenCompose(q -> filter == null
@@ -399,6 +510,15 @@ public final class BatchApi {
     ClientError.require(filter.values() != null && filter.values().size() == 1 && filter.values().get(0) != null,
         "filters[0].values must hold exactly one value.");
     return new JobReadStore.Filter(filter.name(), filter.values().get(0));
+  }
+
+  /** Cancel and terminate are allowed per queue: the caller needs the action on the job's queue. */
+  private CompletionStage<?> jobCommand(Access access, String action, String jobId, String reason, boolean cancel) {
+    return job(jobId).thenCompose(snapshot -> {
+      ClientError.require(snapshot.state() != null, "jobId '" + jobId + "' does not exist.");
+      access.require(action, identity.jobQueueArn(snapshot.state().spec().jobQueue()));
+      return jobCommand(jobId, reason, cancel);
+    });
   }
 
   private CompletionStage<?> jobCommand(String jobId, String reason, boolean cancel) {

@@ -19,9 +19,12 @@ import java.util.concurrent.CompletionStage;
  * {@code GET /drover/v1/cost}: the vCPU-hours and cost of the attempts that ended in a time range,
  * by queue, share, tag or host, with what the same work would have cost On-Demand. Query parameters:
  * {@code from} and {@code to} (ISO-8601 times, dates, or milliseconds since the epoch; default the
- * last 24 hours) and {@code groupBy} ({@link CostGrouping}; default {@code queue}).
+ * last 24 hours) and {@code groupBy} ({@link CostGrouping}; default {@code queue}). It spans every
+ * queue, so it is allowed by its own action, {@value #ACTION}, on resource {@code *}.
  */
 final class CostApi {
+
+  static final String ACTION = "drover:GetCostReport";
 
   private static final Duration DEFAULT_RANGE = Duration.ofDays(1);
   private static final int DECIMALS = 6;

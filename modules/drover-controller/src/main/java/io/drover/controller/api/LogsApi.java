@@ -36,7 +36,9 @@ public final class LogsApi {
     this.json = json;
   }
 
+  /** An attempt's output, for a caller allowed to describe the job (batch:DescribeJobs on its queue). */
   CompletionStage<HttpResponse> read(
+      Access access,
       String jobId, Optional<String> attempt, Optional<String> fromSeq, Optional<String> limit, Optional<String> format) {
     long from = number(fromSeq, "fromSeq", 0, 0, Long.MAX_VALUE);
     int max = (int) number(limit, "limit", 1000, 1, 10_000);
@@ -49,6 +51,7 @@ public final class LogsApi {
       if (state == null) {
         throw ApiException.notFound("ClientException", "Job " + jobId + " does not exist.");
       }
+      access.require(BatchApi.DESCRIBE_JOBS, batch.identity().jobQueueArn(state.spec().jobQueue()));
       if (state.attempts().isEmpty()) {
         throw ApiException.notFound("ClientException",
             "Job " + jobId + " has not started an attempt yet (it is " + state.status() + "), so it has no output.");

@@ -19,6 +19,7 @@ import io.drover.core.controlplane.ControlPlaneEvent;
 import io.drover.core.controlplane.ControlPlaneRequest;
 import io.drover.core.controlplane.ControlPlaneRules;
 import io.drover.core.controlplane.ControlPlaneState;
+import io.drover.core.users.UserRequest;
 import io.drover.protocol.Roles;
 import java.util.HashSet;
 import java.util.Set;
@@ -39,8 +40,8 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
- * The durable control plane: every compute environment, job queue, job definition and scheduling
- * policy, as one event-sourced cluster singleton on the controllers. Writes are rare and must be
+ * The durable control plane: every compute environment, job queue, job definition, scheduling
+ * policy, user and access key, as one event-sourced cluster singleton on the controllers. Writes are rare and must be
  * serialized (names are unique, revisions count up), so one entity is the right boundary. Every
  * node keeps a {@link ControlPlaneView} of it, so reads and job submissions never wait on this
  * singleton.
@@ -64,7 +65,14 @@ public final class ControlPlaneEntity
         @JsonSubTypes.Type(value = DeregisterJobDefinitionRequest.class, name = "DeregisterJobDefinition"),
         @JsonSubTypes.Type(value = CreateSchedulingPolicyRequest.class, name = "CreateSchedulingPolicy"),
         @JsonSubTypes.Type(value = UpdateSchedulingPolicyRequest.class, name = "UpdateSchedulingPolicy"),
-        @JsonSubTypes.Type(value = DeleteSchedulingPolicyRequest.class, name = "DeleteSchedulingPolicy")
+        @JsonSubTypes.Type(value = DeleteSchedulingPolicyRequest.class, name = "DeleteSchedulingPolicy"),
+        @JsonSubTypes.Type(value = UserRequest.CreateUser.class, name = "CreateUser"),
+        @JsonSubTypes.Type(value = UserRequest.DeleteUser.class, name = "DeleteUser"),
+        @JsonSubTypes.Type(value = UserRequest.AddAccessKey.class, name = "AddAccessKey"),
+        @JsonSubTypes.Type(value = UserRequest.UpdateAccessKey.class, name = "UpdateAccessKey"),
+        @JsonSubTypes.Type(value = UserRequest.DeleteAccessKey.class, name = "DeleteAccessKey"),
+        @JsonSubTypes.Type(value = UserRequest.PutUserPolicy.class, name = "PutUserPolicy"),
+        @JsonSubTypes.Type(value = UserRequest.DeleteUserPolicy.class, name = "DeleteUserPolicy")
       })
           ControlPlaneRequest request,
       ActorRef<StatusReply<Applied>> replyTo)

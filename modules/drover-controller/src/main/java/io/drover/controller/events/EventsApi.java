@@ -35,8 +35,10 @@ public final class EventsApi {
     this.json = json;
   }
 
-  public Source<ServerSentEvent, NotUsed> stream(Optional<String> jobQueue, Optional<String> jobId) {
-    Predicate<JobStateChange> wanted = change -> true;
+  /** The changes of the jobs asked for, among those in queues {@code visibleQueue} accepts (by queue name). */
+  public Source<ServerSentEvent, NotUsed> stream(
+      Optional<String> jobQueue, Optional<String> jobId, Predicate<String> visibleQueue) {
+    Predicate<JobStateChange> wanted = change -> visibleQueue.test(change.jobQueueName());
     if (jobQueue.isPresent()) {
       String queue = AwsIdentity.nameFrom(jobQueue.get(), "job-queue", "jobQueue");
       wanted = wanted.and(change -> change.jobQueueName().equals(queue));

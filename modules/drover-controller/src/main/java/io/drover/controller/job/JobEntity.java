@@ -3,6 +3,7 @@ package io.drover.controller.job;
 import io.drover.controller.ControllerSettings;
 import io.drover.controller.queue.JobQueueActor;
 import io.drover.core.CborSerializable;
+import io.drover.core.definition.ContainerRules;
 import io.drover.core.job.ArraySpec;
 import io.drover.core.job.Attempt;
 import io.drover.core.job.JobEvent;
@@ -890,7 +891,8 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
         spec.resources(),
         spec.container().user(),
         Boolean.TRUE.equals(spec.container().readonlyRootFilesystem()),
-        Boolean.TRUE.equals(spec.container().privileged()));
+        Boolean.TRUE.equals(spec.container().privileged()),
+        ContainerRules.mounts(spec.container()));
     ActorRef<LaunchAccepted> confirm = context.messageAdapter(LaunchAccepted.class,
         accepted -> new LaunchConfirmed(accepted.jobId(), accepted.attempt()));
     agentOf(current.placement()).tell(new AgentProtocol.LaunchAttempt(launch, confirm));

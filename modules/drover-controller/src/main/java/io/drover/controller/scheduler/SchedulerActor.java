@@ -291,6 +291,12 @@ public final class SchedulerActor {
       context.watchWith(status.agent(), new AgentTerminated(info.agentId(), status.agent()));
       context.getLog().info("Agent {} on {} joined compute environment {} with {} ({} executor)",
           info.agentId(), info.host(), info.computeEnvironment(), info.capacity().describe(), info.executor());
+      if (controlPlaneState.computeEnvironment(info.computeEnvironment()).isPresent() && !executorAllowed(info)) {
+        context.getLog().warn("Agent {} runs jobs as host processes, but compute environment {} does not allow "
+                + "that, so no job is placed on it. An administrator allows it by creating the environment with the "
+                + "tag {}={}; or run the agent with the docker executor.", info.agentId(), info.computeEnvironment(),
+            ComputeEnvironment.PROCESS_EXECUTOR_TAG, ComputeEnvironment.PROCESS_EXECUTOR_ENABLED);
+      }
     }
     boolean noticed = info.spotNotice() != null && (agent.info == null || agent.info.spotNotice() == null);
     long now = System.currentTimeMillis();
@@ -512,7 +518,7 @@ public final class SchedulerActor {
       }
       hosts.add(new HostView(agent.info.agentId(), agent.info.computeEnvironment(), agent.info.capacity(), allocated,
           agent.info.schedulable() && agent.lastSeen >= staleBefore && !unavailable.contains(agent.ref.path().address())
-              && !retiring.contains(agent.info.agentId()),
+              && !retiring.contains(agent.info.agentId()) && executorAllowed(agent.info),
           agent.info.spot()));
     }
     SchedulingDecision decision = Scheduler.schedule(queues, ces, hosts, holdings.runningChildren(), reservations,
@@ -557,6 +563,13 @@ public final class SchedulerActor {
       }
     });
     return demand;
+  }
+
+  /** Agents of the process executor take jobs only in environments an administrator enabled it for. */
+  private boolean executorAllowed(AgentInfo info) {
+    return !"process".equals(info.executor()) || controlPlaneState.computeEnvironment(info.computeEnvironment())
+        .map(ComputeEnvironment::processExecutorEnabled)
+        .orElse(false);
   }
 
   /** Gives the capacity manager the waiting jobs and the hosts of every MANAGED compute environment. */

@@ -20,11 +20,14 @@ import io.drover.core.compute.ComputeEnvironment;
 import io.drover.core.controlplane.ControlPlaneEvent;
 import io.drover.core.controlplane.ControlPlaneRequest;
 import io.drover.core.controlplane.ControlPlaneState;
+import io.drover.core.definition.ContainerMount;
 import io.drover.core.definition.ContainerProperties;
 import io.drover.core.definition.EvaluateOnExit;
 import io.drover.core.definition.JobDefinition;
 import io.drover.core.definition.JobTimeout;
+import io.drover.core.definition.MountPoint;
 import io.drover.core.definition.RetryStrategy;
+import io.drover.core.definition.Volume;
 import io.drover.core.job.ArrayProgress;
 import io.drover.core.job.ArraySpec;
 import io.drover.core.job.Attempt;
@@ -48,6 +51,9 @@ import io.drover.core.queue.ComputeEnvironmentOrder;
 import io.drover.core.queue.JobQueue;
 import io.drover.core.queue.JobStateTimeLimitAction;
 import io.drover.core.scheduling.JobTicket;
+import io.drover.core.users.AccessKey;
+import io.drover.core.users.User;
+import io.drover.core.users.UserRequest;
 import io.drover.protocol.AgentProtocol;
 import io.drover.protocol.JobProtocol;
 import io.drover.protocol.LogProtocol;
@@ -74,7 +80,8 @@ import org.apache.pekko.actor.typed.ActorRefResolver;
 final class WireSamples {
 
   /** Every version that has fixtures, with its catalog. */
-  static final Map<String, Function<ActorRefResolver, Map<String, Object>>> VERSIONS = Map.of("v0.1", WireSamples::v0_1);
+  static final Map<String, Function<ActorRefResolver, Map<String, Object>>> VERSIONS =
+      Map.of("v0.1", WireSamples::v0_1, "v0.2", WireSamples::v0_2);
 
   private WireSamples() {}
 
@@ -133,7 +140,7 @@ final class WireSamples {
     SchedulingPolicy policy = new SchedulingPolicy("fair", POLICY_ARN, fairshare, sorted("team", "data"));
     ControlPlaneState controlPlane = new ControlPlaneState(
         new TreeMap<>(Map.of(COMPUTE_ENVIRONMENT, computeEnvironment)), new TreeMap<>(Map.of(QUEUE, queue)),
-        new TreeMap<>(Map.of("report", List.of(definition))), new TreeMap<>(Map.of("fair", policy)));
+        new TreeMap<>(Map.of("report", List.of(definition))), new TreeMap<>(Map.of("fair", policy)), null, null);
     ControlPlaneEvent registered = new ControlPlaneEvent.JobDefinitionRegistered(definition);
 
     JobDetail detail = new JobDetail(ACCOUNT + "job/" + JOB_ID, "nightly-report", JOB_ID, QUEUE_ARN, JobStatus.FAILED,
@@ -275,6 +282,67 @@ final class WireSamples {
     samples.put("JobSummary", new JobSummary(ACCOUNT + "job/" + JOB_ID, JOB_ID, "nightly-report", AT, JobStatus.FAILED,
         JobState.CONTAINER_EXITED, AT + 2_000, AT + 9_000, new JobSummary.ContainerSummary(137, "OutOfMemoryError"),
         new JobSummary.ArrayPropertiesSummary(4, null), DEFINITION_ARN));
+    return samples;
+  }
+
+  /**
+   * v0.2: users, access keys and their policies in the control plane (events, requests, the state
+   * with them); containers with volumes and mount points, and launches that carry the mounts.
+   */
+  static Map<String, Object> v0_2(ActorRefResolver refs) {
+    Map<String, Object> samples = new LinkedHashMap<>(v0_1(refs));
+    ActorRef<Object> replyTo = refs.resolveActorRef(REPLY_REF);
+    String document = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"batch:SubmitJob\","
+        + "\"Resource\":\"" + QUEUE_ARN + "\"}]}";
+    User user = new User("alice", "arn:aws:iam::000000000000:user/alice", AT, new TreeMap<>(Map.of("nightly", document)));
+    AccessKey key = new AccessKey("AKIAIOSFODNN7EXAMPLE", "alice", "v1:c2VhbGVkLXNlY3JldC1vZi10aGUtc2FtcGxl",
+        AccessKey.Status.Active, AT + 1_000);
+    samples.put("ControlPlaneEvent.UserCreated", new ControlPlaneEvent.UserCreated(user.withoutPolicy("nightly")));
+    samples.put("ControlPlaneEvent.UserUpdated", new ControlPlaneEvent.UserUpdated(user));
+    samples.put("ControlPlaneEvent.UserDeleted", new ControlPlaneEvent.UserDeleted("alice"));
+    samples.put("ControlPlaneEvent.AccessKeyCreated", new ControlPlaneEvent.AccessKeyCreated(key));
+    samples.put("ControlPlaneEvent.AccessKeyUpdated",
+        new ControlPlaneEvent.AccessKeyUpdated(key.withStatus(AccessKey.Status.Inactive)));
+    samples.put("ControlPlaneEvent.AccessKeyDeleted", new ControlPlaneEvent.AccessKeyDeleted(key.accessKeyId()));
+
+    ControlPlaneState old = (ControlPlaneState) samples.get("ControlPlaneState");
+    ControlPlaneState controlPlane = new ControlPlaneState(old.computeEnvironments(), old.jobQueues(),
+        old.jobDefinitions(), old.schedulingPolicies(), new TreeMap<>(Map.of("alice", user)),
+        new TreeMap<>(Map.of(key.accessKeyId(), key)));
+    samples.put("ControlPlaneState", controlPlane);
+    samples.put("ControlPlaneEntity.Snapshot", new ControlPlaneEntity.Snapshot(controlPlane, 42));
+
+    Map<String, UserRequest> requests = new LinkedHashMap<>();
+    requests.put("CreateUser", new UserRequest.CreateUser("alice", AT));
+    requests.put("DeleteUser", new UserRequest.DeleteUser("alice"));
+    requests.put("AddAccessKey", new UserRequest.AddAccessKey("alice", key.accessKeyId(), key.sealedSecret(), AT + 1_000));
+    requests.put("UpdateAccessKey", new UserRequest.UpdateAccessKey("alice", key.accessKeyId(), AccessKey.Status.Inactive));
+    requests.put("DeleteAccessKey", new UserRequest.DeleteAccessKey("alice", key.accessKeyId()));
+    requests.put("PutUserPolicy", new UserRequest.PutUserPolicy("alice", "nightly", document));
+    requests.put("DeleteUserPolicy", new UserRequest.DeleteUserPolicy("alice", "nightly"));
+    requests.forEach((operation, request) ->
+        samples.put("ControlPlaneEntity.Execute." + operation, new ControlPlaneEntity.Execute(request, replyTo.narrow())));
+
+    JobDefinition definition = ((ControlPlaneEvent.JobDefinitionRegistered) samples.get("ControlPlaneEvent.JobDefinitionRegistered"))
+        .jobDefinition();
+    ContainerProperties c = definition.containerProperties();
+    ContainerProperties mounted = new ContainerProperties(c.image(), c.vcpus(), c.memory(), c.command(), c.jobRoleArn(),
+        c.executionRoleArn(), c.environment(), c.readonlyRootFilesystem(), c.privileged(), c.user(),
+        c.resourceRequirements(), List.of(new Volume("data", new Volume.Host("/data/reports")), new Volume("scratch", null)),
+        List.of(new MountPoint("data", "/reports", true), new MountPoint("scratch", "/scratch", null)));
+    samples.put("ControlPlaneEvent.JobDefinitionRegistered", new ControlPlaneEvent.JobDefinitionRegistered(
+        new JobDefinition(definition.jobDefinitionName(), definition.jobDefinitionArn(), definition.revision(),
+            definition.status(), definition.type(), definition.schedulingPriority(), definition.parameters(),
+            definition.retryStrategy(), mounted, definition.timeout(), definition.tags(), definition.propagateTags(),
+            definition.platformCapabilities(), definition.containerOrchestrationType())));
+
+    AgentProtocol.LaunchAttempt launch = (AgentProtocol.LaunchAttempt) samples.get("AgentProtocol.LaunchAttempt");
+    AgentProtocol.AttemptLaunch l = launch.launch();
+    samples.put("AgentProtocol.LaunchAttempt", new AgentProtocol.LaunchAttempt(new AgentProtocol.AttemptLaunch(l.jobId(),
+        l.attempt(), l.jobName(), l.jobQueue(), l.shareIdentifier(), l.computeEnvironment(), l.image(), l.command(),
+        l.environment(), l.resources(), l.user(), l.readonlyRootFilesystem(), l.privileged(),
+        List.of(new ContainerMount("data", "/data/reports", "/reports", true),
+            new ContainerMount("scratch", null, "/scratch", false))), launch.replyTo()));
     return samples;
   }
 
