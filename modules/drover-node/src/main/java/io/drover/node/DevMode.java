@@ -18,6 +18,8 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +50,8 @@ public final class DevMode {
           --data-dir DIR       where Cassandra's data and Drover's log live (default .drover/dev)
           --vcpus N            vCPUs the dev agent offers (default: all of this machine's)
           --memory MIB         memory the dev agent offers, in MiB (default: this machine's, less 1 GiB)
-          --executor E         docker (default when a Docker engine answers) or process
+          --executor E         docker (default when a Docker engine answers) or process (jobs run as host
+                               processes of an unprivileged user; the default without Docker)
           --management-port N  Pekko Management port, for /ready, /alive and /cluster/members (default 8558)
           --cassandra-port N   CQL port of the local Cassandra (default 9042; its storage port is N+1 unless N is 9042)
         """;
@@ -122,6 +125,7 @@ public final class DevMode {
   }
 
   public static final String COMPUTE_ENVIRONMENT = "dev";
+  private static final String DOCKER_SOCKET = "/var/run/docker.sock";
   public static final String JOB_QUEUE = "dev";
   public static final String JOB_DEFINITION = "hello";
 
@@ -150,10 +154,12 @@ public final class DevMode {
         + " (data in " + options.dataDir().resolve("cassandra") + "; about 15 s)...");
     cassandra.start();
 
+    String executor = executor(options.executor());
     out.println("Starting Drover (controller + agent)...");
+    String masterKey = DevCredentials.masterKey(options.dataDir());
     DroverNode node;
     try {
-      node = DroverNode.start(NodeConfig.load(repoRoot.resolve("conf/dev.conf"), overrides(cassandra)));
+      node = DroverNode.start(NodeConfig.load(repoRoot.resolve("conf/dev.conf"), overrides(cassandra, masterKey, executor)));
     } catch (RuntimeException e) {
       cassandra.close();
       throw e;
@@ -165,18 +171,39 @@ public final class DevMode {
     controller.binding().toCompletableFuture().get(60, TimeUnit.SECONDS);
     ControlPlaneState state = controller.controlPlane().ready().toCompletableFuture().get(60, TimeUnit.SECONDS);
     String image = System.getProperty("drover.dev.example-image", "public.ecr.aws/docker/library/busybox:stable");
-    createDevObjects(controller.controlPlane(), state, image);
+    createDevObjects(controller.controlPlane(), state, image, "process".equals(executor));
+    DevCredentials.ensureAdmin(controller.controlPlane(), masterKey, options.dataDir(), api(),
+        controller.settings().identity().region());
     banner(node.agent().orElseThrow().info(), cassandra, image);
     system.getWhenTerminated().toCompletableFuture().get();
   }
 
-  private Map<String, Object> overrides(CassandraNode cassandra) {
+  /**
+   * The dev agent's executor: Docker when it answers (or is asked for); otherwise, as this machine's
+   * owner is its administrator, the process executor, saying so.
+   */
+  private String executor(String option) {
+    if (!option.equals("auto")) {
+      return option;
+    }
+    try (SocketChannel docker = SocketChannel.open(UnixDomainSocketAddress.of(DOCKER_SOCKET))) {
+      return "docker";
+    } catch (IOException | RuntimeException e) {
+      out.println("No Docker engine answers on " + DOCKER_SOCKET + ", so the dev agent runs jobs as host processes "
+          + "(as user nobody when Drover runs as root), without a container's isolation. Start Docker, or give "
+          + "--executor process to choose this on purpose.");
+      return "process";
+    }
+  }
+
+  private Map<String, Object> overrides(CassandraNode cassandra, String masterKey, String executor) {
     Map<String, Object> overrides = new LinkedHashMap<>();
+    overrides.put("drover.security.master-key", masterKey);
     overrides.put("drover.controller.http.port", options.port());
     overrides.put("pekko.management.http.port", options.managementPort());
     overrides.put("pekko.remote.artery.canonical.port", 0);
     overrides.put("drover.cassandra.contact-points", cassandra.contactPoint());
-    overrides.put("drover.agent.executor", options.executor());
+    overrides.put("drover.agent.executor", executor);
     overrides.put("drover.agent.process.work-dir", options.dataDir().resolve("attempts").toString());
     if (options.vcpus() != null) {
       overrides.put("drover.agent.vcpus", options.vcpus());
@@ -187,12 +214,22 @@ public final class DevMode {
     return overrides;
   }
 
-  /** The compute environment, queue and example definition a new user can submit to at once. */
-  private static void createDevObjects(ControlPlaneClient controlPlane, ControlPlaneState state, String image)
-      throws Exception {
+  /**
+   * The compute environment, queue and example definition a new user can submit to at once. With
+   * {@code --executor process} the environment lets its agent run jobs as host processes.
+   */
+  private void createDevObjects(
+      ControlPlaneClient controlPlane, ControlPlaneState state, String image, boolean processExecutor) throws Exception {
+    if (processExecutor && state.computeEnvironment(COMPUTE_ENVIRONMENT).filter(ce -> !ce.processExecutorEnabled()).isPresent()) {
+      out.println("Compute environment \"" + COMPUTE_ENVIRONMENT + "\" in " + options.dataDir() + " was created for "
+          + "Docker, so no job will run on this process agent. Start Docker, or use a fresh --data-dir.");
+    }
     if (state.computeEnvironment(COMPUTE_ENVIRONMENT).isEmpty()) {
+      Map<String, String> tags = processExecutor
+          ? Map.of(ComputeEnvironment.PROCESS_EXECUTOR_TAG, ComputeEnvironment.PROCESS_EXECUTOR_ENABLED)
+          : null;
       controlPlane.execute(new CreateComputeEnvironmentRequest(
-          COMPUTE_ENVIRONMENT, ComputeEnvironment.Type.UNMANAGED, State.ENABLED, null, null, null, null))
+          COMPUTE_ENVIRONMENT, ComputeEnvironment.Type.UNMANAGED, State.ENABLED, null, null, null, tags))
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
     if (state.jobQueue(JOB_QUEUE).isEmpty()) {
@@ -211,31 +248,39 @@ public final class DevMode {
     }
   }
 
+  private String api() {
+    return "http://127.0.0.1:" + options.port();
+  }
+
   private void banner(AgentInfo agent, CassandraNode cassandra, String image) {
     double seconds = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
-    String api = "http://127.0.0.1:" + options.port();
+    String api = api();
+    Path credentials = DevCredentials.credentialsFile(options.dataDir());
+    Path config = DevCredentials.configFile(options.dataDir());
     out.printf("""
 
         Drover is ready (%.1f s).
-          AWS Batch API  %s
+          AWS Batch API  %s  (every request signed: AWS Signature Version 4)
           Management     http://127.0.0.1:%d  (/ready, /alive, /cluster/members)
           Cassandra      %s  (data in %s)
           Agent          %s: %s, %s executor, compute environment "%s"
           Log            %s
+          Admin keys     user "%s", profile "%s" in %s
 
-        Job queue "%s" and job definition "%s" (image %s) are ready. Try:
-          curl -s -X POST %s/v1/submitjob -d '{"jobName":"hello","jobQueue":"%s","jobDefinition":"%s"}'
-          curl -s -X POST %s/v1/describejobs -d '{"jobs":["<jobId>"]}'
-          curl -s %s/drover/v1/jobs/<jobId>/logs
-        or with the AWS CLI (any credentials):
-          aws batch submit-job --endpoint-url %s --region us-east-1 --job-name hello --job-queue %s --job-definition %s
+        Job queue "%s" and job definition "%s" (image %s) are ready. Try, with the AWS CLI:
+          export AWS_SHARED_CREDENTIALS_FILE=%s AWS_CONFIG_FILE=%s AWS_PROFILE=%s
+          aws batch submit-job --job-name hello --job-queue %s --job-definition %s
+          aws batch describe-jobs --jobs <jobId>
+        or curl (7.75+), with the key and secret from that file:
+          curl -s --aws-sigv4 aws:amz:us-east-1:batch --user "$KEY:$SECRET" %s/drover/v1/jobs/<jobId>/logs
+        More users and keys: ./drover admin --help
 
         Press Ctrl-C to stop Drover and Cassandra.
         """,
         seconds, api, options.managementPort(), cassandra.contactPoint(), options.dataDir().resolve("cassandra"),
         agent.agentId(), agent.capacity().describe(), agent.executor(), agent.computeEnvironment(),
-        options.dataDir().resolve("logs/drover.log"),
-        JOB_QUEUE, JOB_DEFINITION, image, api, JOB_QUEUE, JOB_DEFINITION, api, api, api, JOB_QUEUE, JOB_DEFINITION);
+        options.dataDir().resolve("logs/drover.log"), DevCredentials.ADMIN, DevCredentials.PROFILE, credentials,
+        JOB_QUEUE, JOB_DEFINITION, image, credentials, config, DevCredentials.PROFILE, JOB_QUEUE, JOB_DEFINITION, api);
     out.flush();
   }
 
