@@ -12,6 +12,7 @@ import io.drover.it.support.Logs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,7 @@ class ArrayJobsTest {
   static void start() {
     node = DroverTestNode.start("it_arrays", "arrays-ce", DroverTestNode.Executor.PROCESS);
     batch = node.batch();
-    batch.createComputeEnvironment(b -> b.computeEnvironmentName("arrays-ce").type(CEType.UNMANAGED));
+    batch.createComputeEnvironment(b -> b.computeEnvironmentName("arrays-ce").type(CEType.UNMANAGED).tags(DroverTestNode.PROCESS_EXECUTOR));
     batch.createJobQueue(b -> b.jobQueueName("arrays").priority(1).computeEnvironmentOrder(order(1, "arrays-ce")));
     batch.registerJobDefinition(b -> b.jobDefinitionName("script").type("container")
         .containerProperties(c -> c.image("unused").command("true").resourceRequirements(vcpu("0.1"), memory("16"))));
@@ -53,6 +54,8 @@ class ArrayJobsTest {
   @Test
   void aThousandChildrenEachRunOnceWithItsIndex() throws IOException {
     Path seen = Files.createTempFile("drover-array-", ".txt");
+    // The children run as the agent's unprivileged job user, not as the test.
+    Files.setPosixFilePermissions(seen, PosixFilePermissions.fromString("rw-rw-rw-"));
     String parent = submit("thousand", 1000, "echo $AWS_BATCH_JOB_ARRAY_INDEX >> " + seen + "; echo $AWS_BATCH_JOB_ARRAY_INDEX");
 
     JobDetail done = Await.until(Duration.ofSeconds(300), () -> describe(parent), j -> j.status() == JobStatus.SUCCEEDED,

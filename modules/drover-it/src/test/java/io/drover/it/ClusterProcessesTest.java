@@ -72,7 +72,7 @@ class ClusterProcessesTest {
     awaitUpMembers(5);
     controllers.forEach(c -> Await.until(FORMED, () -> c.get("/ready"), status -> status == 200, c.name() + " to be ready"));
     batch = DroverTestNode.batchClient(controllers.get(0).apiEndpoint());
-    batch.createComputeEnvironment(b -> b.computeEnvironmentName("shared").type(CEType.UNMANAGED));
+    batch.createComputeEnvironment(b -> b.computeEnvironmentName("shared").type(CEType.UNMANAGED).tags(DroverTestNode.PROCESS_EXECUTOR));
     batch.createJobQueue(b -> b.jobQueueName("shared").priority(1).computeEnvironmentOrder(order(1, "shared")));
     batch.registerJobDefinition(b -> b.jobDefinitionName("script").type("container")
         .containerProperties(c -> c.image("unused").command("true").resourceRequirements(vcpu("1"), memory("64"))));
@@ -134,7 +134,7 @@ class ClusterProcessesTest {
     String first = submit("shared", "on-the-first-agents", "true", 1);
     assertEquals(JobStatus.SUCCEEDED, awaitDone(first).status());
 
-    batch.createComputeEnvironment(b -> b.computeEnvironmentName("late").type(CEType.UNMANAGED));
+    batch.createComputeEnvironment(b -> b.computeEnvironmentName("late").type(CEType.UNMANAGED).tags(DroverTestNode.PROCESS_EXECUTOR));
     batch.createJobQueue(b -> b.jobQueueName("late").priority(1).computeEnvironmentOrder(order(1, "late")));
     agents.add(startAgent("agent-3", "late"));
     awaitUpMembers(6);
@@ -419,9 +419,8 @@ class ClusterProcessesTest {
 
   /** A job's output; {@code query} selects, e.g. {@code ?attempt=2}. */
   private static String logs(String jobId, String query) throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create(controllers.get(0).apiEndpoint() + "/drover/v1/jobs/" + jobId + "/logs" + query)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = DroverTestNode.signed(controllers.get(0).apiEndpoint())
+        .get("/drover/v1/jobs/" + jobId + "/logs" + query);
     assertEquals(200, response.statusCode(), response.body());
     return response.body();
   }

@@ -49,7 +49,7 @@ class ControlPlaneApiTest {
 
   @Test
   void computeEnvironmentLifecycle() {
-    var created = batch.createComputeEnvironment(b -> b.computeEnvironmentName("lifecycle-ce").type(CEType.UNMANAGED));
+    var created = batch.createComputeEnvironment(b -> b.computeEnvironmentName("lifecycle-ce").type(CEType.UNMANAGED).tags(DroverTestNode.PROCESS_EXECUTOR));
     assertEquals("lifecycle-ce", created.computeEnvironmentName());
     assertEquals("arn:aws:batch:us-east-1:000000000000:compute-environment/lifecycle-ce", created.computeEnvironmentArn());
 
@@ -69,8 +69,8 @@ class ControlPlaneApiTest {
 
   @Test
   void jobQueueLifecycle() {
-    batch.createComputeEnvironment(b -> b.computeEnvironmentName("queue-ce-1").type(CEType.UNMANAGED));
-    batch.createComputeEnvironment(b -> b.computeEnvironmentName("queue-ce-2").type(CEType.UNMANAGED));
+    batch.createComputeEnvironment(b -> b.computeEnvironmentName("queue-ce-1").type(CEType.UNMANAGED).tags(DroverTestNode.PROCESS_EXECUTOR));
+    batch.createComputeEnvironment(b -> b.computeEnvironmentName("queue-ce-2").type(CEType.UNMANAGED).tags(DroverTestNode.PROCESS_EXECUTOR));
     var created = batch.createJobQueue(b -> b.jobQueueName("lifecycle-queue").priority(10)
         .computeEnvironmentOrder(order(1, "queue-ce-1"), order(2, "queue-ce-2")));
     assertEquals("arn:aws:batch:us-east-1:000000000000:job-queue/lifecycle-queue", created.jobQueueArn());

@@ -56,7 +56,6 @@ class CostReportTest {
   private static final double ROUNDING = 1e-5;
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private static DroverTestNode node;
   private static BatchClient batch;
@@ -75,7 +74,7 @@ class CostReportTest {
         "drover.agent.hourly-price", Double.toString(SPOT_PRICE),
         "drover.pricing.on-demand.\"c5.xlarge\"", ON_DEMAND_PRICE));
     batch = node.batch();
-    batch.createComputeEnvironment(b -> b.computeEnvironmentName(CE).type(CEType.UNMANAGED));
+    batch.createComputeEnvironment(b -> b.computeEnvironmentName(CE).type(CEType.UNMANAGED).tags(DroverTestNode.PROCESS_EXECUTOR));
     batch.createJobQueue(b -> b.jobQueueName("etl").priority(1).computeEnvironmentOrder(order(1, CE)));
     String policy = batch.createSchedulingPolicy(b -> b.name("teams").fairsharePolicy(f -> f.shareDistribution(
         ShareAttributes.builder().shareIdentifier("a").build(),
@@ -238,8 +237,7 @@ class CostReportTest {
   }
 
   private static HttpResponse<String> request(String query) throws IOException, InterruptedException {
-    URI uri = URI.create(node.endpoint() + "/drover/v1/cost" + (query.isEmpty() ? "" : "?" + query));
-    return HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+    return node.signed().get("/drover/v1/cost" + (query.isEmpty() ? "" : "?" + query));
   }
 
   private static void submit(String queue, String name, Map<String, String> tags, Consumer<SubmitJobRequest.Builder> more) {

@@ -35,7 +35,7 @@ class DependenciesTest {
   static void start() {
     node = DroverTestNode.start("it_dependencies", "deps-ce", DroverTestNode.Executor.PROCESS);
     batch = node.batch();
-    batch.createComputeEnvironment(b -> b.computeEnvironmentName("deps-ce").type(CEType.UNMANAGED));
+    batch.createComputeEnvironment(b -> b.computeEnvironmentName("deps-ce").type(CEType.UNMANAGED).tags(DroverTestNode.PROCESS_EXECUTOR));
     batch.createJobQueue(b -> b.jobQueueName("deps").priority(1).computeEnvironmentOrder(order(1, "deps-ce")));
     batch.registerJobDefinition(b -> b.jobDefinitionName("script").type("container")
         .containerProperties(c -> c.image("unused").command("true").resourceRequirements(vcpu("0.25"), memory("16"))));

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.drover.it.support.Await;
 import io.drover.it.support.DroverTestNode;
+import io.drover.node.admin.SignedClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -63,7 +64,7 @@ class EventsTest {
         "drover.controller.events.webhooks", List.of(Map.of("url", url, "job-queues", List.of("events"))),
         "drover.controller.events.webhook-backoff", "200ms"));
     batch = node.batch();
-    batch.createComputeEnvironment(b -> b.computeEnvironmentName("events-ce").type(CEType.UNMANAGED));
+    batch.createComputeEnvironment(b -> b.computeEnvironmentName("events-ce").type(CEType.UNMANAGED).tags(DroverTestNode.PROCESS_EXECUTOR));
     batch.createJobQueue(b -> b.jobQueueName("events").priority(1).computeEnvironmentOrder(order(1, "events-ce")));
     batch.createJobQueue(b -> b.jobQueueName("quiet").priority(1).computeEnvironmentOrder(order(1, "events-ce")));
     batch.registerJobDefinition(b -> b.jobDefinitionName("script").type("container")
@@ -79,8 +80,9 @@ class EventsTest {
   @Test
   void theEventStreamCarriesEveryStatusOfAJobInAwsShape() throws Exception {
     List<JsonNode> streamed = new CopyOnWriteArrayList<>();
-    HttpRequest request = HttpRequest.newBuilder(URI.create(node.endpoint() + "/drover/v1/events?jobQueue=events")).build();
-    HttpResponse<Stream<String>> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofLines());
+    SignedClient signed = node.signed();
+    HttpRequest request = signed.request("GET", "/drover/v1/events?jobQueue=events", null);
+    HttpResponse<Stream<String>> response = signed.http().send(request, HttpResponse.BodyHandlers.ofLines());
     assertEquals(200, response.statusCode());
     assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
     Thread reader = new Thread(() -> {

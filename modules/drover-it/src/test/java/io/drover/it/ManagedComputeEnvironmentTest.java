@@ -74,7 +74,8 @@ class ManagedComputeEnvironmentTest {
 
   @Test
   void anEnvironmentWithoutHostsGrowsOneForAWaitingJobAndGivesItBackWhenIdle() {
-    batch.createComputeEnvironment(b -> b.computeEnvironmentName("auto").type(CEType.MANAGED).computeResources(r -> r
+    batch.createComputeEnvironment(b -> b.computeEnvironmentName("auto").type(CEType.MANAGED)
+        .tags(DroverTestNode.PROCESS_EXECUTOR).computeResources(r -> r
         .type(CRType.EC2).minvCpus(0).maxvCpus(4).instanceTypes("c5.large").subnets("subnet-local")
         .securityGroupIds("sg-local").instanceRole("drover-agent")));
     batch.createJobQueue(b -> b.jobQueueName("auto").priority(1).computeEnvironmentOrder(order(1, "auto")));

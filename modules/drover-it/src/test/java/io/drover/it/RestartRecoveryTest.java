@@ -34,8 +34,8 @@ class RestartRecoveryTest {
     String interrupted;
     try (DroverTestNode first = DroverTestNode.start(KEYSPACES, "restart-ce", DroverTestNode.Executor.PROCESS)) {
       BatchClient batch = first.batch();
-      batch.createComputeEnvironment(b -> b.computeEnvironmentName("restart-ce").type(CEType.UNMANAGED));
-      batch.createComputeEnvironment(b -> b.computeEnvironmentName("later-ce").type(CEType.UNMANAGED));
+      batch.createComputeEnvironment(b -> b.computeEnvironmentName("restart-ce").type(CEType.UNMANAGED).tags(DroverTestNode.PROCESS_EXECUTOR));
+      batch.createComputeEnvironment(b -> b.computeEnvironmentName("later-ce").type(CEType.UNMANAGED).tags(DroverTestNode.PROCESS_EXECUTOR));
       batch.createJobQueue(b -> b.jobQueueName("restart").priority(1).computeEnvironmentOrder(order(1, "restart-ce")));
       batch.createJobQueue(b -> b.jobQueueName("later").priority(1).computeEnvironmentOrder(order(1, "later-ce")));
       batch.registerJobDefinition(b -> b.jobDefinitionName("echo").type("container")

@@ -43,7 +43,7 @@ class RetriesAndTimeoutsTest {
   static void start() {
     node = DroverTestNode.start("it_retries", "retries-ce", DroverTestNode.Executor.PROCESS);
     batch = node.batch();
-    batch.createComputeEnvironment(b -> b.computeEnvironmentName("retries-ce").type(CEType.UNMANAGED));
+    batch.createComputeEnvironment(b -> b.computeEnvironmentName("retries-ce").type(CEType.UNMANAGED).tags(DroverTestNode.PROCESS_EXECUTOR));
     batch.createJobQueue(b -> b.jobQueueName("retries").priority(1).computeEnvironmentOrder(order(1, "retries-ce")));
     batch.registerJobDefinition(b -> b.jobDefinitionName("script").type("container")
         .containerProperties(c -> c.image("unused").command("true").resourceRequirements(vcpu("0.5"), memory("64"))));

@@ -50,7 +50,7 @@ class SchedulingPoliciesTest {
   static void start() {
     node = DroverTestNode.start("it_policies", "policies-ce", DroverTestNode.Executor.PROCESS);
     batch = node.batch();
-    batch.createComputeEnvironment(b -> b.computeEnvironmentName("policies-ce").type(CEType.UNMANAGED));
+    batch.createComputeEnvironment(b -> b.computeEnvironmentName("policies-ce").type(CEType.UNMANAGED).tags(DroverTestNode.PROCESS_EXECUTOR));
     batch.createJobQueue(b -> b.jobQueueName("fifo").priority(1).computeEnvironmentOrder(order(1, "policies-ce")));
     batch.registerJobDefinition(b -> b.jobDefinitionName("quick").type("container").schedulingPriority(7)
         .containerProperties(c -> c.image("unused").command("true").resourceRequirements(vcpu("0.1"), memory("16"))));
@@ -221,9 +221,7 @@ class SchedulingPoliciesTest {
   }
 
   private static HttpResponse<String> post(String body) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(node.endpoint() + "/v1/submitjob"))
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    return node.signed().post("/v1/submitjob", body);
   }
 
   private static SchedulingPolicyDetail describe(String arn) {

@@ -43,7 +43,7 @@ class SchedulingTest {
     node = DroverTestNode.start("it_scheduling", CE, DroverTestNode.Executor.PROCESS,
         Map.of("drover.agent.vcpus", 4, "drover.agent.memory-mib", 4096));
     batch = node.batch();
-    batch.createComputeEnvironment(b -> b.computeEnvironmentName(CE).type(CEType.UNMANAGED));
+    batch.createComputeEnvironment(b -> b.computeEnvironmentName(CE).type(CEType.UNMANAGED).tags(DroverTestNode.PROCESS_EXECUTOR));
     batch.createJobQueue(b -> b.jobQueueName("high").priority(10).computeEnvironmentOrder(order(1, CE)));
     batch.createJobQueue(b -> b.jobQueueName("low").priority(1).computeEnvironmentOrder(order(1, CE)));
     String policy = batch.createSchedulingPolicy(b -> b.name("two-shares").fairsharePolicy(f -> f

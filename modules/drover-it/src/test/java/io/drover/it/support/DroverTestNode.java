@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import io.drover.node.DroverNode;
 import io.drover.node.NodeConfig;
+import io.drover.node.admin.SignedClient;
 import io.drover.node.cassandra.RepoRoot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,6 +36,23 @@ public final class DroverTestNode implements AutoCloseable {
     PROCESS
   }
 
+  /** The test cluster's root key (drover.security.root-*), allowed everything; tests sign with it. */
+  public static final String ROOT_ACCESS_KEY_ID = "AKIAROOTKEYFORTESTS0";
+
+  public static final String ROOT_SECRET_ACCESS_KEY = "root-secret-of-the-integration-tests-0001";
+
+  /** The test cluster's master key (drover.security.master-key). */
+  public static final String MASTER_KEY = "dGVzdC1tYXN0ZXIta2V5LW9mLTMyLWJ5dGVzLWxvbmc=";
+
+  /** The tag that lets a compute environment's agents run the process executor (tests' agents mostly do). */
+  public static final Map<String, String> PROCESS_EXECUTOR = Map.of("drover:process-executor", "enabled");
+
+  /** Settings every test node, in-process or not, gets: the keys above. */
+  public static final Map<String, String> SECURITY = Map.of(
+      "drover.security.master-key", MASTER_KEY,
+      "drover.security.root-access-key-id", ROOT_ACCESS_KEY_ID,
+      "drover.security.root-secret-access-key", ROOT_SECRET_ACCESS_KEY);
+
   private final DroverNode node;
   private final int httpPort;
   private final BatchClient batch;
@@ -45,12 +63,17 @@ public final class DroverTestNode implements AutoCloseable {
     this.batch = batchClient(endpoint());
   }
 
-  /** An AWS SDK v2 Batch client for the API at {@code endpoint}. */
+  /** An AWS SDK v2 Batch client for the API at {@code endpoint}, signing with the root key. */
   public static BatchClient batchClient(String endpoint) {
+    return batchClient(endpoint, ROOT_ACCESS_KEY_ID, ROOT_SECRET_ACCESS_KEY);
+  }
+
+  /** An AWS SDK v2 Batch client for the API at {@code endpoint}, signing with the key given. */
+  public static BatchClient batchClient(String endpoint, String accessKeyId, String secretAccessKey) {
     return BatchClient.builder()
         .endpointOverride(URI.create(endpoint))
         .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
         .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30)))
         .build();
   }
@@ -70,6 +93,7 @@ public final class DroverTestNode implements AutoCloseable {
       String keyspacePrefix, String computeEnvironment, Executor executor, Map<String, Object> extra) {
     int httpPort = freePort();
     Map<String, Object> overrides = new LinkedHashMap<>();
+    overrides.putAll(SECURITY);
     overrides.put("drover.controller.http.port", httpPort);
     overrides.put("pekko.management.http.port", freePort());
     overrides.put("pekko.remote.artery.canonical.port", 0);
@@ -110,6 +134,16 @@ public final class DroverTestNode implements AutoCloseable {
     return "http://127.0.0.1:" + httpPort;
   }
 
+  /** Signed calls to this node's HTTP API beyond the SDK's (logs, cost, events, admin), as root. */
+  public SignedClient signed() {
+    return signed(endpoint());
+  }
+
+  public static SignedClient signed(String endpoint) {
+    return new SignedClient(URI.create(endpoint), "us-east-1",
+        AwsBasicCredentials.create(ROOT_ACCESS_KEY_ID, ROOT_SECRET_ACCESS_KEY));
+  }
+
   /** An AWS SDK v2 Batch client pointed at this node. */
   public BatchClient batch() {
     return batch;
@@ -130,6 +164,11 @@ public final class DroverTestNode implements AutoCloseable {
       throw new IllegalStateException("The test node did not stop within 60 s", e);
     }
     assertTrue(node.system().whenTerminated().isCompleted());
+  }
+
+  /** {@code base} with a suffix of this run, for a test class that must start from empty keyspaces every time. */
+  public static String uniqueKeyspacePrefix(String base) {
+    return base + "_" + Long.toString(System.currentTimeMillis(), 36);
   }
 
   public static int freePort() {

@@ -3,15 +3,10 @@ package io.drover.it.support;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 /** Reads job output through Drover's logs endpoint. */
 public final class Logs {
-
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private Logs() {}
 
@@ -24,8 +19,7 @@ public final class Logs {
 
   public static HttpResponse<String> get(DroverTestNode node, String path) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create(node.endpoint() + path)).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
+      return node.signed().get(path);
     } catch (IOException e) {
       throw new AssertionError("GET " + path + " failed", e);
     } catch (InterruptedException e) {

@@ -121,6 +121,9 @@ public final class NodeProcess implements AutoCloseable {
     env.put("DROVER_HTTP_INTERFACE", "127.0.0.1");
     env.put("DROVER_HTTP_PORT", Integer.toString(httpPort));
     env.put("DROVER_CASSANDRA_CONTACT_POINTS", TestCassandra.contactPoint());
+    env.put("DROVER_MASTER_KEY", DroverTestNode.MASTER_KEY);
+    env.put("DROVER_ROOT_ACCESS_KEY_ID", DroverTestNode.ROOT_ACCESS_KEY_ID);
+    env.put("DROVER_ROOT_SECRET_ACCESS_KEY", DroverTestNode.ROOT_SECRET_ACCESS_KEY);
     env.putAll(spec.env());
     Path log = root.resolve("modules/drover-it/target/cluster-it/" + spec.name() + ".log");
     try {
