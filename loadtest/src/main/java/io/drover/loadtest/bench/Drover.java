@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,22 +30,33 @@ final class Drover {
   static final String QUEUE = "bench";
   static final String COMPUTE_ENVIRONMENT = "bench";
 
+  /** The benchmark cluster's root key and master key (drover.security), given to every node it starts. */
+  static final String ROOT_ACCESS_KEY_ID = "AKIABENCHROOTKEY0001";
+
+  static final String ROOT_SECRET_ACCESS_KEY = "bench-root-secret-access-key-000000000001";
+
+  static final String MASTER_KEY = "YmVuY2gtbWFzdGVyLWtleS1vZi0zMi1ieXRlcy0hISE=";
+
   private Drover() {}
 
-  /** A Batch client for a Drover API endpoint (any credentials will do). */
+  /** A Batch client for a Drover API endpoint, signing with the benchmark's root key. */
   static BatchClient client(String endpoint) {
     return BatchClient.builder()
         .endpointOverride(URI.create(endpoint))
         .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+        .credentialsProvider(StaticCredentialsProvider.create(
+            AwsBasicCredentials.create(ROOT_ACCESS_KEY_ID, ROOT_SECRET_ACCESS_KEY)))
         .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(60)))
         .build();
   }
 
-  /** The UNMANAGED compute environment the agents serve and the queue in front of it. */
+  /**
+   * The UNMANAGED compute environment the agents serve (allowed to run jobs as host processes, as
+   * array10k's agent does) and the queue in front of it.
+   */
   static void createQueue(BatchClient batch) {
     batch.createComputeEnvironment(b -> b.computeEnvironmentName(COMPUTE_ENVIRONMENT).type(CEType.UNMANAGED)
-        .state(CEState.ENABLED));
+        .state(CEState.ENABLED).tags(Map.of("drover:process-executor", "enabled")));
     batch.createJobQueue(b -> b.jobQueueName(QUEUE).priority(1).state(JQState.ENABLED)
         .computeEnvironmentOrder(o -> o.order(1).computeEnvironment(COMPUTE_ENVIRONMENT)));
   }

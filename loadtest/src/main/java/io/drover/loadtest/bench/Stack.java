@@ -132,6 +132,9 @@ final class Stack implements AutoCloseable {
     environment.put("DROVER_HTTP_INTERFACE", "127.0.0.1");
     environment.put("DROVER_HTTP_PORT", Integer.toString(api));
     environment.put("DROVER_CASSANDRA_CONTACT_POINTS", "127.0.0.1:" + cassandraPort);
+    environment.put("DROVER_MASTER_KEY", Drover.MASTER_KEY);
+    environment.put("DROVER_ROOT_ACCESS_KEY_ID", Drover.ROOT_ACCESS_KEY_ID);
+    environment.put("DROVER_ROOT_SECRET_ACCESS_KEY", Drover.ROOT_SECRET_ACCESS_KEY);
     environment.put("DROVER_CONTACT_POINTS", contactPoints.isEmpty()
         ? "127.0.0.1:" + management
         : String.join(",", contactPoints.stream().map(n -> "127.0.0.1:" + n.managementPort()).toList()));

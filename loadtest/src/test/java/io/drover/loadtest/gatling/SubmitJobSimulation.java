@@ -44,7 +44,10 @@ import java.time.Duration;
  *     -Ddrover.endpoint=http://127.0.0.1:8080 -Ddrover.queue=dev -Ddrover.definition=hello
  * </pre>
  *
- * The HTML report goes to {@code loadtest/results/gatling/}.
+ * Requests are signed with the AWS SDK's default credentials ({@code AWS_PROFILE}, or
+ * {@code AWS_ACCESS_KEY_ID} and {@code AWS_SECRET_ACCESS_KEY}); {@code loadtest/gatling} uses
+ * {@code ./drover dev}'s administrator when none are set. The HTML report goes to
+ * {@code loadtest/results/gatling/}.
  */
 public class SubmitJobSimulation extends Simulation {
 
@@ -56,6 +59,7 @@ public class SubmitJobSimulation extends Simulation {
   private static final Duration DURATION = Duration.ofSeconds(Long.getLong("load.duration", 30));
   private static final int BURST = Integer.getInteger("load.burst", 1000);
   private static final double LIST_RATE = Double.parseDouble(System.getProperty("load.listRate", "5"));
+  private static final SigV4Signing SIGNED = new SigV4Signing(System.getProperty("drover.region", "us-east-1"));
 
   private static final HttpProtocolBuilder DROVER = http.baseUrl(ENDPOINT)
       // Loads the HTTP client's classes before the first measured request.
@@ -67,17 +71,20 @@ public class SubmitJobSimulation extends Simulation {
       http("SubmitJob").post("/v1/submitjob")
           .body(StringBody("{\"jobName\":\"gatling-" + PROFILE + "\",\"jobQueue\":\"" + QUEUE
               + "\",\"jobDefinition\":\"" + DEFINITION + "\"}"))
+          .sign(SIGNED)
           .check(status().is(200), jmesPath("jobId").saveAs("jobId")))
       .exitHereIfFailed()
       .repeat(2).on(
           pause(Duration.ofSeconds(1)),
           exec(http("DescribeJobs").post("/v1/describejobs")
               .body(StringBody("{\"jobs\":[\"#{jobId}\"]}"))
+              .sign(SIGNED)
               .check(status().is(200), jmesPath("jobs[0].jobId").isEL("#{jobId}"))));
 
   private static final ScenarioBuilder LIST_JOBS = scenario("ListJobs every " + LIST_RATE + "/s")
       .exec(http("ListJobs").post("/v1/listjobs")
           .body(StringBody("{\"jobQueue\":\"" + QUEUE + "\",\"jobStatus\":\"RUNNABLE\",\"maxResults\":100}"))
+          .sign(SIGNED)
           .check(status().is(200), jmesPath("jobSummaryList").exists()));
 
   {
