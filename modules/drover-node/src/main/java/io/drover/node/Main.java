@@ -2,6 +2,7 @@ package io.drover.node;
 
 import io.drover.node.cassandra.CassandraStartException;
 import io.drover.node.cassandra.RepoRoot;
+import io.drover.node.tls.CertsCommand;
 import io.drover.node.upgrade.UpgradeCommand;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -10,7 +11,8 @@ import java.util.List;
 /**
  * The Drover process. {@code ./drover} calls it as {@code Main <command> [options]}: {@code dev}
  * (see {@link DevMode}), {@code controller} or {@code agent} (see {@link NodeMode}),
- * {@code upgrade}, the rolling upgrade of a running cluster (see {@link UpgradeCommand}), or
+ * {@code upgrade}, the rolling upgrade of a running cluster (see {@link UpgradeCommand}),
+ * {@code certs}, the cluster's CA and node certificates (see {@link CertsCommand}), or
  * {@code fleet}, many simulated agents in one process for load tests (see {@link FleetMode}).
  */
 public final class Main {
@@ -20,7 +22,7 @@ public final class Main {
   public static void main(String[] args) {
     useCommonPoolForAsyncCompletions();
     if (args.length == 0) {
-      System.err.println("usage: Main dev|controller|agent|upgrade|fleet [options]   (see ./drover help; Main fleet --help)");
+      System.err.println("usage: Main dev|controller|agent|upgrade|certs|fleet [options]   (see ./drover help; Main fleet --help)");
       System.exit(2);
     }
     List<String> rest = Arrays.asList(args).subList(1, args.length);
@@ -41,6 +43,7 @@ public final class Main {
           NodeMode.run(args[0], repoRoot, System.out);
         }
         case "upgrade" -> System.exit(UpgradeCommand.run(rest, System.out, System.err));
+        case "certs" -> System.exit(CertsCommand.run(rest, System.out, System.err));
         case "fleet" -> {
           FleetMode.Options options;
           try {

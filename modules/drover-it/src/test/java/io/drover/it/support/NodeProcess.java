@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A Drover process started the way an operator starts one ({@code io.drover.node.Main controller}
  * or {@code agent}, with the launcher's classpath), configured through DROVER_* environment
- * variables and a few {@code -D} settings, its output in {@code target/cluster-it/<name>.log}.
+ * variables (cluster TLS with the {@link TestCertificates}, unless the spec's environment names other
+ * files) and a few {@code -D} settings, its output in {@code target/cluster-it/<name>.log}.
  */
 public final class NodeProcess implements AutoCloseable {
 
@@ -121,6 +122,7 @@ public final class NodeProcess implements AutoCloseable {
     env.put("DROVER_HTTP_INTERFACE", "127.0.0.1");
     env.put("DROVER_HTTP_PORT", Integer.toString(httpPort));
     env.put("DROVER_CASSANDRA_CONTACT_POINTS", TestCassandra.contactPoint());
+    env.putAll(TestCertificates.node().environment());
     env.putAll(spec.env());
     Path log = root.resolve("modules/drover-it/target/cluster-it/" + spec.name() + ".log");
     try {
