@@ -2,6 +2,7 @@ package io.drover.it.support;
 
 import io.drover.node.cassandra.RepoRoot;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -9,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,12 +59,15 @@ public final class NodeProcess implements AutoCloseable {
   private final Process process;
   private final int remotePort;
   private final Path log;
+  /** Where this process's output begins in the log, which earlier runs and restarts append to. */
+  private final long logStart;
 
-  private NodeProcess(Spec spec, Process process, int remotePort, Path log) {
+  private NodeProcess(Spec spec, Process process, int remotePort, Path log, long logStart) {
     this.spec = spec;
     this.process = process;
     this.remotePort = remotePort;
     this.log = log;
+    this.logStart = logStart;
   }
 
   /**
@@ -127,10 +132,11 @@ public final class NodeProcess implements AutoCloseable {
     Path log = root.resolve("modules/drover-it/target/cluster-it/" + spec.name() + ".log");
     try {
       Files.createDirectories(log.getParent());
+      long logStart = Files.exists(log) ? Files.size(log) : 0;
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       builder.environment().putAll(env);
-      return new NodeProcess(resolved, builder.start(), remotePort, log);
+      return new NodeProcess(resolved, builder.start(), remotePort, log, logStart);
     } catch (IOException e) {
       throw new UncheckedIOException("Could not start " + spec.name() + ": " + e.getMessage(), e);
     }
@@ -218,6 +224,21 @@ public final class NodeProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
+    }
+  }
+
+  /** The exit status of a process that has ended. */
+  public int exitCode() {
+    return process.exitValue();
+  }
+
+  /** Everything this process has written so far. */
+  public String output() {
+    try (InputStream in = Files.newInputStream(log)) {
+      in.skipNBytes(logStart);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
     }
   }
 
