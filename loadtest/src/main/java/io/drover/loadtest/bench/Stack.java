@@ -1,6 +1,7 @@
 package io.drover.loadtest.bench;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -8,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,9 +23,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * What one benchmark run starts and stops: a Cassandra node in its own JVM (its data in the run's
  * directory) and Drover processes started as an operator starts them ({@code io.drover.node.Main
- * controller|agent|fleet} with the launcher's classpath and DROVER_* settings), every one on
- * loopback ports of its own. {@link #close} stops them all, newest first. JVM options in
- * {@code DROVER_BENCH_NODE_OPTS} (for example {@code -Dsome.setting=value}) go to every Drover process.
+ * controller|agent|fleet} with the launcher's classpath and DROVER_* settings, cluster TLS with a
+ * CA made for the run), every one on loopback ports of its own. {@link #close} stops them all,
+ * newest first. JVM options in {@code DROVER_BENCH_NODE_OPTS} (for example {@code -Dsome.setting=value})
+ * go to every Drover process.
  */
 final class Stack implements AutoCloseable {
 
@@ -36,6 +39,7 @@ final class Stack implements AutoCloseable {
   private Process cassandra;
   private int cassandraPort;
   private long cassandraPid;
+  private Map<String, String> certificates;
 
   Stack(Path repoRoot, Path runDir) {
     this.repoRoot = repoRoot;
@@ -138,6 +142,7 @@ final class Stack implements AutoCloseable {
     environment.put("DROVER_CONTACT_POINTS", contactPoints.isEmpty()
         ? "127.0.0.1:" + management
         : String.join(",", contactPoints.stream().map(n -> "127.0.0.1:" + n.managementPort()).toList()));
+    environment.putAll(certificates());
     environment.putAll(env);
     Process process = builder.start();
     started.add(process);
@@ -159,6 +164,40 @@ final class Stack implements AutoCloseable {
         "DROVER_DRAIN_GRACE", "0s"), Map.of(), "2g", List.of());
     awaitReady(node, Duration.ofMinutes(3));
     return node;
+  }
+
+  /**
+   * The cluster TLS settings every Drover process of the run gets: a CA and one node certificate in
+   * the run's directory, made by {@code ./drover certs} on first use.
+   */
+  private Map<String, String> certificates() throws IOException {
+    if (certificates == null) {
+      Path dir = runDir.resolve("tls");
+      certs("ca", "--dir", dir.toString());
+      certs("node", "--dir", dir.toString(), "--name", "bench", "--san", "ip:127.0.0.1");
+      certificates = Map.of(
+          "DROVER_TLS_KEYSTORE", dir.resolve("bench.p12").toString(),
+          "DROVER_TLS_KEYSTORE_PASSWORD_FILE", dir.resolve("bench.password").toString(),
+          "DROVER_TLS_TRUSTSTORE", dir.resolve("truststore.p12").toString(),
+          "DROVER_TLS_TRUSTSTORE_PASSWORD_FILE", dir.resolve("truststore.password").toString());
+    }
+    return certificates;
+  }
+
+  private void certs(String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(java(), "-cp", classpath, "io.drover.node.Main", "certs"));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      if (process.waitFor() != 0) {
+        throw new IOException("./drover certs " + String.join(" ", args) + " failed: " + output);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while creating the run's certificates");
+    }
   }
 
   /** Waits until the node's readiness check passes (controllers: Cassandra and the API). */

@@ -12,6 +12,7 @@ import io.drover.core.model.ResourceRequirement;
 import io.drover.core.model.State;
 import io.drover.core.queue.ComputeEnvironmentOrder;
 import io.drover.node.cassandra.CassandraNode;
+import io.drover.node.tls.DevCertificates;
 import io.drover.protocol.SchedulerProtocol.AgentInfo;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -205,6 +206,7 @@ public final class DevMode {
     overrides.put("drover.cassandra.contact-points", cassandra.contactPoint());
     overrides.put("drover.agent.executor", executor);
     overrides.put("drover.agent.process.work-dir", options.dataDir().resolve("attempts").toString());
+    overrides.putAll(DevCertificates.settings(options.dataDir().resolve("tls"), out));
     if (options.vcpus() != null) {
       overrides.put("drover.agent.vcpus", options.vcpus());
     }

@@ -3,6 +3,7 @@ package io.drover.node;
 import com.typesafe.config.Config;
 import io.drover.agent.DroverAgent;
 import io.drover.controller.DroverController;
+import io.drover.node.tls.ClusterTls;
 import io.drover.protocol.JobProtocol;
 import io.drover.protocol.Roles;
 import java.util.List;
@@ -35,8 +36,14 @@ public final class DroverNode {
     this.agent = agent;
   }
 
-  /** Starts a node from a fully resolved configuration. */
-  public static DroverNode start(Config config) {
+  /**
+   * Starts a node from a fully resolved configuration.
+   *
+   * @throws IllegalArgumentException if the cluster TLS settings are missing or wrong (the message
+   *     says which, and how to create certificates)
+   */
+  public static DroverNode start(Config given) {
+    Config config = ClusterTls.configure(given);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "drover", config);
     try {
       List<String> roles = config.getStringList("pekko.cluster.roles");

@@ -10,6 +10,7 @@ import io.drover.agent.NodeAgent;
 import io.drover.agent.exec.AttemptExecutor;
 import io.drover.core.cost.PriceTable;
 import io.drover.core.model.Resources;
+import io.drover.node.tls.ClusterTls;
 import io.drover.protocol.JobProtocol;
 import io.drover.protocol.SchedulerProtocol;
 import io.drover.protocol.SchedulerProtocol.AgentInfo;
@@ -155,7 +156,7 @@ public final class FleetMode {
 
   /** Runs the fleet until the process is asked to stop. */
   static void run(Options options, Path repoRoot, PrintStream out) {
-    Config config = NodeConfig.load(repoRoot.resolve("conf").resolve("fleet.conf"), options.overrides());
+    Config config = ClusterTls.configure(NodeConfig.load(repoRoot.resolve("conf").resolve("fleet.conf"), options.overrides()));
     if (config.getString("pekko.management.cluster.bootstrap.contact-point-discovery.discovery-method").equals("config")
         && config.getList("pekko.discovery.config.services.drover.endpoints").isEmpty()) {
       throw new IllegalArgumentException("DROVER_CONTACT_POINTS is empty: set it to the controllers' management endpoints "

@@ -18,6 +18,8 @@ import software.amazon.awssdk.regions.Region;
  * @param agentCommand the user data's last line, which starts the agent
  * @param throttleBackoffMin the delay suggested after a first throttled call
  * @param throttleBackoffMax the longest delay suggested while calls stay throttled
+ * @param tlsParameterPath the SSM Parameter Store path a new host fetches its cluster TLS files from
+ *     ({@code <path>/agent.p12} and so on, see user-data.sh); empty when the image provides them
  */
 public record Ec2CapacitySettings(
     String clusterTagKey,
@@ -26,10 +28,14 @@ public record Ec2CapacitySettings(
     Optional<URI> endpoint,
     String agentCommand,
     Duration throttleBackoffMin,
-    Duration throttleBackoffMax) {
+    Duration throttleBackoffMax,
+    String tlsParameterPath) {
 
   /** What a tag key or value may hold here: EC2's tag characters less spaces, so user data needs no quoting. */
   static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_.:/=+@-]+");
+
+  /** An SSM parameter path: {@code /name/name...} of SSM's name characters. */
+  private static final Pattern PARAMETER_PATH = Pattern.compile("(/[A-Za-z0-9_.-]+)+");
 
   private static final String PATH = "drover.capacity.ec2";
 
@@ -41,6 +47,16 @@ public record Ec2CapacitySettings(
       throw new IllegalArgumentException(PATH + ".agent-command is empty; set the command that starts the agent "
           + "on a new host, such as \"systemctl start drover-agent\" or \"/opt/drover/current/drover agent\".");
     }
+    if (tlsParameterPath == null || !(tlsParameterPath.isEmpty() || PARAMETER_PATH.matcher(tlsParameterPath).matches())) {
+      throw new IllegalArgumentException(PATH + ".tls-parameter-path is '" + tlsParameterPath + "'; use an SSM "
+          + "parameter path such as /drover/prod/tls (letters, digits, _ . - between slashes), or leave it empty.");
+    }
+  }
+
+  /** Settings for hosts whose image provides the cluster TLS files. */
+  public Ec2CapacitySettings(String clusterTagKey, String clusterName, Optional<Region> region, Optional<URI> endpoint,
+      String agentCommand, Duration throttleBackoffMin, Duration throttleBackoffMax) {
+    this(clusterTagKey, clusterName, region, endpoint, agentCommand, throttleBackoffMin, throttleBackoffMax, "");
   }
 
   /** The defaults of reference.conf. */
@@ -59,7 +75,8 @@ public record Ec2CapacitySettings(
         Ec2Endpoint.parse(c.getString("endpoint"), PATH + ".endpoint"),
         c.getString("agent-command"),
         c.getDuration("throttle-backoff-min"),
-        c.getDuration("throttle-backoff-max"));
+        c.getDuration("throttle-backoff-max"),
+        c.getString("tls-parameter-path"));
   }
 
   private static void plain(String value, String key) {

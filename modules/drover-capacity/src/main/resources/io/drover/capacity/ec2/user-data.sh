@@ -23,6 +23,10 @@ DROVER_INSTANCE_TYPE=$instance_type
 DROVER_HOSTNAME=$private_ip
 DROVER_MANAGEMENT_HOSTNAME=$private_ip
 ENV
+
+# Cluster TLS: only a host with a certificate from the cluster's CA can join.
+{{TLS}}
+
 set -a
 . /etc/drover/agent.env
 set +a

@@ -26,18 +26,23 @@ class Ec2CapacitySettingsTest {
           region = eu-west-1
           endpoint = "https://vpce-0123.ec2.eu-west-1.vpce.amazonaws.com"
           agent-command = "/opt/drover/current/drover agent"
+          tls-parameter-path = /drover/prod/tls
         }""").withFallback(ConfigFactory.defaultReference()));
 
     assertEquals("prod", settings.clusterName());
     assertEquals(Optional.of(Region.EU_WEST_1), settings.region());
     assertEquals(Optional.of(URI.create("https://vpce-0123.ec2.eu-west-1.vpce.amazonaws.com")), settings.endpoint());
     assertEquals("/opt/drover/current/drover agent", settings.agentCommand());
+    assertEquals("/drover/prod/tls", settings.tlsParameterPath());
   }
 
   @Test
   void refusesValuesThatCannotGoIntoUserData() {
     assertThrows(IllegalArgumentException.class, () -> Ec2CapacitySettings.from(ConfigFactory
         .parseString("drover.capacity.ec2.cluster-name = \"my cluster\"").withFallback(ConfigFactory.defaultReference())));
+    assertThrows(IllegalArgumentException.class, () -> Ec2CapacitySettings.from(ConfigFactory
+        .parseString("drover.capacity.ec2.tls-parameter-path = \"drover/$(reboot)\"")
+        .withFallback(ConfigFactory.defaultReference())));
     assertThrows(IllegalArgumentException.class, () -> Ec2CapacitySettings.from(ConfigFactory
         .parseString("drover.capacity.ec2.agent-command = \"\"").withFallback(ConfigFactory.defaultReference())));
     assertThrows(IllegalArgumentException.class, () -> Ec2CapacitySettings.from(ConfigFactory

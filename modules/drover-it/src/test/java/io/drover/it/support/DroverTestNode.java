@@ -24,7 +24,8 @@ import software.amazon.awssdk.services.batch.BatchClient;
 
 /**
  * A real Drover node (controller and agent roles) in the test JVM, configured from the repository's
- * {@code conf/dev.conf} like {@code ./drover dev}, against the shared test Cassandra, with its own
+ * {@code conf/dev.conf} like {@code ./drover dev} (cluster TLS with the {@link TestCertificates}),
+ * against the shared test Cassandra, with its own
  * keyspaces so test classes never see each other's data. Nodes started with the same
  * {@code keyspacePrefix} share all durable state: that is how restart tests work.
  */
@@ -117,6 +118,7 @@ public final class DroverTestNode implements AutoCloseable {
     overrides.put("drover.controller.job.stop-grace-seconds", 2);
     overrides.put("drover.controller.scheduler.reconcile-grace", "5s");
     overrides.put("drover.controller.scheduler.reconcile-interval", "5s");
+    overrides.putAll(TestCertificates.node().settings());
     overrides.putAll(extra);
     Config config = NodeConfig.load(RepoRoot.locate().resolve("conf/dev.conf"), overrides);
     DroverNode node = DroverNode.start(config);

@@ -2,6 +2,7 @@ package io.drover.it.support;
 
 import io.drover.node.cassandra.RepoRoot;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -9,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A Drover process started the way an operator starts one ({@code io.drover.node.Main controller}
  * or {@code agent}, with the launcher's classpath), configured through DROVER_* environment
- * variables and a few {@code -D} settings, its output in {@code target/cluster-it/<name>.log}.
+ * variables (cluster TLS with the {@link TestCertificates}, unless the spec's environment names other
+ * files) and a few {@code -D} settings, its output in {@code target/cluster-it/<name>.log}.
  */
 public final class NodeProcess implements AutoCloseable {
 
@@ -56,12 +59,15 @@ public final class NodeProcess implements AutoCloseable {
   private final Process process;
   private final int remotePort;
   private final Path log;
+  /** Where this process's output begins in the log, which earlier runs and restarts append to. */
+  private final long logStart;
 
-  private NodeProcess(Spec spec, Process process, int remotePort, Path log) {
+  private NodeProcess(Spec spec, Process process, int remotePort, Path log, long logStart) {
     this.spec = spec;
     this.process = process;
     this.remotePort = remotePort;
     this.log = log;
+    this.logStart = logStart;
   }
 
   /**
@@ -124,14 +130,16 @@ public final class NodeProcess implements AutoCloseable {
     env.put("DROVER_MASTER_KEY", DroverTestNode.MASTER_KEY);
     env.put("DROVER_ROOT_ACCESS_KEY_ID", DroverTestNode.ROOT_ACCESS_KEY_ID);
     env.put("DROVER_ROOT_SECRET_ACCESS_KEY", DroverTestNode.ROOT_SECRET_ACCESS_KEY);
+    env.putAll(TestCertificates.node().environment());
     env.putAll(spec.env());
     Path log = root.resolve("modules/drover-it/target/cluster-it/" + spec.name() + ".log");
     try {
       Files.createDirectories(log.getParent());
+      long logStart = Files.exists(log) ? Files.size(log) : 0;
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       builder.environment().putAll(env);
-      return new NodeProcess(resolved, builder.start(), remotePort, log);
+      return new NodeProcess(resolved, builder.start(), remotePort, log, logStart);
     } catch (IOException e) {
       throw new UncheckedIOException("Could not start " + spec.name() + ": " + e.getMessage(), e);
     }
@@ -219,6 +227,21 @@ public final class NodeProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
+    }
+  }
+
+  /** The exit status of a process that has ended. */
+  public int exitCode() {
+    return process.exitValue();
+  }
+
+  /** Everything this process has written so far. */
+  public String output() {
+    try (InputStream in = Files.newInputStream(log)) {
+      in.skipNBytes(logStart);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
     }
   }
 
