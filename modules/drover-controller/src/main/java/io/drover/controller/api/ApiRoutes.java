@@ -83,6 +83,7 @@ public final class ApiRoutes extends AllDirectives {
         security.requestsPerSecond(), security.burst(), security.maxCallers(), System::nanoTime);
   }
 
+  /** Every route, behind the checks; anything an operation throws is answered by {@link #error}. */
   public Route route() {
     return handleExceptions(ExceptionHandler.newBuilder()
             .match(EntityStreamSizeException.class, e -> complete(tooLarge()))
@@ -116,14 +117,10 @@ public final class ApiRoutes extends AllDirectives {
         path(PathMatchers.segment("drover").slash("v1").slash("events"), () -> get(() ->
             parameterOptional("jobQueue", jobQueue ->
                 parameterOptional("jobId", jobId -> {
-                  try {
-                    access.requireSomewhere(BatchApi.DESCRIBE_JOBS, batch.identity().jobQueueArn("*"));
-                    return completeOK(events.stream(jobQueue, jobId,
-                            queue -> access.allows(BatchApi.DESCRIBE_JOBS, batch.identity().jobQueueArn(queue))),
-                        EventStreamMarshalling.toEventStream());
-                  } catch (ClientError | ApiException e) {
-                    return complete(error(e));
-                  }
+                  access.requireSomewhere(BatchApi.DESCRIBE_JOBS, batch.identity().jobQueueArn("*"));
+                  return completeOK(events.stream(jobQueue, jobId,
+                          queue -> access.allows(BatchApi.DESCRIBE_JOBS, batch.identity().jobQueueArn(queue))),
+                      EventStreamMarshalling.toEventStream());
                 })))),
         path(PathMatchers.segment("drover").slash("v1").slash("cost"), () -> get(() ->
             parameterOptional("from", from ->
