@@ -217,7 +217,8 @@ final class Stack implements AutoCloseable {
 
   /**
    * Every process of one run gets its own keyspaces created on start, replication 1 (one
-   * Cassandra node) and, for the logs, the run's directory.
+   * Cassandra node) and, for the logs, the run's directory. The benchmark's one key is not
+   * rate-limited: the benchmarks measure Drover, not the limit a cluster sets per caller.
    */
   private static Map<String, String> clusterProperties() {
     String keyspace = "bench";
@@ -230,6 +231,8 @@ final class Stack implements AutoCloseable {
     properties.put("pekko.persistence.cassandra.journal.replication-factor", "1");
     properties.put("pekko.persistence.cassandra.snapshot.replication-factor", "1");
     properties.put("drover.controller.read-side.replication-factor", "1");
+    properties.put("drover.security.rate-limit.requests-per-second", "1000000");
+    properties.put("drover.security.rate-limit.burst", "1000000");
     return properties;
   }
 
