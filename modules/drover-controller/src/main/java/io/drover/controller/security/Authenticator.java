@@ -93,7 +93,8 @@ public final class Authenticator {
           List.of(PolicyDocument.adminPolicy()));
     }
     ControlPlaneState state = controlPlane.get();
-    User user = state.users().get(state.accessKeys().get(accessKeyId).userName());
+    AccessKey key = state.accessKeys().get(accessKeyId);
+    User user = key == null ? null : state.users().get(key.userName());
     if (user == null) {
       throw AuthenticationError.unrecognizedClient();
     }
