@@ -92,6 +92,15 @@ public final class BatchApi {
     }
   }
 
+  /**
+   * The action that lets a caller create a compute environment whose agents may run jobs as plain
+   * host processes (tag {@value ComputeEnvironment#PROCESS_EXECUTOR_TAG}): an administrator's grant.
+   */
+  public static final String ENABLE_PROCESS_EXECUTOR = "drover:EnableProcessExecutor";
+
+  /** Seeing a job: DescribeJobs, its logs and its state-change events, per queue. */
+  public static final String DESCRIBE_JOBS = "batch:DescribeJobs";
+
   private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_:-]{1,128}");
   private static final Duration EXPLAIN_TIMEOUT = Duration.ofSeconds(2);
 
@@ -119,7 +128,7 @@ public final class BatchApi {
         operation("CreateComputeEnvironment", CreateComputeEnvironmentRequest.class, (a, r) -> {
           String arn = identity.computeEnvironmentArn(orEmpty(r.computeEnvironmentName()));
           a.require("batch:CreateComputeEnvironment", arn);
-          if (r.tags() != null && ComputeEnvironment.PROCESS_EXECUTOR_ENABLED.equals(r.tags().get(ComputeEnvironment.PROCESS_EXECUTOR_TAG))) {
+          if (ComputeEnvironment.enablesProcessExecutor(r.tags())) {
             a.require(ENABLE_PROCESS_EXECUTOR, arn);
           }
           return change(r).thenApply(e -> computeEnvironmentNameArn(e));
@@ -184,15 +193,6 @@ public final class BatchApi {
         operation("TerminateJob", TerminateJobRequest.class, (a, r) -> jobCommand(a, "batch:TerminateJob",
             required(r.jobId(), "jobId"), ClientError.required(r.reason(), "reason"), false)));
   }
-
-  /**
-   * The action that lets a caller create a compute environment whose agents may run jobs as plain
-   * host processes (tag {@value ComputeEnvironment#PROCESS_EXECUTOR_TAG}): an administrator's grant.
-   */
-  public static final String ENABLE_PROCESS_EXECUTOR = "drover:EnableProcessExecutor";
-
-  /** Seeing a job: DescribeJobs, its logs and its state-change events, per queue. */
-  public static final String DESCRIBE_JOBS = "batch:DescribeJobs";
 
   public AwsIdentity identity() {
     return identity;

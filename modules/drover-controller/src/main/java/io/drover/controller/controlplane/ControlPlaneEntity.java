@@ -41,10 +41,10 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
  * The durable control plane: every compute environment, job queue, job definition, scheduling
- * policy, user and access key, as one event-sourced cluster singleton on the controllers. Writes are rare and must be
- * serialized (names are unique, revisions count up), so one entity is the right boundary. Every
- * node keeps a {@link ControlPlaneView} of it, so reads and job submissions never wait on this
- * singleton.
+ * policy, user and access key, as one event-sourced cluster singleton on the controllers. Writes
+ * are rare and must be serialized (names are unique, revisions count up), so one entity is the
+ * right boundary. Every node keeps a {@link ControlPlaneView} of it, so reads, job submissions and
+ * signature checks never wait on this singleton.
  */
 public final class ControlPlaneEntity
     extends EventSourcedBehaviorWithEnforcedReplies<ControlPlaneEntity.Command, ControlPlaneEvent, ControlPlaneState> {

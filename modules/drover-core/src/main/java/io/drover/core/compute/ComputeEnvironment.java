@@ -44,6 +44,11 @@ public record ComputeEnvironment(
 
   /** True when an administrator let this environment's agents run jobs as host processes. */
   public boolean processExecutorEnabled() {
+    return enablesProcessExecutor(tags);
+  }
+
+  /** True when {@code tags} (an environment's, or a request's) enable the process executor. */
+  public static boolean enablesProcessExecutor(Map<String, String> tags) {
     return tags != null && PROCESS_EXECUTOR_ENABLED.equals(tags.get(PROCESS_EXECUTOR_TAG));
   }
 
