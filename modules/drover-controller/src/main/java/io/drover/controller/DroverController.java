@@ -25,6 +25,8 @@ import io.drover.controller.security.Authenticator;
 import io.drover.controller.security.SecuritySettings;
 import io.drover.core.controlplane.ControlPlaneRules;
 import io.drover.core.job.JobStateChange;
+import io.drover.metrics.ControllerMetrics;
+import io.drover.metrics.NodeMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -86,7 +88,8 @@ public final class DroverController {
 
     ControlPlaneClient controlPlane =
         ControlPlaneClient.start(system, new ControlPlaneRules(settings.identity()), settings.askTimeout());
-    JobEntity.init(system, settings);
+    ControllerMetrics metrics = NodeMetrics.get(system).controller();
+    JobEntity.init(system, settings, metrics);
     CapacitySettings capacitySettings = CapacitySettings.from(system.settings().config());
     ActorRef<SchedulerActor.Command> scheduler = SchedulerActor.init(system, settings, controlPlane, readStore,
         CapacityProviders.start(system, capacitySettings), capacitySettings);
@@ -99,10 +102,10 @@ public final class DroverController {
     ObjectMapper api = Json.mapper();
     Authenticator authenticator =
         new Authenticator(security, settings.identity(), controlPlane::state, api, Clock.systemUTC());
-    BatchApi batch = new BatchApi(system, api, settings, controlPlane, readStore);
+    BatchApi batch = new BatchApi(system, api, settings, controlPlane, readStore, metrics);
     ApiRoutes routes = new ApiRoutes(api, batch,
         new AdminApi(api, controlPlane, authenticator.secrets(), settings.identity()),
-        new LogsApi(batch, logStore, api), new EventsApi(stateChanges, api), authenticator, security);
+        new LogsApi(batch, logStore, api), new EventsApi(stateChanges, api), authenticator, security, metrics);
     ServerBuilder server = Http.get(system).newServerAt(settings.httpInterface(), settings.httpPort());
     if (security.tls().isPresent()) {
       server = server.enableHttps(ApiTls.serverContext(security.tls().get()));
