@@ -92,7 +92,7 @@ public final class DroverController {
     JobEntity.init(system, settings, metrics);
     CapacitySettings capacitySettings = CapacitySettings.from(system.settings().config());
     ActorRef<SchedulerActor.Command> scheduler = SchedulerActor.init(system, settings, controlPlane, readStore,
-        CapacityProviders.start(system, capacitySettings), capacitySettings);
+        CapacityProviders.start(system, capacitySettings), capacitySettings, metrics);
     JobQueueActor.init(system, settings, readStore, controlPlane, scheduler);
     ActorRef<Topic.Command<JobStateChange>> stateChanges = JobStateChanges.start(system);
     JobProjection.init(system, settings, readStore, stateChanges);
