@@ -13,17 +13,20 @@ public final class AgentMetrics {
   AgentMetrics(PrometheusRegistry registry) {
     runningAttempts = Gauge.builder()
         .name("drover_agent_running_attempts")
-        .help("Attempts this agent is running now (launched and not yet reported as ended).")
+        .help("Attempts the agents of this node are running (launched and not yet ended).")
         .register(registry);
     launchFailures = Counter.builder()
         .name("drover_agent_launch_failures_total")
-        .help("Attempts this agent could not start, by reason (refused, image pull, executor error).")
+        .help("Attempts the agents of this node could not start, by the error their reason names (CannotPullContainerError, CannotStartContainerError, other).")
         .labelNames("reason")
         .register(registry);
   }
 
-  public void runningAttempts(int count) {
-    runningAttempts.set(count);
+  /** An agent of this node runs {@code delta} more attempts (fewer when negative) than it last said. */
+  public void runningAttemptsChanged(int delta) {
+    if (delta != 0) {
+      runningAttempts.inc(delta);
+    }
   }
 
   public void launchFailed(String reason) {

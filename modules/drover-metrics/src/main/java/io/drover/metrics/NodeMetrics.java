@@ -29,8 +29,8 @@ public final class NodeMetrics implements Extension {
   private static final PrometheusTextFormatWriter TEXT = PrometheusTextFormatWriter.create();
 
   private final PrometheusRegistry registry;
-  private ControllerMetrics controller;
-  private AgentMetrics agent;
+  private volatile ControllerMetrics controller;
+  private volatile AgentMetrics agent;
 
   /** A node's metrics in the given registry, which gets the JVM's metrics at once. */
   public NodeMetrics(PrometheusRegistry registry) {
@@ -47,19 +47,31 @@ public final class NodeMetrics implements Extension {
   }
 
   /** The controller's metrics, registered on first use. */
-  public synchronized ControllerMetrics controller() {
-    if (controller == null) {
-      controller = new ControllerMetrics(registry);
+  public ControllerMetrics controller() {
+    ControllerMetrics metrics = controller;
+    if (metrics == null) {
+      synchronized (this) {
+        if (controller == null) {
+          controller = new ControllerMetrics(registry);
+        }
+        metrics = controller;
+      }
     }
-    return controller;
+    return metrics;
   }
 
-  /** The agent's metrics, registered on first use. */
-  public synchronized AgentMetrics agent() {
-    if (agent == null) {
-      agent = new AgentMetrics(registry);
+  /** The agent's metrics, registered on first use (the attempt runners ask for them once each). */
+  public AgentMetrics agent() {
+    AgentMetrics metrics = agent;
+    if (metrics == null) {
+      synchronized (this) {
+        if (agent == null) {
+          agent = new AgentMetrics(registry);
+        }
+        metrics = agent;
+      }
     }
-    return agent;
+    return metrics;
   }
 
   /** The content type of {@link #scrape()}: Prometheus text format 0.0.4. */
