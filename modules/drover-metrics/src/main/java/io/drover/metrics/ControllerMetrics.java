@@ -6,8 +6,14 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Quantile;
+import io.prometheus.metrics.model.snapshots.Quantiles;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot.SummaryDataPointSnapshot;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * What a controller counts: jobs (submissions, status changes, retries, time to start), the API,
@@ -28,8 +34,10 @@ public final class ControllerMetrics {
   private final Map<String, QueueJobs> queues = new ConcurrentHashMap<>();
   private final Map<String, DistributionDataPoint> operations = new ConcurrentHashMap<>();
   private volatile SchedulerView schedulerView = SchedulerView.NONE;
+  private volatile Supplier<Optional<RequestLatencies>> cassandraRequests = Optional::empty;
 
   ControllerMetrics(PrometheusRegistry registry) {
+    registry.register(this::cassandraSummary);
     submitted = Counter.builder()
         .name("drover_jobs_submitted_total")
         .help("Jobs accepted by SubmitJob on this controller (the job was durably submitted), by job queue.")
@@ -150,6 +158,24 @@ public final class ControllerMetrics {
   /** The scheduler on this controller publishes its view; {@link SchedulerView#NONE} when it stops here. */
   public void schedulerView(SchedulerView view) {
     schedulerView = view;
+  }
+
+  /** Where the Cassandra session's request latencies are read at each scrape. */
+  public void cassandraRequests(Supplier<Optional<RequestLatencies>> source) {
+    cassandraRequests = source;
+  }
+
+  private SummarySnapshot cassandraSummary() {
+    SummarySnapshot.Builder summary = SummarySnapshot.builder()
+        .name("drover_cassandra_request_duration_seconds")
+        .help("CQL requests of this controller's Cassandra session (journal, snapshots, read side), as the driver "
+            + "times them: count and recent quantiles.");
+    cassandraRequests.get().ifPresent(latencies -> summary.dataPoint(SummaryDataPointSnapshot.builder()
+        .count(latencies.count())
+        .quantiles(Quantiles.of(new Quantile(0.5, latencies.p50()), new Quantile(0.95, latencies.p95()),
+            new Quantile(0.99, latencies.p99())))
+        .build()));
+    return summary.build();
   }
 
   private QueueJobs queue(String queue) {
