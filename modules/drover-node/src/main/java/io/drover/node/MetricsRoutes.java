@@ -27,12 +27,9 @@ public final class MetricsRoutes implements ManagementRouteProvider {
 
   private final NodeMetrics metrics;
 
+  /** Pekko Management creates it with the node's actor system, whose {@link NodeMetrics} it serves. */
   public MetricsRoutes(ExtendedActorSystem system) {
-    this(NodeMetrics.get(Adapter.toTyped(system)));
-  }
-
-  MetricsRoutes(NodeMetrics metrics) {
-    this.metrics = metrics;
+    this.metrics = NodeMetrics.get(Adapter.toTyped(system));
   }
 
   @Override

@@ -5,13 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drover.metrics.ControllerMetrics;
 import io.drover.metrics.NodeMetrics;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.Uri;
@@ -23,12 +24,13 @@ import org.junit.jupiter.api.Test;
 class MetricsRoutesTest {
 
   private static final ActorTestKit testKit = ActorTestKit.create();
-  private static final NodeMetrics metrics = new NodeMetrics(new PrometheusRegistry());
+  private static final NodeMetrics metrics = NodeMetrics.get(testKit.system());
   private static ServerBinding binding;
 
   @BeforeAll
   static void bind() throws Exception {
-    var route = new MetricsRoutes(metrics).routes(ManagementRouteProviderSettings.create(Uri.create("http://127.0.0.1")));
+    // As Pekko Management creates it: from the classic system, finding the node's registry.
+    var route = new MetricsRoutes((ExtendedActorSystem) Adapter.toClassic(testKit.system())).routes(ManagementRouteProviderSettings.create(Uri.create("http://127.0.0.1")));
     binding = Http.get(testKit.system()).newServerAt("127.0.0.1", 0).bind(route).toCompletableFuture().get();
   }
 
