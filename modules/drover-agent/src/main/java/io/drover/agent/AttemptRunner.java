@@ -8,6 +8,8 @@ import io.drover.agent.exec.LaunchSpec;
 import io.drover.agent.exec.DockerAttemptExecutor;
 import io.drover.agent.exec.LeftoverExecution;
 import io.drover.agent.exec.OutputSink;
+import io.drover.metrics.AgentMetrics;
+import io.drover.metrics.NodeMetrics;
 import io.drover.protocol.AgentProtocol.AgentCommand;
 import io.drover.protocol.AgentProtocol.AttemptLaunch;
 import io.drover.protocol.JobProtocol;
@@ -126,6 +128,7 @@ final class AttemptRunner {
   private final AttemptExecutor executor;
   private final AgentSettings settings;
   private final ActorRef<Done> parent;
+  private final AgentMetrics metrics;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final EntityRef<JobCommand> job;
@@ -152,6 +155,7 @@ final class AttemptRunner {
     this.parent = parent;
     this.context = context;
     this.timers = timers;
+    this.metrics = NodeMetrics.get(context.getSystem()).agent();
     context.setLoggerName(AttemptRunner.class);
     this.job = ClusterSharding.get(context.getSystem()).entityRefFor(JobProtocol.JOB, jobId);
     this.acks = context.messageAdapter(AttemptReportAck.class, Acknowledged::new);
@@ -206,6 +210,16 @@ final class AttemptRunner {
         .build();
   }
 
+  /**
+   * The kind of a launch failure, for the metrics: the error name its reason starts with
+   * ({@code CannotPullContainerError}, {@code CannotStartContainerError}, ...), else {@code other}.
+   */
+  static String failureKind(String reason) {
+    int colon = reason == null ? -1 : reason.indexOf(':');
+    String name = colon < 0 ? "" : reason.substring(0, colon);
+    return name.matches("[A-Za-z]{1,60}Error") ? name : "other";
+  }
+
   private static String launchFailure(Throwable error) {
     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     return cause instanceof LaunchFailedException
@@ -227,6 +241,7 @@ final class AttemptRunner {
         })
         .onMessage(LaunchFailed.class, msg -> {
           context.getLog().warn("Job {} attempt {} failed to start: {}", jobId, attempt, msg.reason());
+          metrics.launchFailed(failureKind(msg.reason()));
           return flushingThenReport(exited(null, msg.reason(), msg.statusReason()));
         })
         .onMessage(Stop.class, msg -> {

@@ -7,6 +7,8 @@ import io.drover.agent.spot.SpotNoticeWatcher;
 import io.drover.agent.spot.SpotPriceWatcher;
 import io.drover.capacity.ec2.SpotPrices;
 import io.drover.core.model.Resources;
+import io.drover.metrics.AgentMetrics;
+import io.drover.metrics.NodeMetrics;
 import io.drover.protocol.AgentProtocol.AgentCommand;
 import io.drover.protocol.AgentProtocol.LaunchAccepted;
 import io.drover.protocol.AgentProtocol.LaunchAttempt;
@@ -110,6 +112,9 @@ public final class NodeAgent {
   private final AgentSettings settings;
   private final ActorContext<AgentCommand> context;
   private final ActorRef<AttemptRunner.Done> doneAdapter;
+  private final AgentMetrics metrics;
+  /** How many running attempts this agent last added to the node's gauge. */
+  private int countedRunning;
   private final Map<String, Hosted> attempts = new HashMap<>();
   private final Deque<Ended> recentlyEnded = new ArrayDeque<>();
   /** The keys of {@link #recentlyEnded}, counted, so a launch asks in constant time whether it ended. */
@@ -128,6 +133,7 @@ public final class NodeAgent {
     this.settings = settings;
     this.context = context;
     this.doneAdapter = context.messageAdapter(AttemptRunner.Done.class, AttemptDone::new);
+    this.metrics = NodeMetrics.get(context.getSystem()).agent();
     context.getSystem().receptionist().tell(Receptionist.subscribe(SchedulerProtocol.SERVICE_KEY,
         context.messageAdapter(Receptionist.Listing.class, Schedulers::new)));
     // The first heartbeat comes after a random part of the interval, so that agents started together
@@ -338,6 +344,8 @@ public final class NodeAgent {
       recentlyEndedKeys.computeIfPresent(key(recentlyEnded.poll().attempt()), (k, n) -> n == 1 ? null : n - 1);
     }
     List<HostedAttempt> running = attempts.values().stream().map(Hosted::attempt).toList();
+    metrics.runningAttemptsChanged(running.size() - countedRunning);
+    countedRunning = running.size();
     List<HostedAttempt> ended = new ArrayList<>(recentlyEnded.size());
     recentlyEnded.forEach(e -> ended.add(e.attempt()));
     AgentStatus status = new AgentStatus(info, context.getSelf(), running, ended);

@@ -1,6 +1,10 @@
 package io.drover.controller;
 
+import com.codahale.metrics.Metric;
+import com.codahale.metrics.Snapshot;
+import com.codahale.metrics.Timer;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.metrics.DefaultSessionMetric;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drover.controller.api.AdminApi;
 import io.drover.controller.api.ApiRoutes;
@@ -25,8 +29,12 @@ import io.drover.controller.security.Authenticator;
 import io.drover.controller.security.SecuritySettings;
 import io.drover.core.controlplane.ControlPlaneRules;
 import io.drover.core.job.JobStateChange;
+import io.drover.metrics.ControllerMetrics;
+import io.drover.metrics.NodeMetrics;
+import io.drover.metrics.RequestLatencies;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -86,10 +94,12 @@ public final class DroverController {
 
     ControlPlaneClient controlPlane =
         ControlPlaneClient.start(system, new ControlPlaneRules(settings.identity()), settings.askTimeout());
-    JobEntity.init(system, settings);
+    ControllerMetrics metrics = NodeMetrics.get(system).controller();
+    metrics.cassandraRequests(() -> requestLatencies(session));
+    JobEntity.init(system, settings, metrics);
     CapacitySettings capacitySettings = CapacitySettings.from(system.settings().config());
     ActorRef<SchedulerActor.Command> scheduler = SchedulerActor.init(system, settings, controlPlane, readStore,
-        CapacityProviders.start(system, capacitySettings), capacitySettings);
+        CapacityProviders.start(system, capacitySettings), capacitySettings, metrics);
     JobQueueActor.init(system, settings, readStore, controlPlane, scheduler);
     ActorRef<Topic.Command<JobStateChange>> stateChanges = JobStateChanges.start(system);
     JobProjection.init(system, settings, readStore, stateChanges);
@@ -99,10 +109,10 @@ public final class DroverController {
     ObjectMapper api = Json.mapper();
     Authenticator authenticator =
         new Authenticator(security, settings.identity(), controlPlane::state, api, Clock.systemUTC());
-    BatchApi batch = new BatchApi(system, api, settings, controlPlane, readStore);
+    BatchApi batch = new BatchApi(system, api, settings, controlPlane, readStore, metrics);
     ApiRoutes routes = new ApiRoutes(api, batch,
         new AdminApi(api, controlPlane, authenticator.secrets(), settings.identity()),
-        new LogsApi(batch, logStore, api), new EventsApi(stateChanges, api), authenticator, security);
+        new LogsApi(batch, logStore, api), new EventsApi(stateChanges, api), authenticator, security, metrics);
     ServerBuilder server = Http.get(system).newServerAt(settings.httpInterface(), settings.httpPort());
     if (security.tls().isPresent()) {
       server = server.enableHttps(ApiTls.serverContext(security.tls().get()));
@@ -121,6 +131,22 @@ public final class DroverController {
           return b;
         });
     return new DroverController(settings, controlPlane, binding);
+  }
+
+  /**
+   * The driver's own timing of the session's CQL requests (nanoseconds), when its
+   * {@code cql-requests} session metric is enabled (conf/persistence.conf).
+   */
+  private static Optional<RequestLatencies> requestLatencies(CqlSession session) {
+    return session.getMetrics()
+        .flatMap(m -> m.<Metric>getSessionMetric(DefaultSessionMetric.CQL_REQUESTS))
+        .filter(Timer.class::isInstance)
+        .map(metric -> {
+          Timer timer = (Timer) metric;
+          Snapshot snapshot = timer.getSnapshot();
+          return new RequestLatencies(timer.getCount(), snapshot.getMedian() / 1e9,
+              snapshot.get95thPercentile() / 1e9, snapshot.get99thPercentile() / 1e9);
+        });
   }
 
   private static CqlSession connect(ActorSystem<?> system) {

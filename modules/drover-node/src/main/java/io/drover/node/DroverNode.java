@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Drover process: an actor system that joins the cluster and starts the roles it carries
- * ({@code controller}, {@code agent}, or both), plus Pekko Management for health checks.
+ * ({@code controller}, {@code agent}, or both), plus Pekko Management for health checks and metrics.
  */
 public final class DroverNode {
 

@@ -161,6 +161,11 @@ public final class AdminApi {
     return run(op, access, body);
   }
 
+  /** True for an admin operation this API serves (any case). */
+  public boolean knows(String operation) {
+    return operations.containsKey(operation.toLowerCase(Locale.ROOT));
+  }
+
   /** True for admin operations that only read: their signed requests may be repeated. */
   public static boolean readsOnly(String operation) {
     String name = operation.toLowerCase(Locale.ROOT);

@@ -11,10 +11,12 @@ import io.drover.core.iam.AuthenticationError;
 import io.drover.core.iam.Principal;
 import io.drover.core.iam.SigV4;
 import io.drover.core.iam.TokenBuckets;
+import io.drover.metrics.ControllerMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -62,6 +64,7 @@ public final class ApiRoutes extends AllDirectives {
   private final Authenticator authenticator;
   private final TokenBuckets rateLimits;
   private final SecuritySettings security;
+  private final ControllerMetrics metrics;
 
   public ApiRoutes(
       ObjectMapper json,
@@ -70,8 +73,10 @@ public final class ApiRoutes extends AllDirectives {
       LogsApi logs,
       EventsApi events,
       Authenticator authenticator,
-      SecuritySettings security) {
+      SecuritySettings security,
+      ControllerMetrics metrics) {
     this.json = json;
+    this.metrics = metrics;
     this.batch = batch;
     this.admin = admin;
     this.logs = logs;
@@ -83,8 +88,41 @@ public final class ApiRoutes extends AllDirectives {
         security.requestsPerSecond(), security.burst(), security.maxCallers(), System::nanoTime);
   }
 
-  /** Every route, behind the checks; anything an operation throws is answered by {@link #error}. */
+  /**
+   * Every route, behind the checks; anything an operation throws is answered by {@link #error}.
+   * Each answer is counted by operation and status, with its duration.
+   */
   public Route route() {
+    return extractRequest(request -> {
+      long start = System.nanoTime();
+      String operation = operationOf(request.getUri().path());
+      return mapResponse(response -> {
+        metrics.apiRequest(operation, response.status().intValue(), System.nanoTime() - start);
+        return response;
+      }, this::checkedRoutes);
+    });
+  }
+
+  /**
+   * The metrics' name for the operation a path asks for: the AWS Batch operation in lower case
+   * ({@code submitjob}), {@code admin/<operation>}, {@code events}, {@code cost}, {@code logs}, or
+   * {@code unknown} (so that no path a caller makes up becomes a label of its own).
+   */
+  String operationOf(String path) {
+    String last = path.substring(path.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+    if (path.startsWith("/v1/") && path.indexOf('/', 4) < 0 && batch.operationNames().contains(last)) {
+      return last;
+    } else if (path.startsWith("/drover/v1/admin/") && path.indexOf('/', 17) < 0 && admin.knows(last)) {
+      return "admin/" + last;
+    } else if (path.equals("/drover/v1/events") || path.equals("/drover/v1/cost")) {
+      return last;
+    } else if (path.startsWith("/drover/v1/jobs/") && (path.endsWith("/logs") || path.endsWith("/logs/"))) {
+      return "logs";
+    }
+    return "unknown";
+  }
+
+  private Route checkedRoutes() {
     return handleExceptions(ExceptionHandler.newBuilder()
             .match(EntityStreamSizeException.class, e -> complete(tooLarge()))
             .match(RuntimeException.class, e -> complete(error(e)))

@@ -52,6 +52,7 @@ import io.drover.core.model.AwsIdentity;
 import io.drover.core.model.JobStatus;
 import io.drover.core.policy.SchedulingPolicy;
 import io.drover.core.queue.JobQueue;
+import io.drover.metrics.ControllerMetrics;
 import io.drover.protocol.JobProtocol;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -111,14 +112,17 @@ public final class BatchApi {
   private final JobReadStore readStore;
   private final AwsIdentity identity;
   private final Map<String, Operation<?>> operations;
+  private final ControllerMetrics metrics;
 
   public BatchApi(
       ActorSystem<?> system,
       ObjectMapper json,
       ControllerSettings settings,
       ControlPlaneClient controlPlane,
-      JobReadStore readStore) {
+      JobReadStore readStore,
+      ControllerMetrics metrics) {
     this.json = json;
+    this.metrics = metrics;
     this.settings = settings;
     this.controlPlane = controlPlane;
     this.sharding = ClusterSharding.get(system);
@@ -411,6 +415,7 @@ public final class BatchApi {
           if (reply.isError()) {
             throw new ClientError(reply.getError().getMessage());
           }
+          metrics.submitted(spec.jobQueue());
           return new JobSubmitted(identity.jobArn(spec.jobId()), spec.jobName(), spec.jobId());
         });
   }

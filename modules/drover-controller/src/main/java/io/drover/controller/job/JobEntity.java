@@ -22,6 +22,7 @@ import io.drover.core.job.JobSpec;
 import io.drover.core.job.JobState;
 import io.drover.core.job.Placement;
 import io.drover.core.model.JobStatus;
+import io.drover.metrics.ControllerMetrics;
 import io.drover.protocol.AgentProtocol;
 import io.drover.protocol.AgentProtocol.AgentCommand;
 import io.drover.protocol.AgentProtocol.AttemptLaunch;
@@ -62,6 +63,7 @@ import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.SnapshotSelectionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.Recovery;
@@ -188,21 +190,24 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   private static final Duration CHILD_OUTCOME_BATCH_WINDOW = Duration.ofMillis(100);
 
   /** Registers the entity with sharding on controllers. */
-  public static void init(ActorSystem<?> system, ControllerSettings settings) {
-    ClusterSharding.get(system).init(Entity.of(JobProtocol.JOB, ctx -> create(ctx, settings))
+  public static void init(ActorSystem<?> system, ControllerSettings settings, ControllerMetrics metrics) {
+    ClusterSharding.get(system).init(Entity.of(JobProtocol.JOB, ctx -> create(ctx, settings, metrics))
         .withRole(Roles.CONTROLLER)
         .withStopMessage(new Passivate(""))
         .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
 
-  static Behavior<JobCommand> create(EntityContext<JobCommand> entityContext, ControllerSettings settings) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new JobEntity(ctx, timers, entityContext, settings)));
+  static Behavior<JobCommand> create(
+      EntityContext<JobCommand> entityContext, ControllerSettings settings, ControllerMetrics metrics) {
+    return Behaviors.setup(ctx ->
+        Behaviors.withTimers(timers -> new JobEntity(ctx, timers, entityContext, settings, metrics)));
   }
 
   private final ActorContext<JobCommand> context;
   private final TimerScheduler<JobCommand> timers;
   private final EntityContext<JobCommand> entityContext;
   private final ControllerSettings settings;
+  private final ControllerMetrics metrics;
   private final String jobId;
   private final ClusterSharding sharding;
   private final ActorRefResolver resolver;
@@ -228,12 +233,14 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
       ActorContext<JobCommand> context,
       TimerScheduler<JobCommand> timers,
       EntityContext<JobCommand> entityContext,
-      ControllerSettings settings) {
+      ControllerSettings settings,
+      ControllerMetrics metrics) {
     super(PersistenceId.of(JobProtocol.JOB.name(), entityContext.getEntityId()));
     this.context = context;
     this.timers = timers;
     this.entityContext = entityContext;
     this.settings = settings;
+    this.metrics = metrics;
     this.jobId = entityContext.getEntityId();
     this.sharding = ClusterSharding.get(context.getSystem());
     this.resolver = ActorRefResolver.get(context.getSystem());
@@ -436,8 +443,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   }
 
   private ReplyEffect<JobEvent, JobState> onSubmit(JobState state, Submit cmd) {
-    return Effect()
-        .persist(new Submitted(jobId, cmd.spec(), cmd.at()))
+    return persist(null, new Submitted(jobId, cmd.spec(), cmd.at()))
         .thenRun(s -> {
           if (s.status() == JobStatus.RUNNABLE) {
             enqueue(s);
@@ -462,7 +468,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
       job(cmd.dependentId()).tell(new DependentRegistered(cmd.dependentId(), jobId));
       return Effect().noReply();
     }
-    return Effect().persist(added)
+    return persist(state, added)
         .thenRun(s -> job(cmd.dependentId()).tell(new DependentRegistered(cmd.dependentId(), jobId)))
         .thenNoReply();
   }
@@ -476,7 +482,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
       job(cmd.parentId()).tell(ack);
       return Effect().noReply();
     }
-    return Effect().persist(resolved).thenRun(s -> {
+    return persist(state, resolved).thenRun(s -> {
       job(cmd.parentId()).tell(ack);
       reportToArray(s);
       if (s.status() == JobStatus.RUNNABLE) {
@@ -501,8 +507,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   private ReplyEffect<JobEvent, JobState> onPlace(JobState state, Place cmd) {
     if (state.status() == JobStatus.RUNNABLE) {
       int attempt = state.nextAttemptNumber();
-      return Effect()
-          .persist(new Placed(jobId, attempt, cmd.placement(), System.currentTimeMillis()))
+      return persist(state, new Placed(jobId, attempt, cmd.placement(), System.currentTimeMillis()))
           .thenRun(s -> {
             dequeue(s);
             launchConfirmed = false;
@@ -524,8 +529,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     if (!isCurrent(state, cmd.attempt()) || state.status() != JobStatus.STARTING) {
       return Effect().reply(cmd.replyTo(), ack(cmd.attempt()));
     }
-    return Effect()
-        .persist(new Started(jobId, cmd.attempt(), cmd.at()))
+    return persist(state, new Started(jobId, cmd.attempt(), cmd.at()))
         .thenRun(s -> {
           launchConfirmed = true;
           timers.cancel(ResendLaunch.class);
@@ -541,7 +545,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     if (ended == null) {
       return Effect().reply(cmd.replyTo(), ack(cmd.attempt()));
     }
-    return Effect().persist(ended).thenRun(this::afterAttempt).thenReply(cmd.replyTo(), s -> ack(cmd.attempt()));
+    return persist(state, ended).thenRun(this::afterAttempt).thenReply(cmd.replyTo(), s -> ack(cmd.attempt()));
   }
 
   /**
@@ -583,7 +587,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     String reason = "Host " + current.placement().hostDescription() + " terminated.";
     context.getLog().warn("Job {} attempt {} lost its host: {}", jobId, current.number(), reason);
     AttemptEnded ended = state.attemptEnded(current.number(), null, null, reason, System.currentTimeMillis());
-    return Effect().persist(ended).thenRun(this::afterAttempt).thenNoReply();
+    return persist(state, ended).thenRun(this::afterAttempt).thenNoReply();
   }
 
   /**
@@ -602,8 +606,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
       return Effect().reply(cmd.replyTo(), new ReattachAnswer(jobId, cmd.attempt(), false));
     }
     ActorRef<AgentCommand> previous = agentOf(current.placement());
-    return Effect()
-        .persist(reattached)
+    return persist(state, reattached)
         .thenRun(s -> {
           timers.cancel(ReattachDeadline.class);
           context.unwatch(previous);
@@ -622,7 +625,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     if (cancelled == null) {
       return Effect().reply(cmd.replyTo(), StatusReply.ack());
     }
-    return Effect().persist(cancelled).thenRun(s -> {
+    return persist(state, cancelled).thenRun(s -> {
       dequeue(s);
       tellDependents(s);
       reportToArray(s);
@@ -635,8 +638,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     if (event == null) {
       return Effect().reply(cmd.replyTo(), StatusReply.ack());
     }
-    return Effect()
-        .persist(event)
+    return persist(state, event)
         .thenRun(s -> {
           if (event instanceof TerminationRequested) {
             stop(s);
@@ -661,7 +663,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     }
     context.getLog().info("Job {} attempt {} exceeded its timeout of {} s; stopping it",
         jobId, cmd.attempt(), state.spec().timeout().attemptDurationSeconds());
-    return Effect().persist(terminate).thenRun(this::stop).thenNoReply();
+    return persist(state, terminate).thenRun(this::stop).thenNoReply();
   }
 
   private ReplyEffect<JobEvent, JobState> onLaunchConfirmed(JobState state, LaunchConfirmed cmd) {
@@ -730,7 +732,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     if (createdChildren < state.spec().array().size() || state.array().expanded()) {
       return Effect().noReply();
     }
-    return Effect().persist(new ArrayExpanded(jobId, System.currentTimeMillis()))
+    return persist(state, new ArrayExpanded(jobId, System.currentTimeMillis()))
         .thenRun(s -> context.getLog().info("Array job {} created all {} child jobs", jobId, s.spec().array().size()))
         .thenNoReply();
   }
@@ -745,7 +747,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
       return Effect().noReply();
     }
     boolean wasTerminal = state.status().isTerminal();
-    return Effect().persist(finished).thenRun(s -> {
+    return persist(state, finished).thenRun(s -> {
       acknowledgeChildren(batch);
       if (!wasTerminal && s.status().isTerminal()) {
         context.getLog().info("Array job {} is {}: {} of {} children succeeded", jobId, s.status(),
@@ -934,6 +936,26 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   private StatusReply<Done> noSuchJob() {
     return StatusReply.error("Job " + jobId + " does not exist.");
+  }
+
+  /** Persists {@code event}; once it is stored, counts the status change it made, if any. */
+  private EffectBuilder<JobEvent, JobState> persist(JobState before, JobEvent event) {
+    return Effect().persist(event).thenRun(after -> countTransition(before, after));
+  }
+
+  private void countTransition(JobState before, JobState after) {
+    JobStatus from = before == null ? null : before.status();
+    JobStatus to = after.status();
+    if (to == from) {
+      return;
+    }
+    String queue = after.spec().jobQueue();
+    metrics.transition(queue, to.name());
+    if (to == JobStatus.RUNNABLE && (from == JobStatus.STARTING || from == JobStatus.RUNNING)) {
+      metrics.retried(queue);
+    } else if (to == JobStatus.RUNNING && after.attempts().stream().filter(a -> a.startedAt() != null).count() == 1) {
+      metrics.firstStart(queue, after.startedAt() - after.createdAt());
+    }
   }
 
   @Override

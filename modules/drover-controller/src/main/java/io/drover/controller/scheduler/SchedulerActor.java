@@ -28,6 +28,8 @@ import io.drover.core.scheduling.Scheduler;
 import io.drover.core.scheduling.SchedulerOptions;
 import io.drover.core.scheduling.SchedulingDecision;
 import io.drover.core.scheduling.ShareUsage;
+import io.drover.metrics.ControllerMetrics;
+import io.drover.metrics.SchedulerView;
 import io.drover.protocol.AgentProtocol.AgentCommand;
 import io.drover.protocol.JobProtocol;
 import io.drover.protocol.Roles;
@@ -49,6 +51,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -117,16 +120,16 @@ public final class SchedulerActor {
    *     configured (those environments then get no hosts)
    */
   public static ActorRef<Command> init(ActorSystem<?> system, ControllerSettings settings, ControlPlaneClient controlPlane,
-      JobReadStore readStore, CapacityProvider capacity, CapacitySettings capacitySettings) {
+      JobReadStore readStore, CapacityProvider capacity, CapacitySettings capacitySettings, ControllerMetrics metrics) {
     return ClusterSingleton.get(system).init(
-        SingletonActor.of(create(settings, controlPlane, readStore, capacity, capacitySettings), SINGLETON_NAME)
+        SingletonActor.of(create(settings, controlPlane, readStore, capacity, capacitySettings, metrics), SINGLETON_NAME)
             .withSettings(ClusterSingletonSettings.create(system).withRole(Roles.CONTROLLER)));
   }
 
   public static Behavior<Command> create(ControllerSettings settings, ControlPlaneClient controlPlane, JobReadStore readStore,
-      CapacityProvider capacity, CapacitySettings capacitySettings) {
+      CapacityProvider capacity, CapacitySettings capacitySettings, ControllerMetrics metrics) {
     Behavior<SchedulerCommand> scheduler = Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      SchedulerActor actor = new SchedulerActor(settings, controlPlane, readStore, ctx, timers);
+      SchedulerActor actor = new SchedulerActor(settings, controlPlane, readStore, ctx, timers, metrics);
       if (capacity != null) {
         actor.capacityManager = ctx.spawn(CapacityManager.create(capacity, capacitySettings,
             ctx.messageAdapter(CapacityManager.RetireHost.class, Retire::new)), "capacity");
@@ -157,6 +160,7 @@ public final class SchedulerActor {
   private final ControllerSettings settings;
   private final ControlPlaneClient controlPlane;
   private final JobReadStore readStore;
+  private final ControllerMetrics metrics;
   private final ActorContext<SchedulerCommand> context;
   private final TimerScheduler<SchedulerCommand> timers;
   private final ClusterSharding sharding;
@@ -193,8 +197,10 @@ public final class SchedulerActor {
       ControlPlaneClient controlPlane,
       JobReadStore readStore,
       ActorContext<SchedulerCommand> context,
-      TimerScheduler<SchedulerCommand> timers) {
+      TimerScheduler<SchedulerCommand> timers,
+      ControllerMetrics metrics) {
     this.settings = settings;
+    this.metrics = metrics;
     this.controlPlane = controlPlane;
     this.readStore = readStore;
     this.context = context;
@@ -236,7 +242,9 @@ public final class SchedulerActor {
           passes.running();
           long started = System.nanoTime();
           pass();
-          passStats.record(System.nanoTime() - started);
+          long took = System.nanoTime() - started;
+          passStats.record(took);
+          metrics.schedulerPass(took);
           return Behaviors.same();
         })
         .onMessage(Placed.class, this::onPlaced)
@@ -253,6 +261,7 @@ public final class SchedulerActor {
           expireInFlight();
           tellCapacityManager();
           passStats.logIfDue(context.getLog(), agents.size(), inFlight.size(), settings.schedulerStatsInterval());
+          metrics.schedulerView(view());
           return Behaviors.same();
         })
         .onMessage(Retire.class, msg -> {
@@ -273,6 +282,11 @@ public final class SchedulerActor {
           return Behaviors.same();
         })
         .onMessage(ActiveJobs.class, this::onActiveJobs)
+        // The singleton moves on: this controller no longer shows the scheduler's view.
+        .onSignal(PostStop.class, signal -> {
+          metrics.schedulerView(SchedulerView.NONE);
+          return Behaviors.same();
+        })
         .build();
   }
 
@@ -304,6 +318,9 @@ public final class SchedulerActor {
     boolean infoChanged = !info.equals(agent.info);
     agent.info = info;
     agent.ref = status.agent();
+    if (noticed) {
+      metrics.spotNotice(info.computeEnvironment());
+    }
     if (noticed && capacityManager != null) {
       tellCapacityManager();
       capacityManager.tell(new CapacityManager.PlanNow());
@@ -462,6 +479,27 @@ public final class SchedulerActor {
         sharding.entityRefFor(JobQueueActor.TYPE, name).tell(new JobQueueActor.Wake());
       }
     });
+  }
+
+  /** What the gauges of this controller show while the scheduler runs here: queues' RUNNABLE jobs, agents. */
+  private SchedulerView view() {
+    Map<String, SchedulerView.Queue> queues = new HashMap<>();
+    for (QueueOffer offer : offers.values()) {
+      long oldest = offer.head().stream().mapToLong(JobTicket::runnableSince).filter(t -> t > 0).min().orElse(0);
+      queues.put(offer.queue(), new SchedulerView.Queue(offer.runnable(), oldest));
+    }
+    Map<String, SchedulerView.Environment> environments = new HashMap<>();
+    for (Agent agent : agents.values()) {
+      long allocated = 0;
+      for (HostedAttempt a : agent.running.values()) {
+        allocated += a.resources().milliCpus();
+      }
+      SchedulerView.Environment one =
+          new SchedulerView.Environment(1, agent.info.capacity().milliCpus() / 1000.0, allocated / 1000.0);
+      environments.merge(agent.info.computeEnvironment(), one, (a, b) -> new SchedulerView.Environment(
+          a.agents() + b.agents(), a.capacityVcpus() + b.capacityVcpus(), a.allocatedVcpus() + b.allocatedVcpus()));
+    }
+    return new SchedulerView(queues, environments);
   }
 
   private void passSoon() {

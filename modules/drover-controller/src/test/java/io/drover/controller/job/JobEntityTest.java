@@ -36,6 +36,8 @@ import io.drover.core.model.KeyValuePair;
 import io.drover.core.model.ResourceRequirement;
 import io.drover.core.model.Resources;
 import io.drover.core.scheduling.JobTicket;
+import io.drover.metrics.ControllerMetrics;
+import io.drover.metrics.NodeMetrics;
 import io.drover.protocol.AgentProtocol.AgentCommand;
 import io.drover.protocol.AgentProtocol.AttemptLaunch;
 import io.drover.protocol.AgentProtocol.LaunchAccepted;
@@ -48,6 +50,7 @@ import io.drover.protocol.JobProtocol.AttemptStarted;
 import io.drover.protocol.JobProtocol.JobCommand;
 import io.drover.protocol.JobProtocol.ReattachAnswer;
 import io.drover.protocol.JobProtocol.ReattachAttempt;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -123,6 +126,8 @@ class JobEntityTest {
 
   private final Map<String, TestProbe<JobQueueActor.Command>> queues = new ConcurrentHashMap<>();
 
+  private final NodeMetrics nodeMetrics = new NodeMetrics(new PrometheusRegistry());
+  private final ControllerMetrics metrics = nodeMetrics.controller();
   private ControllerSettings settings;
   private String jobId;
   private String queueName;
@@ -158,7 +163,7 @@ class JobEntityTest {
     shard = testKit.createTestProbe(ClusterSharding.ShardCommand.class);
     job = EventSourcedBehaviorTestKit.create(
         testKit.system(),
-        JobEntity.create(new EntityContext<>(JobProtocol.JOB, jobId, shard.ref()), settings),
+        JobEntity.create(new EntityContext<>(JobProtocol.JOB, jobId, shard.ref()), settings, metrics),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
   }
 
@@ -391,6 +396,27 @@ class JobEntityTest {
     CommandResultWithReply<JobCommand, JobEvent, JobState, AttemptReportAck> last = exit(2, 1);
     assertEquals(JobStatus.FAILED, last.state().status(), "no attempts left");
     assertEquals(2, last.state().attempts().size());
+  }
+
+  @Test
+  void persistedStatusChangesRetriesAndTheFirstStartAreCounted() {
+    submit(spec(new RetryStrategy(2, null), null));
+    place(1);
+    start(1);
+    exit(1, 1);
+    place(2);
+    start(2);
+    exit(2, 0);
+
+    String scrape = new String(nodeMetrics.scrape(), java.nio.charset.StandardCharsets.UTF_8);
+    String queue = "queue=\"" + queueName + "\"";
+    assertTrue(scrape.contains("drover_job_transitions_total{" + queue + ",to=\"RUNNABLE\"} 2.0"), scrape);
+    assertTrue(scrape.contains("drover_job_transitions_total{" + queue + ",to=\"STARTING\"} 2.0"), scrape);
+    assertTrue(scrape.contains("drover_job_transitions_total{" + queue + ",to=\"RUNNING\"} 2.0"), scrape);
+    assertTrue(scrape.contains("drover_job_transitions_total{" + queue + ",to=\"SUCCEEDED\"} 1.0"), scrape);
+    assertTrue(scrape.contains("drover_job_retries_total{" + queue + "} 1.0"), scrape);
+    assertTrue(scrape.contains("drover_job_submit_to_start_seconds_count{" + queue + "} 1"), scrape);
+    assertTrue(scrape.contains("drover_job_submit_to_start_seconds_sum{" + queue + "} 2.0"), scrape);
   }
 
   @Test

@@ -56,11 +56,13 @@ public final class DroverTestNode implements AutoCloseable {
 
   private final DroverNode node;
   private final int httpPort;
+  private final int managementPort;
   private final BatchClient batch;
 
-  private DroverTestNode(DroverNode node, int httpPort) {
+  private DroverTestNode(DroverNode node, int httpPort, int managementPort) {
     this.node = node;
     this.httpPort = httpPort;
+    this.managementPort = managementPort;
     this.batch = batchClient(endpoint());
   }
 
@@ -129,11 +131,16 @@ public final class DroverTestNode implements AutoCloseable {
       node.system().terminate();
       throw new IllegalStateException("The test node did not start: " + e, e);
     }
-    return new DroverTestNode(node, httpPort);
+    return new DroverTestNode(node, httpPort, config.getInt("pekko.management.http.port"));
   }
 
   public String endpoint() {
     return "http://127.0.0.1:" + httpPort;
+  }
+
+  /** The node's Pekko Management port (/ready, /alive, /metrics): unsigned, the operators' port. */
+  public int managementPort() {
+    return managementPort;
   }
 
   /** Signed calls to this node's HTTP API beyond the SDK's (logs, cost, events, admin), as root. */
