@@ -54,6 +54,7 @@ public final class ApiRoutes extends AllDirectives {
 
   private static final Logger log = LoggerFactory.getLogger(ApiRoutes.class);
   private static final Duration READ_BODY_TIMEOUT = Duration.ofSeconds(10);
+  private static final String ADMIN_PREFIX = "admin/";
 
   private final ObjectMapper json;
   private final BatchApi batch;
@@ -99,7 +100,7 @@ public final class ApiRoutes extends AllDirectives {
       return mapResponse(response -> {
         metrics.apiRequest(operation, response.status().intValue(), System.nanoTime() - start);
         return response;
-      }, this::checkedRoutes);
+      }, () -> checkedRoutes(request, operation));
     });
   }
 
@@ -113,7 +114,7 @@ public final class ApiRoutes extends AllDirectives {
     if (path.startsWith("/v1/") && path.indexOf('/', 4) < 0 && batch.operationNames().contains(last)) {
       return last;
     } else if (path.startsWith("/drover/v1/admin/") && path.indexOf('/', 17) < 0 && admin.knows(last)) {
-      return "admin/" + last;
+      return ADMIN_PREFIX + last;
     } else if (path.equals("/drover/v1/events") || path.equals("/drover/v1/cost")) {
       return last;
     } else if (path.startsWith("/drover/v1/jobs/") && (path.endsWith("/logs") || path.endsWith("/logs/"))) {
@@ -122,19 +123,19 @@ public final class ApiRoutes extends AllDirectives {
     return "unknown";
   }
 
-  private Route checkedRoutes() {
+  private Route checkedRoutes(HttpRequest request, String operation) {
     return handleExceptions(ExceptionHandler.newBuilder()
             .match(EntityStreamSizeException.class, e -> complete(tooLarge()))
             .match(RuntimeException.class, e -> complete(error(e)))
             .build(),
-        () -> extractRequest(request -> {
+        () -> {
           if (request.entity().getContentLengthOption().orElse(0L) > security.maxRequestBytes()) {
             return complete(tooLarge());
           }
           return extractStrictEntity(READ_BODY_TIMEOUT, security.maxRequestBytes(), body -> {
             Access access;
             try {
-              access = authorize(request, body);
+              access = authorize(request, body, operation);
             } catch (AuthenticationError e) {
               log.debug("Refused {} {}: {} ({})", request.method().value(), request.getUri().path(), e.code(), e.getMessage());
               return complete(errorResponse(StatusCodes.get(e.status()), e.code(), e.getMessage()));
@@ -143,7 +144,7 @@ public final class ApiRoutes extends AllDirectives {
             }
             return handleRejections(rejections(), () -> routes(access, body.getData().utf8String()));
           });
-        }));
+        });
   }
 
   private Route routes(Access access, String body) {
@@ -190,9 +191,8 @@ public final class ApiRoutes extends AllDirectives {
   }
 
   /** Who is calling, once their signature checks out and they are within their rate. */
-  private Access authorize(HttpRequest request, HttpEntity.Strict body) {
-    String path = request.getUri().path();
-    boolean changesState = request.method() == HttpMethods.POST && !readsOnly(path);
+  private Access authorize(HttpRequest request, HttpEntity.Strict body, String operation) {
+    boolean changesState = request.method() == HttpMethods.POST && !readsOnly(operation);
     Principal principal = authenticator.authenticate(signedRequest(request, body), changesState);
     if (!rateLimits.tryAcquire(principal.accessKeyId())) {
       throw new ApiException(StatusCodes.TOO_MANY_REQUESTS, "TooManyRequestsException",
@@ -203,9 +203,11 @@ public final class ApiRoutes extends AllDirectives {
     return new Access(principal);
   }
 
-  private static boolean readsOnly(String path) {
-    String operation = path.substring(path.lastIndexOf('/') + 1);
-    return path.startsWith("/drover/v1/admin/") ? AdminApi.readsOnly(operation) : BatchApi.readsOnly(operation);
+  /** Whether an operation (as {@link #operationOf} names it) only reads, so its signed request may be repeated. */
+  private static boolean readsOnly(String operation) {
+    return operation.startsWith(ADMIN_PREFIX)
+        ? AdminApi.readsOnly(operation.substring(ADMIN_PREFIX.length()))
+        : BatchApi.readsOnly(operation);
   }
 
   /** The request as it was signed: method, path and query as sent, headers, body. */
