@@ -24,12 +24,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.batch.model.BatchException;
 import software.amazon.awssdk.services.batch.model.CEType;
@@ -238,22 +232,8 @@ class SecurityTest {
 
   /** A request signed by alice's key as the SDKs sign, at the time {@code clock} says. */
   private static HttpRequest sign(String method, String path, String body, Clock clock) {
-    URI uri = URI.create(node.endpoint() + path);
-    SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
-        .identity(AwsBasicCredentials.create(aliceKey, aliceSecret))
-        .request(SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri)
-            .putHeader("Content-Type", "application/json").build())
-        .payload(ContentStreamProvider.fromUtf8String(body))
-        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "batch")
-        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
-        .putProperty(HttpSigner.SIGNING_CLOCK, clock));
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.ofString(body));
-    signed.request().headers().forEach((name, values) -> {
-      if (!name.equalsIgnoreCase("host")) {
-        values.forEach(v -> request.header(name, v));
-      }
-    });
-    return request.build();
+    return new SignedClient(URI.create(node.endpoint()), "us-east-1", AwsBasicCredentials.create(aliceKey, aliceSecret),
+        clock).request(method, path, body);
   }
 
   private static void awaitSucceeded(String jobId) {

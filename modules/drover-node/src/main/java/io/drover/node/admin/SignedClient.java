@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +16,7 @@ import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
@@ -30,13 +32,20 @@ public final class SignedClient {
   private final URI endpoint;
   private final String region;
   private final AwsCredentialsIdentity credentials;
+  private final Clock clock;
   private final HttpClient http;
   private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
 
   public SignedClient(URI endpoint, String region, AwsCredentialsIdentity credentials) {
+    this(endpoint, region, credentials, Clock.systemUTC());
+  }
+
+  /** A client that signs at the time {@code clock} says (a skewed clock shows what a server refuses). */
+  public SignedClient(URI endpoint, String region, AwsCredentialsIdentity credentials, Clock clock) {
     this.endpoint = endpoint;
     this.region = region;
     this.credentials = credentials;
+    this.clock = clock;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   }
 
@@ -68,7 +77,8 @@ public final class SignedClient {
         .request(unsigned.build())
         .payload(body == null ? null : ContentStreamProvider.fromUtf8String(body))
         .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "batch")
-        .putProperty(AwsV4HttpSigner.REGION_NAME, region));
+        .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+        .putProperty(HttpSigner.SIGNING_CLOCK, clock));
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
         .method(method, body == null
             ? HttpRequest.BodyPublishers.noBody()
