@@ -145,11 +145,13 @@ public final class SigV4 {
     String canonicalQuery = canonicalQuery(query, claim.presigned());
     byte[] provided = claim.signature().toLowerCase(Locale.ROOT).getBytes(UTF_8);
     boolean matches = false;
-    for (String payloadHash : payloadHashes) {
-      String canonicalRequest = canonicalRequest(request.method(), request.rawPath(), canonicalQuery, headers,
-          claim.signedHeaders(), payloadHash);
-      String expected = signature(secret, claim.amzDate(), claim.region(), claim.service(), canonicalRequest);
-      matches |= MessageDigest.isEqual(expected.getBytes(UTF_8), provided);
+    for (String canonicalUri : canonicalUris(request.rawPath())) {
+      for (String payloadHash : payloadHashes) {
+        String canonicalRequest = canonicalRequest(request.method(), canonicalUri, canonicalQuery, headers,
+            claim.signedHeaders(), payloadHash);
+        String expected = signature(secret, claim.amzDate(), claim.region(), claim.service(), canonicalRequest);
+        matches |= MessageDigest.isEqual(expected.getBytes(UTF_8), provided);
+      }
     }
     if (!matches) {
       throw AuthenticationError.signatureMismatch();
@@ -171,11 +173,11 @@ public final class SigV4 {
     return HEX.formatHex(hmac(key, stringToSign));
   }
 
-  static String canonicalRequest(String method, String rawPath, String canonicalQuery, Map<String, List<String>> headers,
+  static String canonicalRequest(String method, String canonicalUri, String canonicalQuery, Map<String, List<String>> headers,
                                  List<String> signedHeaders, String payloadHash) {
     StringBuilder out = new StringBuilder(256)
         .append(method).append('\n')
-        .append(canonicalUri(rawPath)).append('\n')
+        .append(canonicalUri).append('\n')
         .append(canonicalQuery).append('\n');
     for (String name : signedHeaders) {
       out.append(name).append(':').append(canonicalValue(headers.get(name))).append('\n');
@@ -184,6 +186,18 @@ public final class SigV4 {
         .append(String.join(";", signedHeaders)).append('\n')
         .append(payloadHash)
         .toString();
+  }
+
+  /**
+   * The canonical URIs a signer may have used for a path: AWS's ({@link #canonicalUri}), and, when it
+   * differs, the path exactly as sent, which is what curl 7.x ({@code --aws-sigv4}) signs. Both name
+   * the same request, so accepting either lets curl call paths with characters AWS encodes, such as
+   * an array child's {@code :} in {@code /drover/v1/jobs/<jobId>:<index>/logs}.
+   */
+  static List<String> canonicalUris(String rawPath) {
+    String aws = canonicalUri(rawPath);
+    String asSent = rawPath.isEmpty() ? "/" : rawPath;
+    return aws.equals(asSent) ? List.of(aws) : List.of(aws, asSent);
   }
 
   /**

@@ -191,13 +191,35 @@ class SigV4Test {
   }
 
   @Test
+  void curlSignsThePathAsItSendsItWhichIsAcceptedBesideAwssEncoding() {
+    // curl 7.88.1 --aws-sigv4 "aws:amz:us-east-1:batch" --user AKIAIOSFODNN7EXAMPLE:<SECRET>
+    //   "http://127.0.0.1:44405/drover/v1/jobs/4dabac0d-efec-45a3-b7ca-48def2060d2b:7/logs?attempt=1"
+    // signs the ':' of an array child's id as sent, where AWS's rules (and the SDKs) encode it as %3A.
+    String path = "/drover/v1/jobs/4dabac0d-efec-45a3-b7ca-48def2060d2b:7/logs";
+    Map<String, List<String>> headers = Map.of(
+        "Host", List.of("127.0.0.1:44405"),
+        "Authorization", List.of("AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261126/us-east-1/batch/aws4_request,"
+            + " SignedHeaders=host;x-amz-date, Signature=53677d17216172e454cc9cf0789c7abdb3c2da27db9db7cd4778b0640843e3e8"),
+        "X-Amz-Date", List.of("20261126T134122Z"),
+        "User-Agent", List.of("curl/7.88.1"),
+        "Accept", List.of("*/*"));
+    SignedRequest request = new SignedRequest("GET", path, "attempt=1", headers, new byte[0], false);
+    Instant now = Instant.parse("2026-11-26T13:41:30Z");
+
+    assertEquals(List.of("/drover/v1/jobs/4dabac0d-efec-45a3-b7ca-48def2060d2b%3A7/logs", path), SigV4.canonicalUris(path));
+    assertEquals(Instant.parse("2026-11-26T13:41:22Z"), SigV4.verify(request, KEYS, now, SKEW).signedAt());
+    SignedRequest otherChild = new SignedRequest("GET", path.replace(":7", ":8"), "attempt=1", headers, new byte[0], false);
+    refused(otherChild, now, AuthenticationError.INVALID_SIGNATURE, MISMATCH);
+  }
+
+  @Test
   void theGetVanillaExampleOfAwsSignatureVersion4() {
     // AWS's documented example: GET / on example.amazonaws.com for service "service" in us-east-1 with the
     // example key, signed at 20150830T123600Z over host and x-amz-date.
     String canonicalRequest = "GET\n/\n\nhost:example.amazonaws.com\nx-amz-date:20150830T123600Z\n\nhost;x-amz-date\n"
         + "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-    assertEquals(canonicalRequest, SigV4.canonicalRequest("GET", "", "",
+    assertEquals(canonicalRequest, SigV4.canonicalRequest("GET", SigV4.canonicalUri(""), "",
         Map.of("host", List.of("example.amazonaws.com"), "x-amz-date", List.of("20150830T123600Z")),
         List.of("host", "x-amz-date"), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
     assertEquals("5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31",
