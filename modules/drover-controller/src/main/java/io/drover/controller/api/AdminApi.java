@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
@@ -159,6 +160,11 @@ public final class AdminApi {
           + "'. The admin API is POST /drover/v1/admin/<operation>, for example /drover/v1/admin/CreateUser.");
     }
     return run(op, access, body);
+  }
+
+  /** The admin operations this API serves, in lower case. */
+  public Set<String> operationNames() {
+    return operations.keySet();
   }
 
   /** True for an admin operation this API serves (any case). */
