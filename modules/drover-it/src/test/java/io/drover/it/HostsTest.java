@@ -16,6 +16,7 @@ import io.drover.node.admin.SignedClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -155,6 +156,17 @@ class HostsTest {
 
   @Test
   @Order(5)
+  void theSameSignedUndrainSentTwiceIsARefusedReplay() throws Exception {
+    HttpRequest undrain = root.request("POST", "/drover/v1/hosts/" + HOST + "/undrain", "{}");
+
+    assertEquals(200, root.http().send(undrain, HttpResponse.BodyHandlers.ofString()).statusCode());
+    HttpResponse<String> again = root.http().send(undrain, HttpResponse.BodyHandlers.ofString());
+    assertEquals(403, again.statusCode(), again.body());
+    assertEquals("InvalidSignatureException", JSON.readTree(again.body()).path("__type").asText());
+  }
+
+  @Test
+  @Order(6)
   void clusterListsTheMemberWithItsRolesAndVersionAsTheOldest() throws Exception {
     JsonNode cluster = get(viewer, "/drover/v1/cluster");
 
@@ -171,7 +183,7 @@ class HostsTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void theStatusCommandShowsMembersReadyAndHostsAndDrainShowsTheReason() {
     Run status = cli("status", "--management-port", Integer.toString(node.managementPort()));
 
@@ -192,7 +204,7 @@ class HostsTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void aDrainOutlivesARestartOfTheNodeUntilUndrained() throws Exception {
     assertEquals("BIOS update", theHost().path("drained").path("reason").asText(), "drained by the previous test");
     node.close();

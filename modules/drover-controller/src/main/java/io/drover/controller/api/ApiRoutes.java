@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
@@ -55,6 +56,7 @@ public final class ApiRoutes extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(ApiRoutes.class);
   private static final Duration READ_BODY_TIMEOUT = Duration.ofSeconds(10);
   private static final String ADMIN_PREFIX = "admin/";
+  private static final Pattern HOST_OPERATION = Pattern.compile("/drover/v1/hosts/[^/]+/(drain|undrain)");
 
   private final ObjectMapper json;
   private final BatchApi batch;
@@ -122,8 +124,7 @@ public final class ApiRoutes extends AllDirectives {
     } else if (path.equals("/drover/v1/events") || path.equals("/drover/v1/cost") || path.equals("/drover/v1/hosts")
         || path.equals("/drover/v1/cluster")) {
       return last;
-    } else if (path.startsWith("/drover/v1/hosts/") && path.indexOf('/', 17) > 17
-        && path.indexOf('/', path.indexOf('/', 17) + 1) < 0 && (last.equals("drain") || last.equals("undrain"))) {
+    } else if (HOST_OPERATION.matcher(path).matches()) {
       return last + "host";
     } else if (path.startsWith("/drover/v1/jobs/") && (path.endsWith("/logs") || path.endsWith("/logs/"))) {
       return "logs";
@@ -196,7 +197,8 @@ public final class ApiRoutes extends AllDirectives {
     return RejectionHandler.newBuilder()
         .handleAll(MethodRejection.class, rejected -> complete(errorResponse(StatusCodes.METHOD_NOT_ALLOWED,
             "ClientException", "This path takes " + rejected.stream().map(r -> r.supported().name()).distinct().toList()
-                + ": the AWS Batch API is POST /v1/<operation>, Drover's logs, events and cost are GET.")))
+                + ": the AWS Batch API is POST /v1/<operation>, Drover's logs, events, cost, hosts and cluster are GET, "
+                + "a host's drain and undrain POST.")))
         .handleNotFound(complete(errorResponse(StatusCodes.NOT_FOUND, "UnknownOperationException",
             "No such path. Drover serves POST /v1/<operation> (the AWS Batch API), POST /drover/v1/admin/<operation>, "
                 + "POST /drover/v1/hosts/<hostId>/drain|undrain, and GET /drover/v1/jobs/<jobId>/logs, /drover/v1/events, "

@@ -134,9 +134,6 @@ public final class HostsApi {
   CompletionStage<HostView> drain(Access access, String hostId, String body) {
     access.require(DRAIN_HOST, identity.hostArn(hostId));
     String reason = BatchApi.parse(json, body, DrainBody.class).reason();
-    ClientError.require(reason == null || reason.length() <= DrainedHost.MAX_REASON_LENGTH,
-        "reason must be at most " + DrainedHost.MAX_REASON_LENGTH + " characters, not "
-            + (reason == null ? 0 : reason.length()) + ".");
     return hosts().thenCompose(hosts -> {
       HostState state = hosts.get(hostId);
       ClientError.require(state != null || controlPlane.state().drained(hostId).isPresent(),
