@@ -10,6 +10,7 @@ import io.drover.controller.api.AdminApi;
 import io.drover.controller.api.ApiRoutes;
 import io.drover.controller.api.ApiTls;
 import io.drover.controller.api.BatchApi;
+import io.drover.controller.api.HostsApi;
 import io.drover.controller.api.LogsApi;
 import io.drover.controller.controlplane.ControlPlaneClient;
 import io.drover.controller.events.EventsApi;
@@ -112,7 +113,9 @@ public final class DroverController {
     BatchApi batch = new BatchApi(system, api, settings, controlPlane, readStore, metrics);
     ApiRoutes routes = new ApiRoutes(api, batch,
         new AdminApi(api, controlPlane, authenticator.secrets(), settings.identity()),
-        new LogsApi(batch, logStore, api), new EventsApi(stateChanges, api), authenticator, security, metrics);
+        new LogsApi(batch, logStore, api), new EventsApi(stateChanges, api),
+        new HostsApi(system, scheduler, controlPlane, settings.identity(), api, settings.askTimeout()),
+        authenticator, security, metrics);
     ServerBuilder server = Http.get(system).newServerAt(settings.httpInterface(), settings.httpPort());
     if (security.tls().isPresent()) {
       server = server.enableHttps(ApiTls.serverContext(security.tls().get()));

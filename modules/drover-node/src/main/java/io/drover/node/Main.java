@@ -1,6 +1,7 @@
 package io.drover.node;
 
 import io.drover.node.admin.AdminCommand;
+import io.drover.node.admin.OperatorCommand;
 import io.drover.node.cassandra.CassandraStartException;
 import io.drover.node.cassandra.RepoRoot;
 import io.drover.node.tls.CertsCommand;
@@ -13,7 +14,9 @@ import java.util.List;
  * The Drover process. {@code ./drover} calls it as {@code Main <command> [options]}: {@code dev}
  * (see {@link DevMode}), {@code controller} or {@code agent} (see {@link NodeMode}),
  * {@code upgrade}, the rolling upgrade of a running cluster (see {@link UpgradeCommand}),
- * {@code admin}, users, keys and policies (see {@link AdminCommand}),
+ * {@code admin}, users, keys and policies (see {@link AdminCommand}), {@code status},
+ * {@code drain} and {@code undrain}, the operators' view of the cluster and its hosts (see
+ * {@link OperatorCommand}),
  * {@code certs}, the cluster's CA and node certificates (see {@link CertsCommand}), or
  * {@code fleet}, many simulated agents in one process for load tests (see {@link FleetMode}).
  */
@@ -24,7 +27,7 @@ public final class Main {
   public static void main(String[] args) {
     useCommonPoolForAsyncCompletions();
     if (args.length == 0) {
-      System.err.println("usage: Main dev|controller|agent|upgrade|admin|certs|fleet [options]   (see ./drover help; Main fleet --help)");
+      System.err.println("usage: Main dev|controller|agent|upgrade|admin|status|drain|undrain|certs|fleet [options]   (see ./drover help; Main fleet --help)");
       System.exit(2);
     }
     List<String> rest = Arrays.asList(args).subList(1, args.length);
@@ -46,6 +49,7 @@ public final class Main {
         }
         case "upgrade" -> System.exit(UpgradeCommand.run(rest, System.out, System.err));
         case "admin" -> System.exit(AdminCommand.run(rest, System.out, System.err));
+        case "status", "drain", "undrain" -> System.exit(OperatorCommand.run(args[0], rest, System.out, System.err));
         case "certs" -> System.exit(CertsCommand.run(rest, System.out, System.err));
         case "fleet" -> {
           FleetMode.Options options;

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
@@ -55,6 +56,7 @@ public final class ApiRoutes extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(ApiRoutes.class);
   private static final Duration READ_BODY_TIMEOUT = Duration.ofSeconds(10);
   private static final String ADMIN_PREFIX = "admin/";
+  private static final Pattern HOST_OPERATION = Pattern.compile("/drover/v1/hosts/[^/]+/(drain|undrain)");
 
   private final ObjectMapper json;
   private final BatchApi batch;
@@ -62,6 +64,7 @@ public final class ApiRoutes extends AllDirectives {
   private final LogsApi logs;
   private final EventsApi events;
   private final CostApi cost;
+  private final HostsApi hosts;
   private final Authenticator authenticator;
   private final TokenBuckets rateLimits;
   private final SecuritySettings security;
@@ -73,6 +76,7 @@ public final class ApiRoutes extends AllDirectives {
       AdminApi admin,
       LogsApi logs,
       EventsApi events,
+      HostsApi hosts,
       Authenticator authenticator,
       SecuritySettings security,
       ControllerMetrics metrics) {
@@ -82,6 +86,7 @@ public final class ApiRoutes extends AllDirectives {
     this.admin = admin;
     this.logs = logs;
     this.events = events;
+    this.hosts = hosts;
     this.cost = new CostApi(batch.readStore().costs());
     this.authenticator = authenticator;
     this.security = security;
@@ -106,7 +111,8 @@ public final class ApiRoutes extends AllDirectives {
 
   /**
    * The metrics' name for the operation a path asks for: the AWS Batch operation in lower case
-   * ({@code submitjob}), {@code admin/<operation>}, {@code events}, {@code cost}, {@code logs}, or
+   * ({@code submitjob}), {@code admin/<operation>}, {@code events}, {@code cost}, {@code logs},
+   * {@code hosts}, {@code drainhost}, {@code undrainhost}, {@code cluster}, or
    * {@code unknown} (so that no path a caller makes up becomes a label of its own).
    */
   String operationOf(String path) {
@@ -115,8 +121,11 @@ public final class ApiRoutes extends AllDirectives {
       return last;
     } else if (path.startsWith("/drover/v1/admin/") && path.indexOf('/', 17) < 0 && admin.knows(last)) {
       return ADMIN_PREFIX + last;
-    } else if (path.equals("/drover/v1/events") || path.equals("/drover/v1/cost")) {
+    } else if (path.equals("/drover/v1/events") || path.equals("/drover/v1/cost") || path.equals("/drover/v1/hosts")
+        || path.equals("/drover/v1/cluster")) {
       return last;
+    } else if (HOST_OPERATION.matcher(path).matches()) {
+      return last + "host";
     } else if (path.startsWith("/drover/v1/jobs/") && (path.endsWith("/logs") || path.endsWith("/logs/"))) {
       return "logs";
     }
@@ -168,6 +177,11 @@ public final class ApiRoutes extends AllDirectives {
                       access.require(CostApi.ACTION, "*");
                       return cost.report(from, to, groupBy, System.currentTimeMillis());
                     })))))),
+        pathPrefix(PathMatchers.segment("drover").slash("v1").slash("hosts"), () -> concat(
+            pathEnd(() -> get(() -> parameterOptional("computeEnvironment", ce -> respond(() -> hosts.list(access, ce))))),
+            path(PathMatchers.segment().slash("drain"), hostId -> post(() -> respond(() -> hosts.drain(access, hostId, body)))),
+            path(PathMatchers.segment().slash("undrain"), hostId -> post(() -> respond(() -> hosts.undrain(access, hostId)))))),
+        path(PathMatchers.segment("drover").slash("v1").slash("cluster"), () -> get(() -> respond(() -> hosts.cluster(access)))),
         pathPrefix(PathMatchers.segment("drover").slash("v1").slash("jobs").slash(PathMatchers.segment()).slash("logs"),
             jobId -> pathEndOrSingleSlash(() -> get(() ->
                 parameterOptional("attempt", attempt ->
@@ -183,10 +197,12 @@ public final class ApiRoutes extends AllDirectives {
     return RejectionHandler.newBuilder()
         .handleAll(MethodRejection.class, rejected -> complete(errorResponse(StatusCodes.METHOD_NOT_ALLOWED,
             "ClientException", "This path takes " + rejected.stream().map(r -> r.supported().name()).distinct().toList()
-                + ": the AWS Batch API is POST /v1/<operation>, Drover's logs, events and cost are GET.")))
+                + ": the AWS Batch API is POST /v1/<operation>, Drover's logs, events, cost, hosts and cluster are GET, "
+                + "a host's drain and undrain POST.")))
         .handleNotFound(complete(errorResponse(StatusCodes.NOT_FOUND, "UnknownOperationException",
             "No such path. Drover serves POST /v1/<operation> (the AWS Batch API), POST /drover/v1/admin/<operation>, "
-                + "and GET /drover/v1/jobs/<jobId>/logs, /drover/v1/events and /drover/v1/cost.")))
+                + "POST /drover/v1/hosts/<hostId>/drain|undrain, and GET /drover/v1/jobs/<jobId>/logs, /drover/v1/events, "
+                + "/drover/v1/cost, /drover/v1/hosts and /drover/v1/cluster.")))
         .build();
   }
 

@@ -16,6 +16,7 @@ import io.drover.core.api.UpdateComputeEnvironmentRequest;
 import io.drover.core.api.UpdateJobQueueRequest;
 import io.drover.core.api.UpdateSchedulingPolicyRequest;
 import io.drover.core.controlplane.ControlPlaneEvent;
+import io.drover.core.controlplane.HostRequest;
 import io.drover.core.controlplane.ControlPlaneRequest;
 import io.drover.core.controlplane.ControlPlaneRules;
 import io.drover.core.controlplane.ControlPlaneState;
@@ -41,7 +42,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
  * The durable control plane: every compute environment, job queue, job definition, scheduling
- * policy, user and access key, as one event-sourced cluster singleton on the controllers. Writes
+ * policy, user, access key and drained host, as one event-sourced cluster singleton on the controllers. Writes
  * are rare and must be serialized (names are unique, revisions count up), so one entity is the
  * right boundary. Every node keeps a {@link ControlPlaneView} of it, so reads, job submissions and
  * signature checks never wait on this singleton.
@@ -72,7 +73,9 @@ public final class ControlPlaneEntity
         @JsonSubTypes.Type(value = UserRequest.UpdateAccessKey.class, name = "UpdateAccessKey"),
         @JsonSubTypes.Type(value = UserRequest.DeleteAccessKey.class, name = "DeleteAccessKey"),
         @JsonSubTypes.Type(value = UserRequest.PutUserPolicy.class, name = "PutUserPolicy"),
-        @JsonSubTypes.Type(value = UserRequest.DeleteUserPolicy.class, name = "DeleteUserPolicy")
+        @JsonSubTypes.Type(value = UserRequest.DeleteUserPolicy.class, name = "DeleteUserPolicy"),
+        @JsonSubTypes.Type(value = HostRequest.DrainHost.class, name = "DrainHost"),
+        @JsonSubTypes.Type(value = HostRequest.UndrainHost.class, name = "UndrainHost")
       })
           ControlPlaneRequest request,
       ActorRef<StatusReply<Applied>> replyTo)

@@ -12,6 +12,7 @@ import io.drover.core.compute.ComputeEnvironment;
 import io.drover.core.controlplane.ControlPlaneState;
 import io.drover.core.job.Placement;
 import io.drover.controller.readside.JobReadStore;
+import io.drover.core.CborSerializable;
 import io.drover.core.model.AwsIdentity;
 import io.drover.core.model.JobStatus;
 import io.drover.core.model.Resources;
@@ -41,6 +42,7 @@ import io.drover.protocol.SchedulerProtocol.SchedulerCommand;
 import io.drover.protocol.SchedulerProtocol.SpotNotice;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -87,6 +89,23 @@ public final class SchedulerActor {
    * @param runnable how many RUNNABLE jobs the queue has in all (the head is capped)
    */
   public record QueueOffer(String queue, List<JobTicket> head, int runnable) implements Command {}
+
+  /** Asks for every host the scheduler knows, as it sees them now; answered with {@link Hosts}. */
+  public record DescribeHosts(ActorRef<Hosts> replyTo) implements Command {}
+
+  /** Every host the scheduler knows, in agent id order. */
+  public record Hosts(List<HostState> hosts) implements CborSerializable {}
+
+  /**
+   * A host as the scheduler sees it.
+   *
+   * @param used what its attempts, and the placements it has not reported yet, hold
+   * @param runningJobs the ids of the jobs it runs, sorted
+   * @param schedulable whether the next pass may place a job there (reporting, reachable, not
+   *     draining, retiring or drained by an operator, its executor allowed)
+   */
+  public record HostState(AgentInfo info, Resources used, List<String> runningJobs, boolean schedulable)
+      implements CborSerializable {}
 
   private record ControlPlaneChanged(ControlPlaneState state) implements Command {}
 
@@ -248,6 +267,10 @@ public final class SchedulerActor {
           return Behaviors.same();
         })
         .onMessage(Placed.class, this::onPlaced)
+        .onMessage(DescribeHosts.class, msg -> {
+          msg.replyTo().tell(hosts());
+          return Behaviors.same();
+        })
         .onMessage(PlaceFailed.class, msg -> {
           context.getLog().warn("Placing job {} on agent {} got no answer ({}); it stays RUNNABLE and is offered again",
               msg.assignment().job().jobId(), msg.assignment().agentId(), msg.message());
@@ -540,24 +563,11 @@ public final class SchedulerActor {
       ces.put(ce.computeEnvironmentName(),
           new ComputeEnvironmentView(ce.computeEnvironmentName(), ce.enabled(), ce.maxMilliCpus(), fairShareMilliCpus));
     }
-    long staleBefore = now - settings.agentHeartbeatTimeout().toMillis();
-    Map<String, Resources> placedNotReported = new HashMap<>();
-    for (Map.Entry<String, InFlight> e : inFlight.entrySet()) {
-      Agent agent = agents.get(e.getValue().agentId());
-      if (agent != null && !agent.running.containsKey(e.getKey())) {
-        placedNotReported.merge(agent.info.agentId(), e.getValue().resources(), Resources::plus);
-      }
-    }
+    Map<String, Resources> placedNotReported = placedNotReported();
     List<HostView> hosts = new ArrayList<>();
     for (Agent agent : agents.values()) {
-      Resources allocated = placedNotReported.getOrDefault(agent.info.agentId(), Resources.ZERO);
-      for (HostedAttempt a : agent.running.values()) {
-        allocated = allocated.plus(a.resources());
-      }
-      hosts.add(new HostView(agent.info.agentId(), agent.info.computeEnvironment(), agent.info.capacity(), allocated,
-          agent.info.schedulable() && agent.lastSeen >= staleBefore && !unavailable.contains(agent.ref.path().address())
-              && !retiring.contains(agent.info.agentId()) && executorAllowed(agent.info),
-          agent.info.spot()));
+      hosts.add(new HostView(agent.info.agentId(), agent.info.computeEnvironment(), agent.info.capacity(),
+          allocated(agent, placedNotReported), schedulable(agent, now), agent.info.spot()));
     }
     SchedulingDecision decision = Scheduler.schedule(queues, ces, hosts, holdings.runningChildren(), reservations,
         new SchedulerOptions(settings.reservationAfter().toMillis()), now);
@@ -569,6 +579,47 @@ public final class SchedulerActor {
     saturated = decision.assignments().isEmpty();
     publishReasons(decision);
     managedDemand = managedDemand(decision);
+  }
+
+  /** What the placements their agents have not reported yet hold, by agent id. */
+  private Map<String, Resources> placedNotReported() {
+    Map<String, Resources> placed = new HashMap<>();
+    for (Map.Entry<String, InFlight> e : inFlight.entrySet()) {
+      Agent agent = agents.get(e.getValue().agentId());
+      if (agent != null && !agent.running.containsKey(e.getKey())) {
+        placed.merge(agent.info.agentId(), e.getValue().resources(), Resources::plus);
+      }
+    }
+    return placed;
+  }
+
+  private static Resources allocated(Agent agent, Map<String, Resources> placedNotReported) {
+    Resources allocated = placedNotReported.getOrDefault(agent.info.agentId(), Resources.ZERO);
+    for (HostedAttempt a : agent.running.values()) {
+      allocated = allocated.plus(a.resources());
+    }
+    return allocated;
+  }
+
+  /**
+   * Whether a new job may go to {@code agent}: it takes jobs, reported lately, is reachable, is not
+   * being retired or drained by an operator, and its executor is allowed in its environment.
+   */
+  private boolean schedulable(Agent agent, long now) {
+    String agentId = agent.info.agentId();
+    return agent.info.schedulable() && agent.lastSeen >= now - settings.agentHeartbeatTimeout().toMillis()
+        && !unavailable.contains(agent.ref.path().address()) && !retiring.contains(agentId)
+        && controlPlaneState.drained(agentId).isEmpty() && executorAllowed(agent.info);
+  }
+
+  private Hosts hosts() {
+    long now = System.currentTimeMillis();
+    Map<String, Resources> placedNotReported = placedNotReported();
+    return new Hosts(agents.values().stream()
+        .sorted(Comparator.comparing((Agent agent) -> agent.info.agentId()))
+        .map(agent -> new HostState(agent.info, allocated(agent, placedNotReported),
+            agent.running.keySet().stream().sorted().toList(), schedulable(agent, now)))
+        .toList());
   }
 
   /**
@@ -638,7 +689,8 @@ public final class SchedulerActor {
       String agentId = agent.info.agentId();
       boolean idle = agent.running.isEmpty() && !placing.contains(agentId);
       hosts.computeIfAbsent(ce.computeEnvironmentName(), c -> new ArrayList<>()).add(new CapacityManager.Host(agentId,
-          agent.info.instanceId(), idle, !agent.info.schedulable() || retiring.contains(agentId),
+          agent.info.instanceId(), idle,
+          !agent.info.schedulable() || retiring.contains(agentId) || controlPlaneState.drained(agentId).isPresent(),
           notice != null && notice.interruption()));
     }
     for (ComputeEnvironment ce : controlPlaneState.computeEnvironments().values()) {

@@ -20,6 +20,8 @@ import io.drover.core.compute.ComputeEnvironment;
 import io.drover.core.controlplane.ControlPlaneEvent;
 import io.drover.core.controlplane.ControlPlaneRequest;
 import io.drover.core.controlplane.ControlPlaneState;
+import io.drover.core.controlplane.DrainedHost;
+import io.drover.core.controlplane.HostRequest;
 import io.drover.core.definition.ContainerMount;
 import io.drover.core.definition.ContainerProperties;
 import io.drover.core.definition.EvaluateOnExit;
@@ -81,7 +83,7 @@ final class WireSamples {
 
   /** Every version that has fixtures, with its catalog. */
   static final Map<String, Function<ActorRefResolver, Map<String, Object>>> VERSIONS =
-      Map.of("v0.1", WireSamples::v0_1, "v0.2", WireSamples::v0_2);
+      Map.of("v0.1", WireSamples::v0_1, "v0.2", WireSamples::v0_2, "v0.3", WireSamples::v0_3);
 
   private WireSamples() {}
 
@@ -140,7 +142,7 @@ final class WireSamples {
     SchedulingPolicy policy = new SchedulingPolicy("fair", POLICY_ARN, fairshare, sorted("team", "data"));
     ControlPlaneState controlPlane = new ControlPlaneState(
         new TreeMap<>(Map.of(COMPUTE_ENVIRONMENT, computeEnvironment)), new TreeMap<>(Map.of(QUEUE, queue)),
-        new TreeMap<>(Map.of("report", List.of(definition))), new TreeMap<>(Map.of("fair", policy)), null, null);
+        new TreeMap<>(Map.of("report", List.of(definition))), new TreeMap<>(Map.of("fair", policy)), null, null, null);
     ControlPlaneEvent registered = new ControlPlaneEvent.JobDefinitionRegistered(definition);
 
     JobDetail detail = new JobDetail(ACCOUNT + "job/" + JOB_ID, "nightly-report", JOB_ID, QUEUE_ARN, JobStatus.FAILED,
@@ -308,7 +310,7 @@ final class WireSamples {
     ControlPlaneState old = (ControlPlaneState) samples.get("ControlPlaneState");
     ControlPlaneState controlPlane = new ControlPlaneState(old.computeEnvironments(), old.jobQueues(),
         old.jobDefinitions(), old.schedulingPolicies(), new TreeMap<>(Map.of("alice", user)),
-        new TreeMap<>(Map.of(key.accessKeyId(), key)));
+        new TreeMap<>(Map.of(key.accessKeyId(), key)), null);
     samples.put("ControlPlaneState", controlPlane);
     samples.put("ControlPlaneEntity.Snapshot", new ControlPlaneEntity.Snapshot(controlPlane, 42));
 
@@ -343,6 +345,35 @@ final class WireSamples {
         l.environment(), l.resources(), l.user(), l.readonlyRootFilesystem(), l.privileged(),
         List.of(new ContainerMount("data", "/data/reports", "/reports", true),
             new ContainerMount("scratch", null, "/scratch", false))), launch.replyTo()));
+    return samples;
+  }
+
+  /**
+   * v0.3: hosts drained by an operator in the control plane (events, requests, the state with them),
+   * and the scheduler's answer to which hosts it has.
+   */
+  static Map<String, Object> v0_3(ActorRefResolver refs) {
+    Map<String, Object> samples = new LinkedHashMap<>(v0_2(refs));
+    ActorRef<Object> replyTo = refs.resolveActorRef(REPLY_REF);
+    DrainedHost drained = new DrainedHost("kernel upgrade", AT + 5_000, "arn:aws:iam::000000000000:user/alice");
+    samples.put("ControlPlaneEvent.HostDrained", new ControlPlaneEvent.HostDrained("agent-7", drained));
+    samples.put("ControlPlaneEvent.HostUndrained", new ControlPlaneEvent.HostUndrained("agent-7"));
+
+    ControlPlaneState old = (ControlPlaneState) samples.get("ControlPlaneState");
+    ControlPlaneState controlPlane = new ControlPlaneState(old.computeEnvironments(), old.jobQueues(),
+        old.jobDefinitions(), old.schedulingPolicies(), old.users(), old.accessKeys(),
+        new TreeMap<>(Map.of("agent-7", drained)));
+    samples.put("ControlPlaneState", controlPlane);
+    samples.put("ControlPlaneEntity.Snapshot", new ControlPlaneEntity.Snapshot(controlPlane, 43));
+    samples.put("ControlPlaneEntity.Execute.DrainHost", new ControlPlaneEntity.Execute(
+        new HostRequest.DrainHost("agent-7", "kernel upgrade", drained.drainedBy(), AT + 5_000), replyTo.narrow()));
+    samples.put("ControlPlaneEntity.Execute.UndrainHost",
+        new ControlPlaneEntity.Execute(new HostRequest.UndrainHost("agent-7"), replyTo.narrow()));
+
+    SchedulerProtocol.AgentStatus status = (SchedulerProtocol.AgentStatus) samples.get("SchedulerProtocol.AgentStatus");
+    samples.put("SchedulerActor.DescribeHosts", new SchedulerActor.DescribeHosts(replyTo.narrow()));
+    samples.put("SchedulerActor.Hosts", new SchedulerActor.Hosts(List.of(new SchedulerActor.HostState(
+        status.info(), new Resources(2_000, 4_096, 0), List.of(JOB_ID), false))));
     return samples;
   }
 

@@ -29,7 +29,9 @@ import io.drover.core.users.User;
   @JsonSubTypes.Type(value = ControlPlaneEvent.UserDeleted.class, name = "UserDeleted"),
   @JsonSubTypes.Type(value = ControlPlaneEvent.AccessKeyCreated.class, name = "AccessKeyCreated"),
   @JsonSubTypes.Type(value = ControlPlaneEvent.AccessKeyUpdated.class, name = "AccessKeyUpdated"),
-  @JsonSubTypes.Type(value = ControlPlaneEvent.AccessKeyDeleted.class, name = "AccessKeyDeleted")
+  @JsonSubTypes.Type(value = ControlPlaneEvent.AccessKeyDeleted.class, name = "AccessKeyDeleted"),
+  @JsonSubTypes.Type(value = ControlPlaneEvent.HostDrained.class, name = "HostDrained"),
+  @JsonSubTypes.Type(value = ControlPlaneEvent.HostUndrained.class, name = "HostUndrained")
 })
 public sealed interface ControlPlaneEvent extends CborSerializable {
 
@@ -67,4 +69,9 @@ public sealed interface ControlPlaneEvent extends CborSerializable {
   record AccessKeyUpdated(AccessKey accessKey) implements ControlPlaneEvent {}
 
   record AccessKeyDeleted(String accessKeyId) implements ControlPlaneEvent {}
+
+  /** An operator drained the host with agent id {@code hostId}. */
+  record HostDrained(String hostId, DrainedHost drained) implements ControlPlaneEvent {}
+
+  record HostUndrained(String hostId) implements ControlPlaneEvent {}
 }

@@ -17,6 +17,8 @@ import io.drover.core.compute.ComputeResources;
 import io.drover.core.controlplane.ControlPlaneEvent.ComputeEnvironmentCreated;
 import io.drover.core.controlplane.ControlPlaneEvent.ComputeEnvironmentDeleted;
 import io.drover.core.controlplane.ControlPlaneEvent.ComputeEnvironmentUpdated;
+import io.drover.core.controlplane.ControlPlaneEvent.HostDrained;
+import io.drover.core.controlplane.ControlPlaneEvent.HostUndrained;
 import io.drover.core.controlplane.ControlPlaneEvent.JobDefinitionDeregistered;
 import io.drover.core.controlplane.ControlPlaneEvent.JobDefinitionRegistered;
 import io.drover.core.controlplane.ControlPlaneEvent.JobQueueCreated;
@@ -53,6 +55,8 @@ public final class ControlPlaneRules {
 
   private static final String UNMANAGED_VCPUS_ONLY = "unmanagedvCpus applies to UNMANAGED compute environments only; "
       + "a MANAGED one's vCPUs are computeResources.minvCpus, desiredvCpus and maxvCpus.";
+
+  private static final int MAX_HOST_ID_LENGTH = 255;
 
   private final AwsIdentity identity;
   private final UserRules users;
@@ -96,6 +100,10 @@ public final class ControlPlaneRules {
       return deleteSchedulingPolicy(state, r);
     } else if (request instanceof UserRequest r) {
       return users.execute(state, r);
+    } else if (request instanceof HostRequest.DrainHost r) {
+      return drainHost(state, r);
+    } else if (request instanceof HostRequest.UndrainHost r) {
+      return undrainHost(state, r);
     }
     throw new IllegalArgumentException("Unknown control-plane request " + request);
   }
@@ -344,6 +352,33 @@ public final class ControlPlaneRules {
     return state.schedulingPolicy(name)
         .orElseThrow(() -> new ClientError(field + " '" + arnOrName
             + "' does not exist; create the scheduling policy with CreateSchedulingPolicy."));
+  }
+
+  // ---- hosts
+
+  /** Drains a host, or replaces the reason of one already drained (it stays drained since it first was). */
+  public ControlPlaneEvent drainHost(ControlPlaneState state, HostRequest.DrainHost request) {
+    String hostId = hostId(request.hostId());
+    String reason = request.reason() == null ? "" : request.reason();
+    ClientError.require(reason.length() <= DrainedHost.MAX_REASON_LENGTH,
+        "reason must be at most " + DrainedHost.MAX_REASON_LENGTH + " characters, not " + reason.length() + ".");
+    ClientError.required(request.drainedBy(), "drainedBy");
+    long drainedAt = state.drained(hostId).map(DrainedHost::drainedAt).orElse(request.drainedAt());
+    return new HostDrained(hostId, new DrainedHost(reason, drainedAt, request.drainedBy()));
+  }
+
+  public ControlPlaneEvent undrainHost(ControlPlaneState state, HostRequest.UndrainHost request) {
+    String hostId = hostId(request.hostId());
+    ClientError.require(state.drained(hostId).isPresent(),
+        "hostId '" + hostId + "' is not drained; there is nothing to undrain.");
+    return new HostUndrained(hostId);
+  }
+
+  private static String hostId(String hostId) {
+    ClientError.required(hostId, "hostId");
+    ClientError.require(!hostId.isBlank() && hostId.length() <= MAX_HOST_ID_LENGTH,
+        "hostId must be an agent id of 1 to " + MAX_HOST_ID_LENGTH + " characters.");
+    return hostId;
   }
 
   // ---- job definitions

@@ -19,6 +19,8 @@ import io.drover.core.controlplane.ControlPlaneEvent.UserUpdated;
 import io.drover.core.controlplane.ControlPlaneEvent.AccessKeyCreated;
 import io.drover.core.controlplane.ControlPlaneEvent.AccessKeyDeleted;
 import io.drover.core.controlplane.ControlPlaneEvent.AccessKeyUpdated;
+import io.drover.core.controlplane.ControlPlaneEvent.HostDrained;
+import io.drover.core.controlplane.ControlPlaneEvent.HostUndrained;
 import io.drover.core.definition.JobDefinition;
 import io.drover.core.model.AwsIdentity;
 import io.drover.core.policy.FairsharePolicy;
@@ -35,9 +37,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Every compute environment, job queue, job definition revision, scheduling policy, user and
- * access key (its secret sealed), keyed by
- * name and sorted. Immutable: {@link #apply} returns a new state. Sizes are control-plane sizes
+ * Every compute environment, job queue, job definition revision, scheduling policy, user, access
+ * key (its secret sealed) and drained host, keyed by name (a host by its agent id) and sorted. Immutable: {@link #apply} returns a new state. Sizes are control-plane sizes
  * (thousands at most), so copying a map per change is cheaper than anything cleverer.
  */
 public record ControlPlaneState(
@@ -46,15 +47,18 @@ public record ControlPlaneState(
     SortedMap<String, List<JobDefinition>> jobDefinitions,
     SortedMap<String, SchedulingPolicy> schedulingPolicies,
     SortedMap<String, User> users,
-    SortedMap<String, AccessKey> accessKeys)
+    SortedMap<String, AccessKey> accessKeys,
+    SortedMap<String, DrainedHost> drainedHosts)
     implements CborSerializable {
 
   public static final ControlPlaneState EMPTY = new ControlPlaneState(
-      new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+      new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(),
+      new TreeMap<>());
 
   /**
    * Snapshots written before scheduling policies existed have no {@code schedulingPolicies}, and
-   * those written before users existed have no {@code users} or {@code accessKeys}: none.
+   * those written before users existed have no {@code users} or {@code accessKeys}, and those
+   * written before operators could drain hosts have no {@code drainedHosts}: none.
    */
   public ControlPlaneState {
     computeEnvironments = Collections.unmodifiableSortedMap(new TreeMap<>(computeEnvironments));
@@ -64,6 +68,13 @@ public record ControlPlaneState(
         schedulingPolicies == null ? new TreeMap<>() : new TreeMap<>(schedulingPolicies));
     users = Collections.unmodifiableSortedMap(users == null ? new TreeMap<>() : new TreeMap<>(users));
     accessKeys = Collections.unmodifiableSortedMap(accessKeys == null ? new TreeMap<>() : new TreeMap<>(accessKeys));
+    drainedHosts = Collections.unmodifiableSortedMap(
+        drainedHosts == null ? new TreeMap<>() : new TreeMap<>(drainedHosts));
+  }
+
+  /** Why the host with agent id {@code hostId} is drained; empty when it is not. */
+  public Optional<DrainedHost> drained(String hostId) {
+    return Optional.ofNullable(drainedHosts.get(hostId));
   }
 
   /** The access keys of {@code userName}, oldest first. */
@@ -140,7 +151,7 @@ public record ControlPlaneState(
     } else if (event instanceof ComputeEnvironmentDeleted e) {
       TreeMap<String, ComputeEnvironment> next = new TreeMap<>(computeEnvironments);
       next.remove(e.computeEnvironmentName());
-      return new ControlPlaneState(next, jobQueues, jobDefinitions, schedulingPolicies, users, accessKeys);
+      return new ControlPlaneState(next, jobQueues, jobDefinitions, schedulingPolicies, users, accessKeys, drainedHosts);
     } else if (event instanceof JobQueueCreated e) {
       return withJobQueue(e.jobQueue());
     } else if (event instanceof JobQueueUpdated e) {
@@ -148,7 +159,7 @@ public record ControlPlaneState(
     } else if (event instanceof JobQueueDeleted e) {
       TreeMap<String, JobQueue> next = new TreeMap<>(jobQueues);
       next.remove(e.jobQueueName());
-      return new ControlPlaneState(computeEnvironments, next, jobDefinitions, schedulingPolicies, users, accessKeys);
+      return new ControlPlaneState(computeEnvironments, next, jobDefinitions, schedulingPolicies, users, accessKeys, drainedHosts);
     } else if (event instanceof JobDefinitionRegistered e) {
       List<JobDefinition> revisions = new ArrayList<>(revisions(e.jobDefinition().jobDefinitionName()));
       revisions.add(e.jobDefinition());
@@ -164,7 +175,7 @@ public record ControlPlaneState(
     } else if (event instanceof SchedulingPolicyDeleted e) {
       TreeMap<String, SchedulingPolicy> next = new TreeMap<>(schedulingPolicies);
       next.remove(e.name());
-      return new ControlPlaneState(computeEnvironments, jobQueues, jobDefinitions, next, users, accessKeys);
+      return new ControlPlaneState(computeEnvironments, jobQueues, jobDefinitions, next, users, accessKeys, drainedHosts);
     } else if (event instanceof UserCreated e) {
       return withUser(e.user());
     } else if (event instanceof UserUpdated e) {
@@ -172,7 +183,7 @@ public record ControlPlaneState(
     } else if (event instanceof UserDeleted e) {
       TreeMap<String, User> next = new TreeMap<>(users);
       next.remove(e.userName());
-      return new ControlPlaneState(computeEnvironments, jobQueues, jobDefinitions, schedulingPolicies, next, accessKeys);
+      return new ControlPlaneState(computeEnvironments, jobQueues, jobDefinitions, schedulingPolicies, next, accessKeys, drainedHosts);
     } else if (event instanceof AccessKeyCreated e) {
       return withAccessKey(e.accessKey());
     } else if (event instanceof AccessKeyUpdated e) {
@@ -180,7 +191,15 @@ public record ControlPlaneState(
     } else if (event instanceof AccessKeyDeleted e) {
       TreeMap<String, AccessKey> next = new TreeMap<>(accessKeys);
       next.remove(e.accessKeyId());
-      return new ControlPlaneState(computeEnvironments, jobQueues, jobDefinitions, schedulingPolicies, users, next);
+      return new ControlPlaneState(computeEnvironments, jobQueues, jobDefinitions, schedulingPolicies, users, next, drainedHosts);
+    } else if (event instanceof HostDrained e) {
+      TreeMap<String, DrainedHost> next = new TreeMap<>(drainedHosts);
+      next.put(e.hostId(), e.drained());
+      return new ControlPlaneState(computeEnvironments, jobQueues, jobDefinitions, schedulingPolicies, users, accessKeys, next);
+    } else if (event instanceof HostUndrained e) {
+      TreeMap<String, DrainedHost> next = new TreeMap<>(drainedHosts);
+      next.remove(e.hostId());
+      return new ControlPlaneState(computeEnvironments, jobQueues, jobDefinitions, schedulingPolicies, users, accessKeys, next);
     }
     throw new IllegalArgumentException("Unknown control-plane event " + event);
   }
@@ -188,36 +207,36 @@ public record ControlPlaneState(
   private ControlPlaneState withComputeEnvironment(ComputeEnvironment ce) {
     TreeMap<String, ComputeEnvironment> next = new TreeMap<>(computeEnvironments);
     next.put(ce.computeEnvironmentName(), ce);
-    return new ControlPlaneState(next, jobQueues, jobDefinitions, schedulingPolicies, users, accessKeys);
+    return new ControlPlaneState(next, jobQueues, jobDefinitions, schedulingPolicies, users, accessKeys, drainedHosts);
   }
 
   private ControlPlaneState withJobQueue(JobQueue queue) {
     TreeMap<String, JobQueue> next = new TreeMap<>(jobQueues);
     next.put(queue.jobQueueName(), queue);
-    return new ControlPlaneState(computeEnvironments, next, jobDefinitions, schedulingPolicies, users, accessKeys);
+    return new ControlPlaneState(computeEnvironments, next, jobDefinitions, schedulingPolicies, users, accessKeys, drainedHosts);
   }
 
   private ControlPlaneState withRevisions(String name, List<JobDefinition> revisions) {
     TreeMap<String, List<JobDefinition>> next = new TreeMap<>(jobDefinitions);
     next.put(name, List.copyOf(revisions));
-    return new ControlPlaneState(computeEnvironments, jobQueues, next, schedulingPolicies, users, accessKeys);
+    return new ControlPlaneState(computeEnvironments, jobQueues, next, schedulingPolicies, users, accessKeys, drainedHosts);
   }
 
   private ControlPlaneState withSchedulingPolicy(SchedulingPolicy policy) {
     TreeMap<String, SchedulingPolicy> next = new TreeMap<>(schedulingPolicies);
     next.put(policy.name(), policy);
-    return new ControlPlaneState(computeEnvironments, jobQueues, jobDefinitions, next, users, accessKeys);
+    return new ControlPlaneState(computeEnvironments, jobQueues, jobDefinitions, next, users, accessKeys, drainedHosts);
   }
 
   private ControlPlaneState withUser(User user) {
     TreeMap<String, User> next = new TreeMap<>(users);
     next.put(user.userName(), user);
-    return new ControlPlaneState(computeEnvironments, jobQueues, jobDefinitions, schedulingPolicies, next, accessKeys);
+    return new ControlPlaneState(computeEnvironments, jobQueues, jobDefinitions, schedulingPolicies, next, accessKeys, drainedHosts);
   }
 
   private ControlPlaneState withAccessKey(AccessKey key) {
     TreeMap<String, AccessKey> next = new TreeMap<>(accessKeys);
     next.put(key.accessKeyId(), key);
-    return new ControlPlaneState(computeEnvironments, jobQueues, jobDefinitions, schedulingPolicies, users, next);
+    return new ControlPlaneState(computeEnvironments, jobQueues, jobDefinitions, schedulingPolicies, users, next, drainedHosts);
   }
 }

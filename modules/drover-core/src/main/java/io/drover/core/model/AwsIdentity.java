@@ -30,6 +30,11 @@ public record AwsIdentity(String region, String accountId) {
     return arn("scheduling-policy/" + name);
   }
 
+  /** A host's ARN, for policies on draining it: {@code host/<agent id>}. */
+  public String hostArn(String hostId) {
+    return arn("host/" + hostId);
+  }
+
   /** An IAM user's ARN: {@code arn:aws:iam::<account>:user/<name>} (IAM ARNs have no region). */
   public String userArn(String userName) {
     return "arn:aws:iam::" + accountId + ":user/" + userName;

@@ -101,7 +101,9 @@ class ControlPlaneStateTest {
         new SchedulingPolicyDeleted("spare"), new ControlPlaneEvent.UserCreated(user),
         new ControlPlaneEvent.UserUpdated(user.withoutPolicy("all")), new ControlPlaneEvent.UserDeleted("alice"),
         new ControlPlaneEvent.AccessKeyCreated(key), new ControlPlaneEvent.AccessKeyUpdated(key.withStatus(AccessKey.Status.Inactive)),
-        new ControlPlaneEvent.AccessKeyDeleted(key.accessKeyId()));
+        new ControlPlaneEvent.AccessKeyDeleted(key.accessKeyId()),
+        new ControlPlaneEvent.HostDrained("agent-1", new DrainedHost("disk swap", 7, user.arn())),
+        new ControlPlaneEvent.HostUndrained("agent-1"));
   }
 
   @Test
@@ -188,7 +190,7 @@ class ControlPlaneStateTest {
     JobQueue q = old.jobQueue("q").orElseThrow();
     assertEquals(List.of(), q.jobStateTimeLimitActions());
     assertEquals(Optional.empty(), old.fairsharePolicyOf(q));
-    assertEquals(EMPTY, new ControlPlaneState(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), null, null, null));
+    assertEquals(EMPTY, new ControlPlaneState(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), null, null, null, null));
   }
 
   @Test
