@@ -273,7 +273,8 @@ class DeployFilesTest {
     assertTrue(base.group(1).matches("17\\.[0-9.]+_[0-9]+-jre(-[a-z]+)?"), "pinned Java 17 JRE tag: " + base.group(1));
     assertTrue(dockerfile.contains("FROM ${JRE_IMAGE} AS base"));
     assertTrue(dockerfile.contains("\nUSER drover\n"));
-    assertTrue(dockerfile.contains("HEALTHCHECK") && dockerfile.contains("GET /ready"));
+    assertTrue(dockerfile.contains("HEALTHCHECK") && dockerfile.contains("GET /ready HTTP/1.1"));
+    assertTrue(dockerfile.contains("Host: localhost"), "Pekko HTTP answers a request without a Host header with 400");
     assertTrue(dockerfile.contains("EXPOSE 25520 8558"));
     for (String role : List.of("controller", "agent")) {
       assertTrue(dockerfile.contains("FROM base AS " + role + "\n"), role);
