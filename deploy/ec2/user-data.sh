@@ -2,8 +2,9 @@
 # Drover node bootstrap for EC2 (cloud-init runs it once, as root, at first boot): installs Java 17
 # (and Docker on agents), installs the Drover release from S3, writes the node's settings with the
 # cluster's TLS files (and a controller's secrets) from SSM Parameter Store, and starts the node's
-# systemd unit. For Amazon Linux 2023, Debian 12 and Ubuntu 22.04/24.04. deploy/README.md explains
-# it; the instance role needs s3:GetObject on the release and ssm:GetParameter on the parameters.
+# systemd unit. For Amazon Linux 2023, Debian 12 and Ubuntu 22.04 (later Ubuntu releases package no
+# AWS CLI: use an image that has one). deploy/README.md explains it; the instance role needs
+# s3:GetObject on the release and ssm:GetParameter on the parameters.
 set -euo pipefail
 
 # --- settings: deploy/cloudformation/drover.yaml fills these in; edit them for a template of your own
@@ -49,7 +50,8 @@ esac
 # Java 17, the AWS CLI (S3, SSM), util-linux (setpriv, for the process executor) and, on agents,
 # Docker for the job containers.
 if command -v dnf >/dev/null 2>&1; then
-  packages="java-17-amazon-corretto-headless util-linux awscli-2"
+  packages="java-17-amazon-corretto-headless util-linux"
+  command -v aws >/dev/null 2>&1 || packages="$packages awscli-2"
   [ "$ROLE" = agent ] && packages="$packages docker"
   # shellcheck disable=SC2086 # a list of packages
   dnf install -y $packages
