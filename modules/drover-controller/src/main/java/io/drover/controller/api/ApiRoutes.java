@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
@@ -62,6 +63,7 @@ public final class ApiRoutes extends AllDirectives {
   private final LogsApi logs;
   private final EventsApi events;
   private final CostApi cost;
+  private final DashboardRoutes dashboard = new DashboardRoutes();
   private final Authenticator authenticator;
   private final TokenBuckets rateLimits;
   private final SecuritySettings security;
@@ -94,14 +96,14 @@ public final class ApiRoutes extends AllDirectives {
    * Each answer is counted by operation and status, with its duration.
    */
   public Route route() {
-    return extractRequest(request -> {
+    return concat(dashboard.route(), extractRequest(request -> {
       long start = System.nanoTime();
       String operation = operationOf(request.getUri().path());
       return mapResponse(response -> {
         metrics.apiRequest(operation, response.status().intValue(), System.nanoTime() - start);
         return response;
       }, () -> checkedRoutes(request, operation));
-    });
+    }));
   }
 
   /**
@@ -115,7 +117,7 @@ public final class ApiRoutes extends AllDirectives {
       return last;
     } else if (path.startsWith("/drover/v1/admin/") && path.indexOf('/', 17) < 0 && admin.knows(last)) {
       return ADMIN_PREFIX + last;
-    } else if (path.equals("/drover/v1/events") || path.equals("/drover/v1/cost")) {
+    } else if (path.equals("/drover/v1/events") || path.equals("/drover/v1/cost") || path.equals("/drover/v1/whoami")) {
       return last;
     } else if (path.startsWith("/drover/v1/jobs/") && (path.endsWith("/logs") || path.endsWith("/logs/"))) {
       return "logs";
@@ -161,6 +163,8 @@ public final class ApiRoutes extends AllDirectives {
                           queue -> access.allows(BatchApi.DESCRIBE_JOBS, batch.identity().jobQueueArn(queue))),
                       EventStreamMarshalling.toEventStream());
                 })))),
+        path(PathMatchers.segment("drover").slash("v1").slash("whoami"), () -> get(() ->
+            respond(() -> CompletableFuture.completedFuture(DashboardRoutes.whoami(access.principal(), batch.identity()))))),
         path(PathMatchers.segment("drover").slash("v1").slash("cost"), () -> get(() ->
             parameterOptional("from", from ->
                 parameterOptional("to", to ->
