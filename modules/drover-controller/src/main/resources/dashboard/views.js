@@ -7,7 +7,6 @@ import {
 } from './dom.js';
 
 const LIST_CAP = 100;
-const RELOAD_DELAY_MS = 500;
 
 /** Answers null where the controller has no such endpoint (404), so the page can say so. */
 async function optional(promise) {
@@ -45,11 +44,16 @@ function vcpusOf(resourceRequirements) {
   return vcpu ? Number(vcpu.value) : 0;
 }
 
-/** Base class: one pending reload at a time, errors shown in place, disposal stops timers. */
+/**
+ * Base class: one pending reload at a time, errors shown in place, disposal stops timers.
+ * `reloadDelay` bounds how often job state changes reload the view: the overview pages make
+ * several calls per reload, so they gather a few seconds of changes into one.
+ */
 class View {
-  constructor(context) {
+  constructor(context, reloadDelay = 3000) {
     this.context = context;
     this.api = context.api;
+    this.reloadDelay = reloadDelay;
     this.reloadTimer = null;
     this.disposed = false;
   }
@@ -59,7 +63,7 @@ class View {
       this.reloadTimer = setTimeout(() => {
         this.reloadTimer = null;
         this.reload();
-      }, RELOAD_DELAY_MS);
+      }, this.reloadDelay);
     }
   }
 
@@ -150,11 +154,9 @@ export class QueuesView extends View {
             return h('td', { class: 'num' }, n === undefined || n === 0 ? h('span', { class: 'muted' }, '0')
               : h('a', { href: `#/jobs?queue=${encodeURIComponent(name)}&state=${state}`, 'data-count': state }, String(n)));
           }),
-          h('td', {}, this.context.admin
-            ? this.action(enabled ? 'Disable' : 'Enable',
-              () => this.api.batch('updatejobqueue', { jobQueue: name, state: enabled ? 'DISABLED' : 'ENABLED' }),
-              { danger: enabled, confirmText: enabled ? `Disable queue ${name}? It stops starting new jobs.` : null })
-            : null));
+          h('td', {}, this.action(enabled ? 'Disable' : 'Enable',
+            () => this.api.batch('updatejobqueue', { jobQueue: name, state: enabled ? 'DISABLED' : 'ENABLED' }),
+            { danger: enabled, confirmText: enabled ? `Disable queue ${name}? It stops starting new jobs.` : null })));
       });
     fill(this.body,
       table('Job queues', ['Queue', 'State', 'Priority', 'Compute environments', ...JOB_STATES.map(s => s.toLowerCase()), ''],
@@ -312,7 +314,7 @@ export class HostsView extends View {
       h('td', {}, h('span', { class: host.lifecycle === 'SPOT' ? 'tag tag-spot' : 'tag' }, host.lifecycle === 'SPOT' ? 'Spot' : 'On-Demand')),
       h('td', {}, usage(host.usedVcpus, host.vcpus, ' vCPU')),
       h('td', {}, usage(host.usedMemoryMiB, host.memoryMiB, ' MiB')),
-      h('td', {}, host.runningJobs.length === 0 ? h('span', { class: 'muted' }, 'none')
+      h('td', {}, (host.runningJobs ?? []).length === 0 ? h('span', { class: 'muted' }, 'none')
         : h('ul', { class: 'plain' }, host.runningJobs.map(id => h('li', {}, h('a', { href: `#/jobs/${encodeURIComponent(id)}` }, id))))),
       h('td', {}, this.hostState(host)),
       h('td', { class: 'num' }, host.hourlyPrice === null || host.hourlyPrice === undefined ? '—' : `${money(host.hourlyPrice)}/h`),
@@ -378,7 +380,7 @@ export class HostsView extends View {
 
 export class JobsView extends View {
   constructor(context, params) {
-    super(context);
+    super(context, 500);
     this.params = params;
     this.tokens = [];
     this.page = null;
@@ -386,24 +388,38 @@ export class JobsView extends View {
 
   async render(main) {
     this.body = h('div', { class: 'view-body' }, notice('Loading jobs…'));
-    const names = (await queues(this.api)).map(q => q.jobQueueName).sort();
+    const names = await this.queueNames();
     if (this.disposed) {
       return;
     }
-    this.queue = this.params.get('queue') ?? names[0];
+    this.queue = this.params.get('queue') ?? names?.[0];
     this.state = this.params.get('state') ?? '';
     this.name = this.params.get('name') ?? '';
     fill(main, h('h1', {}, 'Jobs'), this.filterForm(names), this.body);
     if (!this.queue) {
-      fill(this.body, notice('There are no job queues yet.'));
+      fill(this.body, notice(names ? 'There are no job queues yet.' : 'Name a queue to list its jobs.'));
       return;
     }
     await this.reload();
   }
 
+  /** The queues' names, or null for a user who may list jobs but not describe queues (they type the queue's name). */
+  async queueNames() {
+    try {
+      return (await queues(this.api)).map(q => q.jobQueueName).sort();
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 403) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
   filterForm(names) {
-    const queue = h('select', { id: 'filter-queue', name: 'queue' },
-      names.map(n => h('option', { value: n, selected: n === this.queue }, n)));
+    const queue = names
+      ? h('select', { id: 'filter-queue', name: 'queue' }, names.map(n => h('option', { value: n, selected: n === this.queue }, n)))
+      : h('input', { id: 'filter-queue', name: 'queue', required: true, value: this.queue ?? '', autocomplete: 'off',
+        spellcheck: 'false' });
     const state = h('select', { id: 'filter-state', name: 'state' },
       h('option', { value: '' }, 'Any state'),
       JOB_STATES.map(s => h('option', { value: s, selected: s === this.state }, s)));
@@ -412,7 +428,7 @@ export class JobsView extends View {
     return h('form', { class: 'filters', role: 'search', onsubmit: event => {
       event.preventDefault();
       const query = new URLSearchParams();
-      query.set('queue', queue.value);
+      query.set('queue', queue.value.trim());
       if (state.value) {
         query.set('state', state.value);
       }
@@ -504,7 +520,7 @@ export class JobsView extends View {
 
 export class JobView extends View {
   constructor(context, jobId) {
-    super(context);
+    super(context, 500);
     this.jobId = jobId;
     this.attempt = null;
     this.follow = false;

@@ -10,6 +10,8 @@ import io.drover.it.support.DroverTestNode;
 import io.drover.node.admin.SignedClient;
 import io.drover.node.cassandra.RepoRoot;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,6 +37,7 @@ import software.amazon.awssdk.services.batch.model.ResourceType;
 class DashboardTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient PLAIN = HttpClient.newHttpClient();
   private static final String QUEUE = "dash-queue";
   private static final String DEFINITION = "dash-echo";
   private static final String LOG_LINE = "hello from the dashboard test";
@@ -62,6 +65,33 @@ class DashboardTest {
   @AfterAll
   static void stop() {
     node.close();
+  }
+
+  @Test
+  void onlyTheDashboardsFilesAnswerUnsigned() throws Exception {
+    HttpResponse<String> page = PLAIN.send(HttpRequest.newBuilder(URI.create(node.endpoint() + "/ui/")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, page.statusCode());
+    assertTrue(page.headers().firstValue("Content-Security-Policy").orElseThrow().startsWith("default-src 'none'"));
+    HttpResponse<String> root = PLAIN.send(HttpRequest.newBuilder(URI.create(node.endpoint() + "/")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(302, root.statusCode());
+    assertEquals("/ui/", root.headers().firstValue("Location").orElseThrow());
+
+    for (String path : List.of("/drover/v1/whoami", "/ui-not", "/v1/describejobqueues")) {
+      HttpResponse<String> unsigned = PLAIN.send(HttpRequest.newBuilder(URI.create(node.endpoint() + path)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(403, unsigned.statusCode(), path + ": " + unsigned.body());
+      assertEquals("MissingAuthenticationTokenException", unsigned.headers().firstValue("x-amzn-ErrorType").orElseThrow());
+    }
+    HttpResponse<String> posted = PLAIN.send(HttpRequest.newBuilder(URI.create(node.endpoint() + "/ui/app.js"))
+        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(403, posted.statusCode(), "a POST to the dashboard's path is an API call, and must be signed");
+    HttpResponse<String> signedUnknown = admin.get("/drover/v1/nothing-here");
+    assertEquals(404, signedUnknown.statusCode(), signedUnknown.body());
+    assertEquals("UnknownOperationException", signedUnknown.headers().firstValue("x-amzn-ErrorType").orElseThrow());
+    HttpResponse<String> wrongMethod = admin.post("/drover/v1/whoami", "{}");
+    assertEquals(405, wrongMethod.statusCode(), wrongMethod.body());
   }
 
   @Test

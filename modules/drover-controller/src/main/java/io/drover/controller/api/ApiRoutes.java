@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * Version 4, rate-limited per access key, and allowed by the caller's policies; the body is at most
  * {@code drover.controller.http.max-request-size}. Every error is answered in AWS's shape:
  * {@code x-amzn-ErrorType} and {@code {"__type", "message"}}, 4xx for the caller's mistakes, 5xx
- * when Drover could not do it.
+ * when Drover could not do it. The dashboard's static files ({@link DashboardRoutes}) are served
+ * ahead of these checks, unsigned.
  */
 public final class ApiRoutes extends AllDirectives {
 
