@@ -53,6 +53,18 @@ async function signOut(page) {
   await page.getByLabel('Access key ID').waitFor(WAIT);
 }
 
+/** Two hosts of the first compute environment, as GET /drover/v1/hosts describes them. */
+function sampleHosts() {
+  const host = (id, lifecycle, drained) => ({
+    hostId: id, host: `${id}.internal`, instanceId: id, computeEnvironment: 'dash-ce', executor: 'docker',
+    instanceType: 'm6i.xlarge', lifecycle, vcpus: 4, memoryMiB: 16384, usedVcpus: 1, usedMemoryMiB: 2048,
+    runningJobs: ['00000000-0000-0000-0000-000000000001'], schedulable: !drained,
+    drained: drained ? { reason: 'kernel upgrade', drainedAt: Date.now(), drainedBy: 'arn:aws:iam::000000000000:user/ops' } : null,
+    spotNotice: null, hourlyPrice: lifecycle === 'SPOT' ? 0.0712 : 0.192,
+  });
+  return { hosts: [host('i-0spot', 'SPOT', true), host('i-0ondemand', 'ON_DEMAND', false)] };
+}
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -146,6 +158,28 @@ try {
   }
   await shoot(page, '09-queues-read-only');
   await context.close();
+
+  step('the host list and job counts, in the shapes their endpoints answer, render with operator actions');
+  const sample = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const samplePage = await sample.newPage();
+  samplePage.on('pageerror', error => problems.push(`uncaught error in the page: ${error.message}`));
+  await samplePage.route('**/drover/v1/hosts', route => route.fulfill({ json: sampleHosts() }));
+  await samplePage.route('**/drover/v1/job-counts', route => route.fulfill({
+    json: { queues: { [queue]: { SUBMITTED: 0, PENDING: 1, RUNNABLE: 12, STARTING: 0, RUNNING: 3, SUCCEEDED: 40, FAILED: 2 } } },
+  }));
+  await signIn(samplePage, admin);
+  await samplePage.locator(`tr[data-queue="${queue}"] a[data-count="RUNNABLE"]`, { hasText: '12' }).waitFor(WAIT);
+  await shoot(samplePage, '10-queues-sample-counts');
+  await samplePage.getByRole('link', { name: 'Hosts' }).click();
+  await samplePage.locator('tr[data-host="i-0spot"]', { hasText: 'Draining' }).getByRole('button', { name: 'Undrain' }).waitFor(WAIT);
+  await samplePage.locator('tr[data-host="i-0ondemand"]').getByRole('button', { name: 'Drain' }).click();
+  await samplePage.getByRole('dialog', { name: 'Drain host' }).waitFor(WAIT);
+  await shoot(samplePage, '11-hosts-sample-drain');
+  await samplePage.getByRole('button', { name: 'Cancel' }).click();
+  await samplePage.getByRole('link', { name: 'Compute' }).click();
+  await samplePage.locator('tr[data-compute-environment]', { hasText: '1 Spot / 1 On-Demand' }).waitFor(WAIT);
+  await shoot(samplePage, '12-compute-sample-hosts');
+  await sample.close();
 } finally {
   await browser.close();
 }

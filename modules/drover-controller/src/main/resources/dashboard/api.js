@@ -120,7 +120,13 @@ export class LiveEvents {
     if (this.stopped) {
       return;
     }
-    const url = await this.api.eventsUrl();
+    let url;
+    try {
+      url = await this.api.eventsUrl();
+    } catch {
+      this.retry();
+      return;
+    }
     if (this.stopped) {
       return;
     }
@@ -135,12 +141,16 @@ export class LiveEvents {
     });
     source.onerror = () => {
       source.close();
-      this.onState(false);
-      if (!this.stopped) {
-        this.timer = setTimeout(() => this.start(), this.retryDelay);
-        this.retryDelay = Math.min(this.retryDelay * 2, 30000);
-      }
+      this.retry();
     };
+  }
+
+  retry() {
+    this.onState(false);
+    if (!this.stopped) {
+      this.timer = setTimeout(() => this.start(), this.retryDelay);
+      this.retryDelay = Math.min(this.retryDelay * 2, 30000);
+    }
   }
 
   stop() {

@@ -7,6 +7,7 @@ import {
 } from './dom.js';
 
 const LIST_CAP = 100;
+const HOST_JOBS_SHOWN = 5;
 
 /** Answers null where the controller has no such endpoint (404), so the page can say so. */
 async function optional(promise) {
@@ -314,8 +315,7 @@ export class HostsView extends View {
       h('td', {}, h('span', { class: host.lifecycle === 'SPOT' ? 'tag tag-spot' : 'tag' }, host.lifecycle === 'SPOT' ? 'Spot' : 'On-Demand')),
       h('td', {}, usage(host.usedVcpus, host.vcpus, ' vCPU')),
       h('td', {}, usage(host.usedMemoryMiB, host.memoryMiB, ' MiB')),
-      h('td', {}, (host.runningJobs ?? []).length === 0 ? h('span', { class: 'muted' }, 'none')
-        : h('ul', { class: 'plain' }, host.runningJobs.map(id => h('li', {}, h('a', { href: `#/jobs/${encodeURIComponent(id)}` }, id))))),
+      h('td', {}, this.runningJobs(host.runningJobs ?? [])),
       h('td', {}, this.hostState(host)),
       h('td', { class: 'num' }, host.hourlyPrice === null || host.hourlyPrice === undefined ? '—' : `${money(host.hourlyPrice)}/h`),
       h('td', {}, host.drained
@@ -324,6 +324,17 @@ export class HostsView extends View {
           onclick: () => this.askDrain(host) }, 'Drain') : null)));
     fill(this.body, table('Hosts', ['Host', 'Compute environment', 'Instance type', 'Lifecycle', 'vCPUs', 'Memory',
       'Running jobs', 'State', 'Price', ''], rows, 'No hosts have registered.'));
+  }
+
+  /** The first few running jobs by the start of their id (the whole id on hover), and how many more. */
+  runningJobs(ids) {
+    if (ids.length === 0) {
+      return h('span', { class: 'muted' }, 'none');
+    }
+    const shown = ids.slice(0, HOST_JOBS_SHOWN);
+    return h('ul', { class: 'plain' },
+      shown.map(id => h('li', {}, h('a', { href: `#/jobs/${encodeURIComponent(id)}`, title: id, class: 'mono' }, `${id.slice(0, 8)}…`))),
+      ids.length > shown.length ? h('li', { class: 'muted' }, `and ${ids.length - shown.length} more`) : null);
   }
 
   hostState(host) {

@@ -64,19 +64,11 @@ final class DashboardRoutes extends AllDirectives {
       RawHeader.create("X-Frame-Options", "DENY"),
       RawHeader.create("Referrer-Policy", "no-referrer"));
 
-  /** {@code GET /drover/v1/whoami}'s answer. */
+  /** {@code GET /drover/v1/whoami}'s answer: the signing user and key, and whether they are an operator. */
   record Whoami(String userName, String userArn, String accessKeyId, boolean admin) {}
 
-  private final ClassLoader classLoader;
-  private final Map<String, Optional<byte[]>> files = new ConcurrentHashMap<>();
-
-  DashboardRoutes() {
-    this(DashboardRoutes.class.getClassLoader());
-  }
-
-  DashboardRoutes(ClassLoader classLoader) {
-    this.classLoader = classLoader;
-  }
+  /** The files read so far; only those found, so that made-up names cannot fill it. */
+  private final Map<String, byte[]> files = new ConcurrentHashMap<>();
 
   /** {@code /}, {@code /ui} and {@code /ui/...}; any other path is left to the API's routes. */
   Route route() {
@@ -90,9 +82,7 @@ final class DashboardRoutes extends AllDirectives {
 
   /** The file {@code name} of the dashboard with its headers, or 404 when there is no such file. */
   HttpResponse asset(String name) {
-    Optional<byte[]> bytes = FILE_NAME.matcher(name).matches()
-        ? files.computeIfAbsent(name, this::load)
-        : Optional.empty();
+    Optional<byte[]> bytes = FILE_NAME.matcher(name).matches() ? file(name) : Optional.empty();
     if (bytes.isEmpty()) {
       return HttpResponse.create().withStatus(StatusCodes.NOT_FOUND).addHeaders(HEADERS)
           .withEntity(ContentTypes.TEXT_PLAIN_UTF8, "The dashboard has no file '" + name + "'. Open /ui/ for the dashboard.");
@@ -101,9 +91,18 @@ final class DashboardRoutes extends AllDirectives {
     return HttpResponse.create().withStatus(StatusCodes.OK).addHeaders(HEADERS).withEntity(type, bytes.get());
   }
 
-  private Optional<byte[]> load(String name) {
-    try (InputStream in = classLoader.getResourceAsStream(FOLDER + "/" + name)) {
-      return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
+  private Optional<byte[]> file(String name) {
+    byte[] cached = files.get(name);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    try (InputStream in = DashboardRoutes.class.getClassLoader().getResourceAsStream(FOLDER + "/" + name)) {
+      if (in == null) {
+        return Optional.empty();
+      }
+      byte[] bytes = in.readAllBytes();
+      files.put(name, bytes);
+      return Optional.of(bytes);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the dashboard's " + name + " from the classpath", e);
     }
