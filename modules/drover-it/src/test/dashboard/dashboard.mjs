@@ -159,15 +159,21 @@ try {
   await shoot(page, '09-queues-read-only');
   await context.close();
 
-  step('the host list and job counts, in the shapes their endpoints answer, render with operator actions');
+  step('the host list and job counts, in the shapes their endpoints answer, render with operator actions;'
+    + ' this browser\'s clock is 20 minutes slow, which the page corrects from the controller\'s answers');
   const sample = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const samplePage = await sample.newPage();
+  await samplePage.clock.setSystemTime(new Date(Date.now() - 20 * 60_000));
   samplePage.on('pageerror', error => problems.push(`uncaught error in the page: ${error.message}`));
   await samplePage.route('**/drover/v1/hosts', route => route.fulfill({ json: sampleHosts() }));
   await samplePage.route('**/drover/v1/job-counts', route => route.fulfill({
     json: { queues: { [queue]: { SUBMITTED: 0, PENDING: 1, RUNNABLE: 12, STARTING: 0, RUNNING: 3, SUCCEEDED: 40, FAILED: 2 } } },
   }));
   await signIn(samplePage, admin);
+  const slowBy = Date.now() - await samplePage.evaluate(() => Date.now());
+  if (slowBy < 15 * 60_000) {
+    problems.push(`the browser's clock was meant to be 20 minutes slow, but is ${Math.round(slowBy / 1000)} s slow`);
+  }
   await samplePage.locator(`tr[data-queue="${queue}"] a[data-count="RUNNABLE"]`, { hasText: '12' }).waitFor(WAIT);
   await shoot(samplePage, '10-queues-sample-counts');
   await samplePage.getByRole('link', { name: 'Hosts' }).click();

@@ -29,10 +29,22 @@ export function forgetCredentials() {
   sessionStorage.removeItem(CREDENTIALS_KEY);
 }
 
+/**
+ * A signature is refused when it was made more than a few minutes away from the controller's
+ * clock. Answers that say so carry the controller's time (the Date header): requests are then
+ * signed at that time, corrected by the difference, and the refused one is sent once more.
+ */
+const CLOCK_REFUSAL = /Signature expired|Signature not yet current/;
+
 export class Api {
   constructor(credentials, origin = location.origin) {
     this.credentials = credentials;
     this.origin = origin;
+    this.clockOffsetMs = 0;
+  }
+
+  now() {
+    return new Date(Date.now() + this.clockOffsetMs);
   }
 
   url(path, query = []) {
@@ -43,10 +55,22 @@ export class Api {
     return url;
   }
 
-  async request(method, path, { query = [], body = null, text = false } = {}) {
+  async request(method, path, options = {}) {
+    try {
+      return await this.send(method, path, options);
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.serverTime === undefined || !CLOCK_REFUSAL.test(e.message)) {
+        throw e;
+      }
+      this.clockOffsetMs = e.serverTime - Date.now();
+      return this.send(method, path, options);
+    }
+  }
+
+  async send(method, path, { query = [], body = null, text = false }) {
     const url = this.url(path, query);
     const payload = body === null ? '' : JSON.stringify(body);
-    const headers = await signHeaders(this.credentials, method, url, payload);
+    const headers = await signHeaders(this.credentials, method, url, payload, this.now());
     if (body !== null) {
       headers['content-type'] = 'application/json';
     }
@@ -66,7 +90,12 @@ export class Api {
       } catch {
         // not JSON: keep the status line
       }
-      throw new ApiError(response.status, type, message);
+      const error = new ApiError(response.status, type, message);
+      const serverTime = Date.parse(response.headers.get('date') ?? '');
+      if (!Number.isNaN(serverTime)) {
+        error.serverTime = serverTime;
+      }
+      throw error;
     }
     return text ? response.text() : response.json();
   }
@@ -95,7 +124,7 @@ export class Api {
 
   /** A freshly presigned URL of the event stream. */
   eventsUrl() {
-    return presign(this.credentials, this.url('/drover/v1/events'), PRESIGNED_EXPIRY_SECONDS);
+    return presign(this.credentials, this.url('/drover/v1/events'), PRESIGNED_EXPIRY_SECONDS, this.now());
   }
 }
 
