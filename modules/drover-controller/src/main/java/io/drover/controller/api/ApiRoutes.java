@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
@@ -49,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * Version 4, rate-limited per access key, and allowed by the caller's policies; the body is at most
  * {@code drover.controller.http.max-request-size}. Every error is answered in AWS's shape:
  * {@code x-amzn-ErrorType} and {@code {"__type", "message"}}, 4xx for the caller's mistakes, 5xx
- * when Drover could not do it.
+ * when Drover could not do it. The dashboard's static files ({@link DashboardRoutes}) are served
+ * ahead of these checks, unsigned.
  */
 public final class ApiRoutes extends AllDirectives {
 
@@ -65,6 +67,7 @@ public final class ApiRoutes extends AllDirectives {
   private final EventsApi events;
   private final CostApi cost;
   private final HostsApi hosts;
+  private final DashboardRoutes dashboard = new DashboardRoutes();
   private final Authenticator authenticator;
   private final TokenBuckets rateLimits;
   private final SecuritySettings security;
@@ -99,20 +102,20 @@ public final class ApiRoutes extends AllDirectives {
    * Each answer is counted by operation and status, with its duration.
    */
   public Route route() {
-    return extractRequest(request -> {
+    return concat(dashboard.route(), extractRequest(request -> {
       long start = System.nanoTime();
       String operation = operationOf(request.getUri().path());
       return mapResponse(response -> {
         metrics.apiRequest(operation, response.status().intValue(), System.nanoTime() - start);
         return response;
       }, () -> checkedRoutes(request, operation));
-    });
+    }));
   }
 
   /**
    * The metrics' name for the operation a path asks for: the AWS Batch operation in lower case
    * ({@code submitjob}), {@code admin/<operation>}, {@code events}, {@code cost}, {@code logs},
-   * {@code hosts}, {@code drainhost}, {@code undrainhost}, {@code cluster}, or
+   * {@code hosts}, {@code drainhost}, {@code undrainhost}, {@code cluster}, {@code whoami}, or
    * {@code unknown} (so that no path a caller makes up becomes a label of its own).
    */
   String operationOf(String path) {
@@ -122,7 +125,7 @@ public final class ApiRoutes extends AllDirectives {
     } else if (path.startsWith("/drover/v1/admin/") && path.indexOf('/', 17) < 0 && admin.knows(last)) {
       return ADMIN_PREFIX + last;
     } else if (path.equals("/drover/v1/events") || path.equals("/drover/v1/cost") || path.equals("/drover/v1/hosts")
-        || path.equals("/drover/v1/cluster")) {
+        || path.equals("/drover/v1/cluster") || path.equals("/drover/v1/whoami")) {
       return last;
     } else if (HOST_OPERATION.matcher(path).matches()) {
       return last + "host";
@@ -170,6 +173,8 @@ public final class ApiRoutes extends AllDirectives {
                           queue -> access.allows(BatchApi.DESCRIBE_JOBS, batch.identity().jobQueueArn(queue))),
                       EventStreamMarshalling.toEventStream());
                 })))),
+        path(PathMatchers.segment("drover").slash("v1").slash("whoami"), () -> get(() ->
+            respond(() -> CompletableFuture.completedFuture(DashboardRoutes.whoami(access.principal(), batch.identity()))))),
         path(PathMatchers.segment("drover").slash("v1").slash("cost"), () -> get(() ->
             parameterOptional("from", from ->
                 parameterOptional("to", to ->
@@ -197,12 +202,12 @@ public final class ApiRoutes extends AllDirectives {
     return RejectionHandler.newBuilder()
         .handleAll(MethodRejection.class, rejected -> complete(errorResponse(StatusCodes.METHOD_NOT_ALLOWED,
             "ClientException", "This path takes " + rejected.stream().map(r -> r.supported().name()).distinct().toList()
-                + ": the AWS Batch API is POST /v1/<operation>, Drover's logs, events, cost, hosts and cluster are GET, "
+                + ": the AWS Batch API is POST /v1/<operation>, Drover's logs, events, cost, hosts, cluster and whoami are GET, "
                 + "a host's drain and undrain POST.")))
         .handleNotFound(complete(errorResponse(StatusCodes.NOT_FOUND, "UnknownOperationException",
             "No such path. Drover serves POST /v1/<operation> (the AWS Batch API), POST /drover/v1/admin/<operation>, "
                 + "POST /drover/v1/hosts/<hostId>/drain|undrain, and GET /drover/v1/jobs/<jobId>/logs, /drover/v1/events, "
-                + "/drover/v1/cost, /drover/v1/hosts and /drover/v1/cluster.")))
+                + "/drover/v1/cost, /drover/v1/hosts, /drover/v1/cluster and /drover/v1/whoami; the dashboard is at /ui/.")))
         .build();
   }
 
