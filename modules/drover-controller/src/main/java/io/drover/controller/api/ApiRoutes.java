@@ -62,6 +62,7 @@ public final class ApiRoutes extends AllDirectives {
   private final LogsApi logs;
   private final EventsApi events;
   private final CostApi cost;
+  private final JobCountsApi jobCounts;
   private final Authenticator authenticator;
   private final TokenBuckets rateLimits;
   private final SecuritySettings security;
@@ -83,6 +84,7 @@ public final class ApiRoutes extends AllDirectives {
     this.logs = logs;
     this.events = events;
     this.cost = new CostApi(batch.readStore().costs());
+    this.jobCounts = new JobCountsApi(batch.readStore().counts(), batch.controlPlane(), batch.identity());
     this.authenticator = authenticator;
     this.security = security;
     this.rateLimits = new TokenBuckets(
@@ -106,7 +108,7 @@ public final class ApiRoutes extends AllDirectives {
 
   /**
    * The metrics' name for the operation a path asks for: the AWS Batch operation in lower case
-   * ({@code submitjob}), {@code admin/<operation>}, {@code events}, {@code cost}, {@code logs}, or
+   * ({@code submitjob}), {@code admin/<operation>}, {@code events}, {@code cost}, {@code job-counts}, {@code logs}, or
    * {@code unknown} (so that no path a caller makes up becomes a label of its own).
    */
   String operationOf(String path) {
@@ -115,7 +117,7 @@ public final class ApiRoutes extends AllDirectives {
       return last;
     } else if (path.startsWith("/drover/v1/admin/") && path.indexOf('/', 17) < 0 && admin.knows(last)) {
       return ADMIN_PREFIX + last;
-    } else if (path.equals("/drover/v1/events") || path.equals("/drover/v1/cost")) {
+    } else if (path.equals("/drover/v1/events") || path.equals("/drover/v1/cost") || path.equals("/drover/v1/job-counts")) {
       return last;
     } else if (path.startsWith("/drover/v1/jobs/") && (path.endsWith("/logs") || path.endsWith("/logs/"))) {
       return "logs";
@@ -168,6 +170,9 @@ public final class ApiRoutes extends AllDirectives {
                       access.require(CostApi.ACTION, "*");
                       return cost.report(from, to, groupBy, System.currentTimeMillis());
                     })))))),
+        path(PathMatchers.segment("drover").slash("v1").slash("job-counts"), () -> get(() ->
+            parameterOptional("jobQueue", jobQueue ->
+                respond(() -> jobCounts.counts(access, jobQueue, System.currentTimeMillis()))))),
         pathPrefix(PathMatchers.segment("drover").slash("v1").slash("jobs").slash(PathMatchers.segment()).slash("logs"),
             jobId -> pathEndOrSingleSlash(() -> get(() ->
                 parameterOptional("attempt", attempt ->
@@ -186,7 +191,7 @@ public final class ApiRoutes extends AllDirectives {
                 + ": the AWS Batch API is POST /v1/<operation>, Drover's logs, events and cost are GET.")))
         .handleNotFound(complete(errorResponse(StatusCodes.NOT_FOUND, "UnknownOperationException",
             "No such path. Drover serves POST /v1/<operation> (the AWS Batch API), POST /drover/v1/admin/<operation>, "
-                + "and GET /drover/v1/jobs/<jobId>/logs, /drover/v1/events and /drover/v1/cost.")))
+                + "and GET /drover/v1/jobs/<jobId>/logs, /drover/v1/events, /drover/v1/cost and /drover/v1/job-counts.")))
         .build();
   }
 

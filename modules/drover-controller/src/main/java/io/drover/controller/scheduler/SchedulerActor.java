@@ -495,9 +495,8 @@ public final class SchedulerActor {
         allocated += a.resources().milliCpus();
       }
       SchedulerView.Environment one =
-          new SchedulerView.Environment(1, agent.info.capacity().milliCpus() / 1000.0, allocated / 1000.0);
-      environments.merge(agent.info.computeEnvironment(), one, (a, b) -> new SchedulerView.Environment(
-          a.agents() + b.agents(), a.capacityVcpus() + b.capacityVcpus(), a.allocatedVcpus() + b.allocatedVcpus()));
+          SchedulerView.Environment.of(agent.info.spot(), agent.info.capacity().milliCpus() / 1000.0, allocated / 1000.0);
+      environments.merge(agent.info.computeEnvironment(), one, SchedulerView.Environment::plus);
     }
     return new SchedulerView(queues, environments);
   }
