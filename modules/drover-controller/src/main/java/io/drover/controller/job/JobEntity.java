@@ -66,10 +66,10 @@ import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder
 import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
-import org.slf4j.MDC;
 import org.apache.pekko.persistence.typed.javadsl.Recovery;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.slf4j.MDC;
 
 /**
  * One job, sharded by job id and event-sourced in Cassandra. It is the authority on its own
