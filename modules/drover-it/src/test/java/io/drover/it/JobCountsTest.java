@@ -100,6 +100,9 @@ class JobCountsTest {
     JsonNode one = counts(node.signed(), "?jobQueue=counted").path("queues");
     assertEquals(List.of("counted"), fieldNames(one));
     assertEquals(JOBS, one.path("counted").path("SUCCEEDED").asLong(), one.toString());
+
+    String after = scrape();
+    assertTrue(after.contains("drover_api_requests_total{code=\"200\",operation=\"job-counts\"} "), after);
   }
 
   @Test
