@@ -78,7 +78,7 @@ final class AttemptRunner {
 
   static Behavior<Command> create(
       AttemptLaunch launch, String agentId, AttemptExecutor executor, AgentSettings settings, ActorRef<Done> parent) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+    return withMdc(launch.jobId(), launch.attempt(), agentId, Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       AttemptRunner runner =
           new AttemptRunner(launch.jobId(), launch.attempt(), agentId, executor, settings, parent, false, ctx, timers);
       ctx.pipeToSelf(executor.start(spec(launch, agentId), runner.sink()),
@@ -86,7 +86,13 @@ final class AttemptRunner {
               ? new Launched(started)
               : new LaunchFailed(launchFailure(error), TASK_FAILED_TO_START));
       return runner.launching();
-    }));
+    })));
+  }
+
+  /** Every log line of an attempt's runner, and of the executor work it starts, names the job, attempt and agent. */
+  private static Behavior<Command> withMdc(String jobId, int attempt, String agentId, Behavior<Command> runner) {
+    return Behaviors.withMdc(Command.class,
+        Map.of("jobId", jobId, "attempt", Integer.toString(attempt), "node", agentId), runner);
   }
 
   /**
@@ -95,9 +101,9 @@ final class AttemptRunner {
    */
   static Behavior<Command> reattach(LeftoverExecution leftover, String agentId, ActorRef<AgentCommand> agent,
       AttemptExecutor executor, AgentSettings settings, ActorRef<Done> parent) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+    return withMdc(leftover.jobId(), leftover.attempt(), agentId, Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
         new AttemptRunner(leftover.jobId(), leftover.attempt(), agentId, executor, settings, parent, true, ctx, timers)
-            .claiming(leftover, agent)));
+            .claiming(leftover, agent))));
   }
 
   private static LaunchSpec spec(AttemptLaunch launch, String agentId) {

@@ -41,6 +41,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.slf4j.MDC;
 
 /**
  * The node agent: one per host. It tells the scheduler what the host has and runs (at start, on
@@ -102,7 +103,9 @@ public final class NodeAgent {
     }));
     // A restart would stop every attempt runner (its children) and orphan their containers: an
     // unexpected failure on one message is logged and the agent carries on.
-    return Behaviors.supervise(agent).onFailure(SupervisorStrategy.resume());
+    // Every log line names this agent; those about an attempt name its job and attempt too.
+    return Behaviors.withMdc(AgentCommand.class, Map.of("node", info.agentId()),
+        Behaviors.supervise(agent).onFailure(SupervisorStrategy.resume()));
   }
 
   private AgentInfo info;
@@ -198,9 +201,12 @@ public final class NodeAgent {
     } else if (!known) {
       Resources free = info.capacity().minus(allocated());
       if (!free.fits(launch.resources())) {
-        context.getLog().warn("Job {} attempt {} needs {} but only {} is free here; running it anyway (the scheduler "
-            + "placed it while it did not yet know of other attempts)", launch.jobId(), launch.attempt(),
-            launch.resources().describe(), free.describe());
+        try (MDC.MDCCloseable job = MDC.putCloseable("jobId", launch.jobId());
+            MDC.MDCCloseable attempt = MDC.putCloseable("attempt", Integer.toString(launch.attempt()))) {
+          context.getLog().warn("Job {} attempt {} needs {} but only {} is free here; running it anyway (the scheduler "
+              + "placed it while it did not yet know of other attempts)", launch.jobId(), launch.attempt(),
+              launch.resources().describe(), free.describe());
+        }
       }
       ActorRef<AttemptRunner.Command> runner = context.spawn(
           AttemptRunner.create(launch, info.agentId(), executor, settings, doneAdapter),
@@ -294,8 +300,11 @@ public final class NodeAgent {
         executor.reap(leftover, AttemptRunner.LEFTOVER_STOP_GRACE);
         continue;
       }
-      context.getLog().info("Found {} (job {} attempt {}, {}) left by an earlier agent on this host; asking its job "
-          + "whether to re-attach", leftover.id(), leftover.jobId(), leftover.attempt(), leftover.running() ? "running" : "exited");
+      try (MDC.MDCCloseable job = MDC.putCloseable("jobId", leftover.jobId());
+          MDC.MDCCloseable attempt = MDC.putCloseable("attempt", Integer.toString(leftover.attempt()))) {
+        context.getLog().info("Found {} (job {} attempt {}, {}) left by an earlier agent on this host; asking its job "
+            + "whether to re-attach", leftover.id(), leftover.jobId(), leftover.attempt(), leftover.running() ? "running" : "exited");
+      }
       ActorRef<AttemptRunner.Command> runner = context.spawn(
           AttemptRunner.reattach(leftover, info.agentId(), context.getSelf(), executor, settings, doneAdapter),
           runnerName(leftover.jobId(), leftover.attempt()));

@@ -56,7 +56,7 @@ class MetricsTest {
         status -> status == JobStatus.SUCCEEDED, "the job to succeed");
 
     String metrics = Await.until(Duration.ofSeconds(30), MetricsTest::scrape,
-        text -> text.contains("drover_agents{compute_environment=\"metrics-ce\"} 1.0"),
+        text -> text.contains("drover_agents{compute_environment=\"metrics-ce\",lifecycle=\"on-demand\"} 1.0"),
         "the scheduler's view of the agent in the metrics");
 
     assertTrue(metrics.contains("# HELP drover_jobs_submitted_total "), metrics);

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
 /**
  * What a controller counts: jobs (submissions, status changes, retries, time to start), the API,
  * the scheduler's passes and, on the controller that hosts the scheduler singleton, its view of
- * queues and agents. Per-queue children are looked up once and cached, so the hot paths cost a
+ * queues and agents; and the cluster-wide jobs per queue and state. Per-queue children are looked up once and cached, so the hot paths cost a
  * map lookup and an atomic add.
  */
 public final class ControllerMetrics {
@@ -34,6 +34,8 @@ public final class ControllerMetrics {
   private final Map<String, QueueJobs> queues = new ConcurrentHashMap<>();
   private final Map<String, DistributionDataPoint> operations = new ConcurrentHashMap<>();
   private volatile SchedulerView schedulerView = SchedulerView.NONE;
+  private volatile Map<String, Map<String, Long>> jobCounts = Map.of();
+  private volatile Map<String, Integer> desiredVcpus = Map.of();
   private volatile Supplier<Optional<RequestLatencies>> cassandraRequests = Optional::empty;
 
   ControllerMetrics(PrometheusRegistry registry) {
@@ -85,9 +87,16 @@ public final class ControllerMetrics {
         .register(registry);
     GaugeWithCallback.builder()
         .name("drover_jobs")
-        .help("Unfinished jobs by job queue and status, as the scheduler sees them (RUNNABLE only; on the controller that hosts the scheduler).")
-        .labelNames("queue", "status")
-        .callback(cb -> schedulerView.queues().forEach((queue, q) -> cb.call(q.runnable(), queue, "RUNNABLE")))
+        .help("Jobs by job queue and state over the whole cluster, from the read side (finished ones while they are "
+            + "retained); every controller answers the same numbers, refreshed every read-side.job-counts-refresh.")
+        .labelNames("queue", "state")
+        .callback(cb -> jobCounts.forEach((queue, states) -> states.forEach((state, n) -> cb.call(n, queue, state))))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("drover_scheduler_runnable_jobs")
+        .help("RUNNABLE jobs the scheduler holds, by job queue (on the controller that hosts the scheduler).")
+        .labelNames("queue")
+        .callback(cb -> schedulerView.queues().forEach((queue, q) -> cb.call(q.runnable(), queue)))
         .register(registry);
     GaugeWithCallback.builder()
         .name("drover_runnable_oldest_age_seconds")
@@ -101,9 +110,19 @@ public final class ControllerMetrics {
         .register(registry);
     GaugeWithCallback.builder()
         .name("drover_agents")
-        .help("Agents registered with the scheduler, by compute environment.")
+        .help("Agents registered with the scheduler, by compute environment and whether their host is Spot or On-Demand.")
+        .labelNames("compute_environment", "lifecycle")
+        .callback(cb -> schedulerView.environments().forEach((ce, e) -> {
+          cb.call(e.spotAgents(), ce, "spot");
+          cb.call(e.agents() - e.spotAgents(), ce, "on-demand");
+        }))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("drover_compute_environment_desired_vcpus")
+        .help("vCPUs the capacity manager aims at in each MANAGED compute environment after its last plan (on the "
+            + "controller that hosts the scheduler); compare with drover_agent_capacity_vcpus, the vCPUs that joined.")
         .labelNames("compute_environment")
-        .callback(cb -> schedulerView.environments().forEach((ce, e) -> cb.call(e.agents(), ce)))
+        .callback(cb -> desiredVcpus.forEach((ce, vcpus) -> cb.call(vcpus, ce)))
         .register(registry);
     GaugeWithCallback.builder()
         .name("drover_agent_capacity_vcpus")
@@ -158,6 +177,19 @@ public final class ControllerMetrics {
   /** The scheduler on this controller publishes its view; {@link SchedulerView#NONE} when it stops here. */
   public void schedulerView(SchedulerView view) {
     schedulerView = view;
+  }
+
+  /** The cluster-wide jobs per queue and state, as last read from the read side. */
+  public void jobCounts(Map<String, Map<String, Long>> counts) {
+    jobCounts = Map.copyOf(counts);
+  }
+
+  /**
+   * The vCPUs the capacity manager on this controller aims at, by MANAGED compute environment;
+   * empty when it stops here.
+   */
+  public void desiredVcpus(Map<String, Integer> byEnvironment) {
+    desiredVcpus = Map.copyOf(byEnvironment);
   }
 
   /** Where the Cassandra session's request latencies are read at each scrape. */

@@ -18,5 +18,17 @@ public record SchedulerView(Map<String, Queue> queues, Map<String, Environment> 
   /** @param oldestRunnableSince epoch millis the oldest RUNNABLE job became RUNNABLE; 0 if none */
   public record Queue(int runnable, long oldestRunnableSince) {}
 
-  public record Environment(int agents, double capacityVcpus, double allocatedVcpus) {}
+  /** Agents of a compute environment, how many of them on Spot hosts, and their vCPUs. */
+  public record Environment(int agents, int spotAgents, double capacityVcpus, double allocatedVcpus) {
+
+    /** One agent. */
+    public static Environment of(boolean spot, double capacityVcpus, double allocatedVcpus) {
+      return new Environment(1, spot ? 1 : 0, capacityVcpus, allocatedVcpus);
+    }
+
+    public Environment plus(Environment other) {
+      return new Environment(agents + other.agents, spotAgents + other.spotAgents, capacityVcpus + other.capacityVcpus,
+          allocatedVcpus + other.allocatedVcpus);
+    }
+  }
 }

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The gauges follow the scheduler's latest view, and the Cassandra summary its source. */
+/** The gauges follow their latest values (scheduler's view, job counts, desired vCPUs), and the Cassandra summary its source. */
 class ControllerMetricsTest {
 
   private final NodeMetrics node = new NodeMetrics(new PrometheusRegistry());
@@ -20,17 +20,32 @@ class ControllerMetricsTest {
     long tenSecondsAgo = System.currentTimeMillis() - 10_000;
     metrics.schedulerView(new SchedulerView(
         Map.of("high", new SchedulerView.Queue(3, tenSecondsAgo)),
-        Map.of("spot-ce", new SchedulerView.Environment(2, 16, 4.5))));
+        Map.of("spot-ce", SchedulerView.Environment.of(true, 8, 4.5).plus(SchedulerView.Environment.of(false, 8, 0)))));
 
     String text = scrape();
-    assertTrue(text.contains("drover_jobs{queue=\"high\",status=\"RUNNABLE\"} 3.0"), text);
+    assertTrue(text.contains("drover_scheduler_runnable_jobs{queue=\"high\"} 3.0"), text);
     assertTrue(text.contains("drover_runnable_oldest_age_seconds{queue=\"high\"} 1"), text);
-    assertTrue(text.contains("drover_agents{compute_environment=\"spot-ce\"} 2.0"), text);
+    assertTrue(text.contains("drover_agents{compute_environment=\"spot-ce\",lifecycle=\"spot\"} 1.0"), text);
+    assertTrue(text.contains("drover_agents{compute_environment=\"spot-ce\",lifecycle=\"on-demand\"} 1.0"), text);
     assertTrue(text.contains("drover_agent_capacity_vcpus{compute_environment=\"spot-ce\"} 16.0"), text);
     assertTrue(text.contains("drover_agent_allocated_vcpus{compute_environment=\"spot-ce\"} 4.5"), text);
 
     metrics.schedulerView(SchedulerView.NONE);
     assertFalse(scrape().contains("drover_agents{"), "the singleton moved away");
+  }
+
+  @Test
+  void jobCountsAndDesiredVcpusShowTheirLatestValues() {
+    metrics.jobCounts(Map.of("high", Map.of("RUNNING", 4L, "SUCCEEDED", 10L)));
+    metrics.desiredVcpus(Map.of("managed-ce", 32));
+
+    String text = scrape();
+    assertTrue(text.contains("drover_jobs{queue=\"high\",state=\"RUNNING\"} 4.0"), text);
+    assertTrue(text.contains("drover_jobs{queue=\"high\",state=\"SUCCEEDED\"} 10.0"), text);
+    assertTrue(text.contains("drover_compute_environment_desired_vcpus{compute_environment=\"managed-ce\"} 32.0"), text);
+
+    metrics.desiredVcpus(Map.of());
+    assertFalse(scrape().contains("drover_compute_environment_desired_vcpus{"), "the capacity manager stopped here");
   }
 
   @Test

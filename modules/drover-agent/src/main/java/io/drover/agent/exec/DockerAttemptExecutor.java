@@ -144,7 +144,7 @@ public final class DockerAttemptExecutor implements AttemptExecutor {
   public DockerAttemptExecutor(DockerSettings settings, Executor blocking) {
     this.settings = settings;
     this.hostPaths = new HostPathPolicy(settings.allowedHostPaths());
-    this.blocking = blocking;
+    this.blocking = new MdcPropagatingExecutor(blocking);
     DockerClientConfig config =
         DefaultDockerClientConfig.createDefaultConfigBuilder()
             .withDockerHost(settings.dockerHost())

@@ -96,7 +96,7 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
   public ProcessAttemptExecutor(ProcessSettings settings, Executor blocking) {
     this.workRoot = settings.workDir().toAbsolutePath().normalize();
     this.user = ProcessUser.resolve(settings.runAsUser());
-    this.blocking = blocking;
+    this.blocking = new MdcPropagatingExecutor(blocking);
     if (user.switched()) {
       checkWorkRoot();
       log.info("The process executor runs job commands as {} (uid {}, gid {}), through setpriv ({})",
@@ -327,11 +327,11 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
     }
 
     private static Executor ownThread(String name) {
-      return task -> {
+      return new MdcPropagatingExecutor(task -> {
         Thread thread = new Thread(task, name);
         thread.setDaemon(true);
         thread.start();
-      };
+      });
     }
 
     private void finish(Throwable pumpError) {

@@ -471,6 +471,11 @@ public final class BatchApi {
     return readStore;
   }
 
+  /** The control plane the operations read; the job counts list its queues. */
+  ControlPlaneClient controlPlane() {
+    return controlPlane;
+  }
+
   /** Asks the job entity for its state. */
   public CompletionStage<JobEntity.JobSnapshot> job(String jobId) {
     return sharding.entityRefFor(JobProtocol.JOB, jobId)

@@ -21,6 +21,8 @@ import io.drover.core.capacity.WaitingJob;
 import io.drover.core.compute.ComputeEnvironment;
 import io.drover.core.compute.ComputeResources;
 import io.drover.core.controlplane.ControlPlaneState;
+import io.drover.metrics.ControllerMetrics;
+import io.drover.metrics.NodeMetrics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -104,6 +107,9 @@ public final class CapacityManager {
   private final Map<String, Map<String, InstanceType>> catalog = new HashMap<>();
   /** What each environment's last plan said, so only changes are logged. */
   private final Map<String, String> lastNotes = new HashMap<>();
+  /** The vCPUs each planned environment aims at, as its last plan said: the {@code desired_vcpus} gauge. */
+  private final Map<String, Integer> desired = new HashMap<>();
+  private final ControllerMetrics metrics;
 
   private CapacityManager(CapacityProvider provider, CapacitySettings settings, ActorRef<RetireHost> scheduler,
       ActorContext<Command> context) {
@@ -111,6 +117,7 @@ public final class CapacityManager {
     this.settings = settings;
     this.scheduler = scheduler;
     this.context = context;
+    this.metrics = NodeMetrics.get(context.getSystem()).controller();
     context.getLog().info("Capacity manager started with the {} provider; it plans every {} ms", provider.name(),
         settings.interval().toMillis());
   }
@@ -133,14 +140,23 @@ public final class CapacityManager {
           }
           return Behaviors.same();
         })
+        .onSignal(PostStop.class, signal -> {
+          metrics.desiredVcpus(Map.of());
+          return Behaviors.same();
+        })
         .build();
   }
 
   private Behavior<Command> onTick() {
     long now = System.currentTimeMillis();
+    Set<String> planned = new HashSet<>();
     for (ComputeEnvironment ce : demand.controlPlane().computeEnvironments().values()) {
       String name = ce.computeEnvironmentName();
-      if (!ce.managed() || !ce.enabled() || ce.computeResources() == null || !planning.add(name)) {
+      if (!ce.managed() || !ce.enabled() || ce.computeResources() == null) {
+        continue;
+      }
+      planned.add(name);
+      if (!planning.add(name)) {
         continue;
       }
       CompletionStage<List<ManagedInstance>> instances = provider.instances(name);
@@ -149,6 +165,9 @@ public final class CapacityManager {
           (observed, error) -> observed != null ? observed : new Observed(name, List.of(), List.of(), error));
     }
     launched.values().removeIf(view -> view.launchedAt() < now - settings.options().joinTimeoutMillis());
+    if (desired.keySet().retainAll(planned)) {
+      metrics.desiredVcpus(desired);
+    }
     return Behaviors.same();
   }
 
@@ -184,6 +203,8 @@ public final class CapacityManager {
     LaunchThrottle throttle = new LaunchThrottle(noLaunchBefore.getOrDefault(name, 0L),
         capacityErrors.getOrDefault(name, Map.of()));
     CapacityPlan plan = CapacityPlanner.plan(environment, wanted.waiting(), instances, throttle, settings.options(), now);
+    desired.put(name, plan.desiredvCpus());
+    metrics.desiredVcpus(desired);
     String notes = String.join("; ", plan.notes()) + (plan.unsatisfiable().isEmpty() ? ""
         : "; cannot run " + plan.unsatisfiable().size() + " job(s): " + plan.unsatisfiable().values().iterator().next());
     if (!notes.equals(lastNotes.put(name, notes)) && !notes.isBlank()) {

@@ -69,6 +69,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforc
 import org.apache.pekko.persistence.typed.javadsl.Recovery;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.slf4j.MDC;
 
 /**
  * One job, sharded by job id and event-sourced in Cassandra. It is the authority on its own
@@ -199,8 +200,16 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   static Behavior<JobCommand> create(
       EntityContext<JobCommand> entityContext, ControllerSettings settings, ControllerMetrics metrics) {
-    return Behaviors.setup(ctx ->
-        Behaviors.withTimers(timers -> new JobEntity(ctx, timers, entityContext, settings, metrics)));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      ctx.setLoggerName(JobEntity.class);
+      JobEntity entity = new JobEntity(ctx, timers, entityContext, settings, metrics);
+      // Every message, the entity's own and the journal's answers (after which persist callbacks
+      // log), so that each of its log lines names the job, its attempt and this controller.
+      @SuppressWarnings("unchecked")
+      Behavior<Object> any = (Behavior<Object>) (Behavior<?>) entity;
+      Map<String, String> job = Map.of("jobId", entityContext.getEntityId(), "node", ctx.getSystem().address().toString());
+      return Behaviors.withMdc(Object.class, job, message -> entity.attemptMdc(), any).narrow();
+    }));
   }
 
   private final ActorContext<JobCommand> context;
@@ -228,6 +237,8 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   private final Map<Integer, JobStatus> childStatuses = new HashMap<>();
   /** Array child: its array job has not yet acknowledged how it finished. */
   private boolean outcomeUnreported;
+  /** The job's latest attempt as last persisted or recovered (0 before the first), for the logs' MDC. */
+  private int attempt;
 
   private JobEntity(
       ActorContext<JobCommand> context,
@@ -273,6 +284,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     if (state == null) {
       return;
     }
+    attempt = latestAttempt(state);
     if (state.status().isTerminal()) {
       tellDependents(state);
       reportToArray(state);
@@ -940,7 +952,26 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   /** Persists {@code event}; once it is stored, counts the status change it made, if any. */
   private EffectBuilder<JobEvent, JobState> persist(JobState before, JobEvent event) {
-    return Effect().persist(event).thenRun(after -> countTransition(before, after));
+    return Effect().persist(event).thenRun(after -> {
+      attemptPersisted(after);
+      countTransition(before, after);
+    });
+  }
+
+  /** A new attempt shows in the MDC at once, for the rest of this message's log lines too. */
+  private void attemptPersisted(JobState after) {
+    if (latestAttempt(after) != attempt) {
+      attempt = latestAttempt(after);
+      MDC.put("attempt", Integer.toString(attempt));
+    }
+  }
+
+  private static int latestAttempt(JobState state) {
+    return state.attempts().isEmpty() ? 0 : state.lastAttempt().number();
+  }
+
+  private Map<String, String> attemptMdc() {
+    return attempt == 0 ? Map.of() : Map.of("attempt", Integer.toString(attempt));
   }
 
   private void countTransition(JobState before, JobState after) {

@@ -10,6 +10,8 @@ import io.drover.core.job.JobStateChange;
 import io.drover.core.job.JobViews;
 import io.drover.core.model.JobStatus;
 import io.drover.core.scheduling.JobTicket;
+import io.drover.metrics.ControllerMetrics;
+import io.drover.metrics.NodeMetrics;
 import io.drover.protocol.Roles;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +38,8 @@ import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
 import org.apache.pekko.projection.javadsl.GroupedProjection;
 import org.apache.pekko.projection.javadsl.Handler;
 import org.apache.pekko.projection.javadsl.SourceProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Projects job events into the read-side tables ({@link JobReadStore}), in groups: every job
@@ -46,10 +50,13 @@ import org.apache.pekko.projection.javadsl.SourceProvider;
  * told again, so a job whose own message to its queue was lost (a queue moving between
  * controllers at that moment) is still scheduled. And it publishes every status change, in AWS's
  * "Batch Job State Change" shape, to the cluster-wide topic the event stream and webhooks follow.
- * Each ended attempt's use and cost goes to {@link AttemptCostStore}.
+ * Each ended attempt's use and cost goes to {@link AttemptCostStore}, and each status change to
+ * the counts of jobs by queue and status ({@link JobCounts}), which every controller reads back
+ * for its {@code drover_jobs} gauge.
  */
 public final class JobProjection extends Handler<List<EventEnvelope<JobEvent>>> {
 
+  private static final Logger log = LoggerFactory.getLogger(JobProjection.class);
   private static final int CACHE_SIZE = 20_000;
 
   public static void init(ActorSystem<?> system, ControllerSettings settings, JobReadStore store,
@@ -61,6 +68,37 @@ public final class JobProjection extends Handler<List<EventEnvelope<JobEvent>>> 
         i -> ProjectionBehavior.create(projection(system, settings, store, stateChanges, "job-" + i)),
         ShardedDaemonProcessSettings.create(system).withRole(Roles.CONTROLLER),
         Optional.of(ProjectionBehavior.stopMessage()));
+    publishCounts(system, store.counts(),
+        system.settings().config().getDuration("drover.controller.read-side.job-counts-refresh"));
+  }
+
+  /**
+   * Reads the cluster-wide job counts every {@code interval} into this controller's
+   * {@code drover_jobs} gauge, so each controller answers the same numbers whichever is scraped.
+   */
+  private static void publishCounts(ActorSystem<?> system, JobCountStore counts, Duration interval) {
+    ControllerMetrics metrics = NodeMetrics.get(system).controller();
+    system.scheduler().scheduleWithFixedDelay(Duration.ZERO, interval, () ->
+        counts.totals(System.currentTimeMillis()).whenComplete((totals, failure) -> {
+          if (failure == null) {
+            metrics.jobCounts(names(totals));
+          } else {
+            log.warn("Could not read the job counts from Cassandra ({}); drover_jobs keeps its last values until the next "
+                + "try in {}. Check that Cassandra is reachable.", failure.toString(), interval);
+          }
+        }), system.executionContext());
+  }
+
+  private static Map<String, Map<String, Long>> names(Map<String, Map<JobStatus, Long>> totals) {
+    Map<String, Map<String, Long>> named = new LinkedHashMap<>();
+    totals.forEach((queue, statuses) -> {
+      Map<String, Long> byName = new LinkedHashMap<>();
+      for (JobStatus status : JobStatus.values()) {
+        byName.put(status.name(), statuses.getOrDefault(status, 0L));
+      }
+      named.put(queue, byName);
+    });
+    return named;
   }
 
   private static GroupedProjection<Offset, EventEnvelope<JobEvent>> projection(ActorSystem<?> system,
@@ -68,7 +106,8 @@ public final class JobProjection extends Handler<List<EventEnvelope<JobEvent>>> 
     SourceProvider<Offset, EventEnvelope<JobEvent>> source =
         EventSourcedProvider.eventsByTag(system, CassandraReadJournal.Identifier(), tag);
     return CassandraProjection.groupedWithin(
-            ProjectionId.of("jobs-by-queue-status", tag), source, () -> new JobProjection(system, settings, store, stateChanges))
+            ProjectionId.of("jobs-by-queue-status", tag), source,
+            () -> new JobProjection(system, settings, store, stateChanges, tag))
         .withGroup(500, Duration.ofMillis(100));
   }
 
@@ -77,14 +116,26 @@ public final class JobProjection extends Handler<List<EventEnvelope<JobEvent>>> 
   private final JobStateCache states;
   private final ClusterSharding sharding;
   private final ActorRef<Topic.Command<JobStateChange>> stateChanges;
+  private final String tag;
+  private JobCounts counts;
 
   private JobProjection(ActorSystem<?> system, ControllerSettings settings, JobReadStore store,
-      ActorRef<Topic.Command<JobStateChange>> stateChanges) {
+      ActorRef<Topic.Command<JobStateChange>> stateChanges, String tag) {
     this.settings = settings;
     this.store = store;
     this.states = new JobStateCache(system, CACHE_SIZE);
     this.sharding = ClusterSharding.get(system);
     this.stateChanges = stateChanges;
+    this.tag = tag;
+  }
+
+  /** Loads the tag's job counts as last saved, before the first group: a restarted projection goes on from them. */
+  @Override
+  public CompletionStage<Done> start() {
+    return store.counts().load(tag).thenApply(loaded -> {
+      counts = loaded;
+      return Done.getInstance();
+    });
   }
 
   /** Where a job's row was before this group, and its state after it. */
@@ -98,6 +149,7 @@ public final class JobProjection extends Handler<List<EventEnvelope<JobEvent>>> 
     CompletionStage<Void> applied = CompletableFuture.completedFuture(null);
     for (EventEnvelope<JobEvent> envelope : envelopes) {
       applied = applied.thenCompose(ignored -> states.apply(envelope).thenAccept(t -> {
+        counts.apply(envelope.persistenceId(), envelope.sequenceNr(), t.before(), t.after());
         changes.merge(t.after().spec().jobId(), new Change(t.before(), t.after()),
             (first, next) -> new Change(first.before(), next.after()));
         JobStateChange change = JobStateChange.of(t.before(), t.after(),
@@ -124,6 +176,8 @@ public final class JobProjection extends Handler<List<EventEnvelope<JobEvent>>> 
   private CompletionStage<Void> write(Map<String, Change> changes, List<AttemptCost> costs) {
     List<CompletableFuture<Void>> writes = new ArrayList<>();
     writes.add(store.costs().put(costs).toCompletableFuture());
+    writes.add(store.counts().save(tag, counts.endGroup(store.counts().oldestDay(System.currentTimeMillis())),
+        counts.applied()).toCompletableFuture());
     List<JobTicket> runnable = new ArrayList<>();
     for (Change change : changes.values()) {
       JobReadStore.JobRow after = row(change.after());

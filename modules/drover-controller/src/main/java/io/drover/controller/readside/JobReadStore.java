@@ -39,7 +39,8 @@ import java.util.function.Predicate;
  *
  * Finished jobs' rows expire after the retention period ({@code drover.controller.read-side.retention});
  * the jobs themselves stay in the journal and DescribeJobs still finds them. The store also holds
- * what each ended attempt used and cost ({@link #costs()}), for as long.
+ * what each ended attempt used and cost ({@link #costs()}), for as long, and how many jobs each
+ * queue holds in each status ({@link #counts()}).
  */
 public final class JobReadStore {
 
@@ -78,6 +79,7 @@ public final class JobReadStore {
   private final PreparedStatement upsertArrayRow;
   private final PreparedStatement selectArray;
   private final AttemptCostStore costs;
+  private final JobCountStore counts;
 
   public JobReadStore(CqlSession session, String keyspace, ObjectMapper json, Duration retention) {
     this.session = session;
@@ -106,6 +108,7 @@ public final class JobReadStore {
     this.selectArray = session.prepare("SELECT array_index, status, job_name, summary FROM " + byArray
         + " WHERE array_job_id = ? AND array_index > ? LIMIT ?");
     this.costs = new AttemptCostStore(session, keyspace, retention);
+    this.counts = new JobCountStore(session, keyspace, retention);
   }
 
   static String createKeyspaceStatement(String keyspace, int replicationFactor) {
@@ -114,7 +117,7 @@ public final class JobReadStore {
   }
 
   /**
-   * The read side's tables (this store's, {@link AttemptCostStore}'s and {@link LogStore}'s),
+   * The read side's tables (this store's, {@link AttemptCostStore}'s, {@link JobCountStore}'s and {@link LogStore}'s),
    * created when missing.
    */
   static List<String> createTableStatements(String keyspace) {
@@ -131,12 +134,18 @@ public final class JobReadStore {
             + "array_job_id text, array_index int, status text, job_name text, summary text, "
             + "PRIMARY KEY ((array_job_id), array_index))",
         AttemptCostStore.createTableStatement(keyspace),
+        JobCountStore.createTableStatement(keyspace),
         LogStore.createTableStatement(keyspace));
   }
 
   /** What ended attempts used and cost. */
   public AttemptCostStore costs() {
     return costs;
+  }
+
+  /** How many jobs are in each queue and status. */
+  public JobCountStore counts() {
+    return counts;
   }
 
   /** The day a job was created, which buckets its rows. */

@@ -67,6 +67,7 @@ import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.cluster.typed.Subscribe;
+import org.slf4j.MDC;
 
 /**
  * Decides where RUNNABLE jobs run: a cluster singleton on the controllers that sees every queue's
@@ -272,8 +273,11 @@ public final class SchedulerActor {
           return Behaviors.same();
         })
         .onMessage(PlaceFailed.class, msg -> {
-          context.getLog().warn("Placing job {} on agent {} got no answer ({}); it stays RUNNABLE and is offered again",
-              msg.assignment().job().jobId(), msg.assignment().agentId(), msg.message());
+          try (MDC.MDCCloseable job = MDC.putCloseable("jobId", msg.assignment().job().jobId());
+              MDC.MDCCloseable node = MDC.putCloseable("node", msg.assignment().agentId())) {
+            context.getLog().warn("Placing job {} on agent {} got no answer ({}); it stays RUNNABLE and is offered again",
+                msg.assignment().job().jobId(), msg.assignment().agentId(), msg.message());
+          }
           inFlight.remove(msg.assignment().job().jobId());
           passSoon();
           return Behaviors.same();
@@ -424,6 +428,11 @@ public final class SchedulerActor {
       inFlight.remove(jobId);
       sharding.entityRefFor(JobQueueActor.TYPE, msg.assignment().job().queue()).tell(new JobQueueActor.Dequeue(jobId));
     } else {
+      try (MDC.MDCCloseable job = MDC.putCloseable("jobId", jobId);
+          MDC.MDCCloseable attempt = MDC.putCloseable("attempt", Integer.toString(result.attempt()));
+          MDC.MDCCloseable node = MDC.putCloseable("node", result.agentId())) {
+        context.getLog().debug("Placed job {} attempt {} on agent {}", jobId, result.attempt(), result.agentId());
+      }
       InFlight pending = inFlight.get(jobId);
       if (pending != null) {
         if (result.agentId().equals(pending.agentId())) {
@@ -518,9 +527,8 @@ public final class SchedulerActor {
         allocated += a.resources().milliCpus();
       }
       SchedulerView.Environment one =
-          new SchedulerView.Environment(1, agent.info.capacity().milliCpus() / 1000.0, allocated / 1000.0);
-      environments.merge(agent.info.computeEnvironment(), one, (a, b) -> new SchedulerView.Environment(
-          a.agents() + b.agents(), a.capacityVcpus() + b.capacityVcpus(), a.allocatedVcpus() + b.allocatedVcpus()));
+          SchedulerView.Environment.of(agent.info.spot(), agent.info.capacity().milliCpus() / 1000.0, allocated / 1000.0);
+      environments.merge(agent.info.computeEnvironment(), one, SchedulerView.Environment::plus);
     }
     return new SchedulerView(queues, environments);
   }

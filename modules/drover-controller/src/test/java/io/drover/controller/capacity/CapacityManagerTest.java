@@ -16,6 +16,8 @@ import io.drover.core.compute.ComputeResources;
 import io.drover.core.controlplane.ControlPlaneState;
 import io.drover.core.cost.PriceTable;
 import io.drover.core.model.Resources;
+import io.drover.metrics.NodeMetrics;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,6 +61,19 @@ class CapacityManagerTest {
   private static CapacityManager.Demand waiting(ControlPlaneState state, List<CapacityManager.Host> hosts, String... jobs) {
     List<WaitingJob> waiting = java.util.Arrays.stream(jobs).map(id -> new WaitingJob(id, new Resources(2000, 1024, 0))).toList();
     return new CapacityManager.Demand(state, Map.of("auto", new CapacityManager.EnvironmentDemand(waiting, hosts)));
+  }
+
+  @Test
+  void publishesTheVcpusEachPlanAimsAt() {
+    ActorRef<CapacityManager.Command> manager = manager();
+    manager.tell(waiting(managed(AllocationStrategy.BEST_FIT_PROGRESSIVE), List.of(), "job-1"));
+
+    scheduler.awaitAssert(WAIT, () -> {
+      String text = new String(NodeMetrics.get(testKit.system()).scrape(), StandardCharsets.UTF_8);
+      assertTrue(text.contains("drover_compute_environment_desired_vcpus{compute_environment=\"auto\"} 2.0"),
+          "one c5.large for the 2-vCPU job: " + text);
+      return null;
+    });
   }
 
   @Test

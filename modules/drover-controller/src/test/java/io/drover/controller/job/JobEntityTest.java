@@ -53,6 +53,10 @@ import io.drover.protocol.JobProtocol.ReattachAttempt;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.List;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -80,6 +84,7 @@ import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -243,6 +248,35 @@ class JobEntityTest {
     assertEquals(new AttemptReportAck(jobId, 1), ack, "an agent's report is acked even for an unknown job");
     assertNull(job.getState());
     agent.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  // ---- logging
+
+  @Test
+  void logLinesNameTheJobItsAttemptAndTheController() {
+    Logger logger = (Logger) LoggerFactory.getLogger(JobEntity.class);
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    Level level = logger.getLevel();
+    logger.setLevel(Level.INFO);
+    logger.addAppender(lines);
+    try {
+      submit(spec(null, null));
+      place(1);
+      start(1);
+      exit(1, 0);
+    } finally {
+      logger.detachAppender(lines);
+      logger.setLevel(level);
+    }
+
+    ILoggingEvent ended = lines.list.stream()
+        .filter(e -> e.getFormattedMessage().startsWith("Job " + jobId + " attempt 1 ended"))
+        .findFirst().orElseThrow(() -> new AssertionError("no 'attempt 1 ended' line in " + lines.list));
+    Map<String, String> mdc = ended.getMDCPropertyMap();
+    assertEquals(jobId, mdc.get("jobId"), mdc.toString());
+    assertEquals("1", mdc.get("attempt"), mdc.toString());
+    assertEquals(testKit.system().address().toString(), mdc.get("node"), mdc.toString());
   }
 
   // ---- placement and launch
