@@ -263,6 +263,7 @@ public final class DevMode {
 
         Drover is ready (%.1f s).
           AWS Batch API  %s  (every request signed: AWS Signature Version 4)
+          Dashboard      %s/ui/  (sign in with the admin key below)
           Management     http://127.0.0.1:%d  (/ready, /alive, /cluster/members)
           Cassandra      %s  (data in %s)
           Agent          %s: %s, %s executor, compute environment "%s"
@@ -275,14 +276,14 @@ public final class DevMode {
           aws batch describe-jobs --jobs <jobId>
         or curl (7.75+), with the key and secret from that file:
           curl -s --aws-sigv4 aws:amz:us-east-1:batch --user "$KEY:$SECRET" %s/drover/v1/jobs/<jobId>/logs
-        More users and keys: ./drover admin --help
+        More users and keys: ./drover admin --help; the cluster and its hosts: ./drover status --endpoint %s --management-port %d
 
         Press Ctrl-C to stop Drover and Cassandra.
         """,
-        seconds, api, options.managementPort(), cassandra.contactPoint(), options.dataDir().resolve("cassandra"),
+        seconds, api, api, options.managementPort(), cassandra.contactPoint(), options.dataDir().resolve("cassandra"),
         agent.agentId(), agent.capacity().describe(), agent.executor(), agent.computeEnvironment(),
         options.dataDir().resolve("logs/drover.log"), DevCredentials.ADMIN, DevCredentials.PROFILE, credentials,
-        JOB_QUEUE, JOB_DEFINITION, image, credentials, config, DevCredentials.PROFILE, JOB_QUEUE, JOB_DEFINITION, api);
+        JOB_QUEUE, JOB_DEFINITION, image, credentials, config, DevCredentials.PROFILE, JOB_QUEUE, JOB_DEFINITION, api, api, options.managementPort());
     out.flush();
   }
 

@@ -87,7 +87,12 @@ public final class JobCountStore {
     return JobReadStore.day(now - retention.toMillis());
   }
 
-  /** Jobs per queue and status over the whole cluster, finished ones within the retention period; queues sorted by name. */
+  /**
+   * Jobs per queue and status over the whole cluster, finished ones within the retention period;
+   * queues sorted by name. A total is never below zero: jobs that existed before the counts did (a
+   * cluster upgraded from a release without them) are subtracted from their state when they leave
+   * it without ever having been added.
+   */
   public CompletionStage<Map<String, Map<JobStatus, Long>>> totals(long now) {
     long oldestDay = oldestDay(now);
     Map<String, Map<JobStatus, Long>> totals = new TreeMap<>();
@@ -102,7 +107,10 @@ public final class JobCountStore {
                 .merge(cell.status(), row.getLong("jobs"), Long::sum);
           }
         }))
-        .thenApply(done -> totals);
+        .thenApply(done -> {
+          totals.values().forEach(states -> states.replaceAll((status, jobs) -> Math.max(0, jobs)));
+          return totals;
+        });
   }
 
   private static JobCounts.Cell cell(Row row) {
