@@ -293,13 +293,16 @@ class DeployFilesTest {
     // Read by the release's launcher, not by conf/.
     Set<String> launcher = Set.of("DROVER_JAVA_OPTS");
     assertTrue(read("modules/drover-node/src/dist/drover").contains("${DROVER_JAVA_OPTS:-"));
+    // Read by the logging configuration the node jar carries.
+    Set<String> logging = Set.of("DROVER_LOG_FORMAT");
+    assertTrue(read("modules/drover-node/src/main/resources/logback.xml").contains("DROVER_LOG_FORMAT"));
     Set<String> unknown = new TreeSet<>();
     for (String file : List.of("deploy/docker/Dockerfile", "deploy/systemd/drover-controller.service", "deploy/systemd/drover-agent.service",
         "deploy/systemd/drover-agent-process.conf", "deploy/systemd/drover.env.example", "deploy/ec2/user-data.sh",
         "deploy/ec2/agent-launch-template.json", "deploy/cloudformation/drover.yaml")) {
       Matcher m = ENV_NAME.matcher(read(file));
       while (m.find()) {
-        if (!read.contains(m.group(1)) && !launcher.contains(m.group(1))) {
+        if (!read.contains(m.group(1)) && !launcher.contains(m.group(1)) && !logging.contains(m.group(1))) {
           unknown.add(m.group(1) + " (" + file + ")");
         }
       }
