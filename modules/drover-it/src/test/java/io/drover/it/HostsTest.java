@@ -116,6 +116,7 @@ class HostsTest {
 
     JsonNode undrained = ok(root.post("/drover/v1/hosts/" + HOST + "/undrain", ""));
     assertTrue(undrained.path("drained").isNull(), undrained.toString());
+    assertTrue(undrained.path("schedulable").asBoolean(), "undrain answers the host as it is now: " + undrained);
 
     Await.until(TIMEOUT, () -> describe(jobId), job -> job.status() == JobStatus.SUCCEEDED, "the job to run once undrained");
   }

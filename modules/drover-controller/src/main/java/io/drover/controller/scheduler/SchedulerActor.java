@@ -102,8 +102,9 @@ public final class SchedulerActor {
    *
    * @param used what its attempts, and the placements it has not reported yet, hold
    * @param runningJobs the ids of the jobs it runs, sorted
-   * @param schedulable whether the next pass may place a job there (reporting, reachable, not
-   *     draining, retiring or drained by an operator, its executor allowed)
+   * @param schedulable whether the next pass may place a job there, an operator's drain aside
+   *     (reporting, reachable, not draining or retiring, its executor allowed): the caller combines
+   *     it with the drain it knows, which may be newer than this answer
    */
   public record HostState(AgentInfo info, Resources used, List<String> runningJobs, boolean schedulable)
       implements CborSerializable {}
@@ -614,10 +615,14 @@ public final class SchedulerActor {
    * being retired or drained by an operator, and its executor is allowed in its environment.
    */
   private boolean schedulable(Agent agent, long now) {
-    String agentId = agent.info.agentId();
+    return available(agent, now) && controlPlaneState.drained(agent.info.agentId()).isEmpty();
+  }
+
+  /** {@link #schedulable} but for an operator's drain. */
+  private boolean available(Agent agent, long now) {
     return agent.info.schedulable() && agent.lastSeen >= now - settings.agentHeartbeatTimeout().toMillis()
-        && !unavailable.contains(agent.ref.path().address()) && !retiring.contains(agentId)
-        && controlPlaneState.drained(agentId).isEmpty() && executorAllowed(agent.info);
+        && !unavailable.contains(agent.ref.path().address()) && !retiring.contains(agent.info.agentId())
+        && executorAllowed(agent.info);
   }
 
   private Hosts hosts() {
@@ -626,7 +631,7 @@ public final class SchedulerActor {
     return new Hosts(agents.values().stream()
         .sorted(Comparator.comparing((Agent agent) -> agent.info.agentId()))
         .map(agent -> new HostState(agent.info, allocated(agent, placedNotReported),
-            agent.running.keySet().stream().sorted().toList(), schedulable(agent, now)))
+            agent.running.keySet().stream().sorted().toList(), available(agent, now)))
         .toList());
   }
 
