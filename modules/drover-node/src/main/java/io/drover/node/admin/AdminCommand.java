@@ -119,7 +119,7 @@ public final class AdminCommand {
       print(call, answer);
       return 0;
     } catch (SdkClientException e) {
-      err.println("drover admin: no AWS credentials to sign with (" + e.getMessage() + "). Give --profile, or set "
+      err.println("drover admin: no AWS credentials to sign with (" + SignedClient.whyNoCredentials(e) + "). Give --profile, or set "
           + "AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY to an administrator's key.");
       return 1;
     } catch (IOException e) {

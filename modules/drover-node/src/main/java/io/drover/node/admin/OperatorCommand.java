@@ -233,7 +233,7 @@ public final class OperatorCommand {
       AwsCredentialsIdentity credentials = given != null ? given : credentials(options.profile()).resolveCredentials();
       client = new SignedClient(URI.create(options.endpoint()), options.region(), credentials);
     } catch (SdkClientException e) {
-      err.println(name + ": no AWS credentials to sign with (" + e.getMessage() + "). Give --profile, or set "
+      err.println(name + ": no AWS credentials to sign with (" + SignedClient.whyNoCredentials(e) + "). Give --profile, or set "
           + "AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY to an operator's key.");
       return 1;
     }

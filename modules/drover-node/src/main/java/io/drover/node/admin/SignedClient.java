@@ -96,4 +96,15 @@ public final class SignedClient {
   public HttpClient http() {
     return http;
   }
+
+  /**
+   * Why no credentials were found, in a line: the SDK's own message, except for its default chain's,
+   * which lists every provider it tried at length.
+   */
+  public static String whyNoCredentials(RuntimeException e) {
+    String message = String.valueOf(e.getMessage());
+    return message.startsWith("Unable to load credentials from any of the providers in the chain")
+        ? "none in the environment, the default profile or the instance metadata"
+        : message;
+  }
 }
