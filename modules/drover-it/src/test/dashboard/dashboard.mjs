@@ -3,7 +3,7 @@
 // read-only user sees no operator actions. Screenshots of each page go to DROVER_SCREENSHOTS.
 //
 // Environment: DROVER_ENDPOINT (http://127.0.0.1:<port>), DROVER_ADMIN_KEY_ID/_SECRET,
-// DROVER_READER_KEY_ID/_SECRET, DROVER_QUEUE, DROVER_JOB_DEFINITION, DROVER_LOG_LINE (what the
+// DROVER_READER_KEY_ID/_SECRET, DROVER_QUEUE, DROVER_FAIR_QUEUE, DROVER_JOB_DEFINITION, DROVER_LOG_LINE (what the
 // job prints), DROVER_SCREENSHOTS (a directory), optionally CHROMIUM (default /usr/bin/chromium).
 
 import { mkdirSync } from 'node:fs';
@@ -22,6 +22,7 @@ const endpoint = required('DROVER_ENDPOINT');
 const admin = { id: required('DROVER_ADMIN_KEY_ID'), secret: required('DROVER_ADMIN_SECRET') };
 const reader = { id: required('DROVER_READER_KEY_ID'), secret: required('DROVER_READER_SECRET') };
 const queue = required('DROVER_QUEUE');
+const fairQueue = required('DROVER_FAIR_QUEUE');
 const jobDefinition = required('DROVER_JOB_DEFINITION');
 const logLine = required('DROVER_LOG_LINE');
 const screenshots = required('DROVER_SCREENSHOTS');
@@ -100,6 +101,10 @@ try {
   if (await page.locator('#read-only').isVisible()) {
     problems.push('the administrator is shown as read-only');
   }
+  step('the fair-share queue shows its policy\'s share with the scheduler\'s usage');
+  const fairShare = page.locator(`div[data-fair-share="${fairQueue}"]`);
+  await fairShare.locator('tr[data-share="analytics"]', { hasText: '0.5' }).waitFor(WAIT);
+  await fairShare.getByText('what the scheduler orders shares by', { exact: false }).waitFor(WAIT);
   await shoot(page, '02-queues');
 
   step('compute environments and hosts pages load');

@@ -177,9 +177,27 @@ export class QueuesView extends View {
     return counts;
   }
 
-  /** vCPUs held by running jobs per share identifier, for each fair-share queue (its first 100 running jobs). */
+  /**
+   * Each fair-share queue's shares, by share identifier: what they hold and their usage as the
+   * scheduler counts them (GET /drover/v1/fair-share), or, from a controller without it, the vCPUs
+   * its first running jobs hold.
+   */
   async shareUsage(fairShareQueues) {
+    if (fairShareQueues.length === 0) {
+      return {};
+    }
+    const answer = await optional(this.api.get('/drover/v1/fair-share'));
     const usageByQueue = {};
+    if (answer) {
+      for (const queue of fairShareQueues) {
+        const byShare = {};
+        for (const share of answer.queues[queue.jobQueueName]?.shares ?? []) {
+          byShare[share.shareIdentifier] = { held: share.heldVcpus, usage: share.usageVcpus };
+        }
+        usageByQueue[queue.jobQueueName] = { byShare, fromScheduler: true, capped: false };
+      }
+      return usageByQueue;
+    }
     await Promise.all(fairShareQueues.map(async queue => {
       const running = await this.api.batch('listjobs', { jobQueue: queue.jobQueueName, jobStatus: 'RUNNING', maxResults: LIST_CAP });
       const ids = running.jobSummaryList.map(j => j.jobId);
@@ -187,11 +205,11 @@ export class QueuesView extends View {
       const byShare = {};
       for (const job of jobs) {
         const share = job.shareIdentifier ?? '(none)';
-        byShare[share] ??= { jobs: 0, vcpus: 0 };
-        byShare[share].jobs += 1;
-        byShare[share].vcpus += vcpusOf(job.container?.resourceRequirements);
+        byShare[share] ??= { held: 0, usage: 0 };
+        byShare[share].held += vcpusOf(job.container?.resourceRequirements);
+        byShare[share].usage = byShare[share].held;
       }
-      usageByQueue[queue.jobQueueName] = { byShare, capped: Boolean(running.nextToken) };
+      usageByQueue[queue.jobQueueName] = { byShare, fromScheduler: false, capped: Boolean(running.nextToken) };
     }));
     return usageByQueue;
   }
@@ -209,20 +227,24 @@ export class QueuesView extends View {
           .map(d => [d.shareIdentifier, d.weightFactor ?? 1]));
         const used = shares[queue.jobQueueName];
         const names = [...new Set([...Object.keys(weights), ...Object.keys(used.byShare)])].sort();
-        const totalVcpus = Object.values(used.byShare).reduce((sum, s) => sum + s.vcpus, 0);
-        return h('div', { class: 'fair-share' },
+        const totalUsage = Object.values(used.byShare).reduce((sum, s) => sum + s.usage, 0);
+        return h('div', { class: 'fair-share', 'data-fair-share': queue.jobQueueName },
           h('h3', {}, queue.jobQueueName, ' ', h('span', { class: 'muted' }, `policy ${policy?.name ?? nameOf(queue.schedulingPolicyArn)}`,
             policy?.fairsharePolicy?.shareDecaySeconds ? `, decay ${policy.fairsharePolicy.shareDecaySeconds} s` : '',
             policy?.fairsharePolicy?.computeReservation ? `, reservation ${policy.fairsharePolicy.computeReservation}%` : '')),
-          table(`Fair-share usage of ${queue.jobQueueName}`, ['Share', 'Weight factor', 'Running jobs', 'vCPUs in use', 'Share of running vCPUs'],
+          table(`Fair-share usage of ${queue.jobQueueName}`, ['Share', 'Weight factor', 'vCPUs held', 'Usage (vCPU)', 'Share of usage'],
             names.map(share => {
-              const s = used.byShare[share] ?? { jobs: 0, vcpus: 0 };
-              return h('tr', {},
+              const s = used.byShare[share] ?? { held: 0, usage: 0 };
+              return h('tr', { 'data-share': share },
                 h('th', { scope: 'row' }, share), h('td', { class: 'num' }, weights[share] ?? '—'),
-                h('td', { class: 'num' }, s.jobs), h('td', { class: 'num' }, number(s.vcpus)),
-                h('td', {}, usage(s.vcpus, totalVcpus, ' vCPU')));
+                h('td', { class: 'num' }, number(s.held)), h('td', { class: 'num' }, number(s.usage)),
+                h('td', {}, usage(s.usage, totalUsage, ' vCPU')));
             }), 'No shares defined and nothing running.'),
-          used.capped ? h('p', { class: 'muted' }, `Counted over the first ${LIST_CAP} running jobs.`) : null);
+          used.fromScheduler
+            ? h('p', { class: 'muted' }, 'Usage is what the scheduler orders shares by: each share\'s average vCPU over the '
+              + 'policy\'s decay time (what it holds now without one); the lowest usage times weight factor goes next.')
+            : h('p', { class: 'muted' }, 'This controller does not report the scheduler\'s usage: vCPUs held by running jobs'
+              + (used.capped ? `, counted over the first ${LIST_CAP}.` : '.')));
       }));
   }
 

@@ -10,6 +10,7 @@ import io.drover.controller.api.AdminApi;
 import io.drover.controller.api.ApiRoutes;
 import io.drover.controller.api.ApiTls;
 import io.drover.controller.api.BatchApi;
+import io.drover.controller.api.FairShareApi;
 import io.drover.controller.api.HostsApi;
 import io.drover.controller.api.LogsApi;
 import io.drover.controller.controlplane.ControlPlaneClient;
@@ -115,6 +116,7 @@ public final class DroverController {
         new AdminApi(api, controlPlane, authenticator.secrets(), settings.identity()),
         new LogsApi(batch, logStore, api), new EventsApi(stateChanges, api),
         new HostsApi(system, scheduler, controlPlane, settings.identity(), api, settings.askTimeout()),
+        new FairShareApi(system, scheduler, controlPlane, settings.identity(), settings.askTimeout()),
         authenticator, security, metrics);
     ServerBuilder server = Http.get(system).newServerAt(settings.httpInterface(), settings.httpPort());
     if (security.tls().isPresent()) {

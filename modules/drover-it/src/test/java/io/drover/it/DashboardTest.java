@@ -39,6 +39,7 @@ class DashboardTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient PLAIN = HttpClient.newHttpClient();
   private static final String QUEUE = "dash-queue";
+  private static final String FAIR_QUEUE = "dash-fair-queue";
   private static final String DEFINITION = "dash-echo";
   private static final String LOG_LINE = "hello from the dashboard test";
   private static final long SCRIPT_TIMEOUT_MINUTES = 10;
@@ -54,6 +55,10 @@ class DashboardTest {
     node.batch().createComputeEnvironment(b -> b.computeEnvironmentName("dash-ce").type(CEType.UNMANAGED)
         .tags(DroverTestNode.PROCESS_EXECUTOR));
     node.batch().createJobQueue(b -> b.jobQueueName(QUEUE).priority(5)
+        .computeEnvironmentOrder(o -> o.order(1).computeEnvironment("dash-ce")));
+    String policy = node.batch().createSchedulingPolicy(b -> b.name("dash-fair").fairsharePolicy(f -> f
+        .shareDistribution(s -> s.shareIdentifier("analytics").weightFactor(0.5f)))).arn();
+    node.batch().createJobQueue(b -> b.jobQueueName(FAIR_QUEUE).priority(4).schedulingPolicyArn(policy)
         .computeEnvironmentOrder(o -> o.order(1).computeEnvironment("dash-ce")));
     node.batch().registerJobDefinition(b -> b.jobDefinitionName(DEFINITION).type("container")
         .containerProperties(c -> c.image("unused").command("sh", "-c", "echo '" + LOG_LINE + "'")
@@ -132,6 +137,7 @@ class DashboardTest {
     env.put("DROVER_READER_KEY_ID", reader[0]);
     env.put("DROVER_READER_SECRET", reader[1]);
     env.put("DROVER_QUEUE", QUEUE);
+    env.put("DROVER_FAIR_QUEUE", FAIR_QUEUE);
     env.put("DROVER_JOB_DEFINITION", DEFINITION);
     env.put("DROVER_LOG_LINE", LOG_LINE);
     env.put("DROVER_SCREENSHOTS", screenshots.toString());

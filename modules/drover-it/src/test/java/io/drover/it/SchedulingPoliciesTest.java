@@ -4,15 +4,20 @@ import static io.drover.it.ControlPlaneApiTest.memory;
 import static io.drover.it.ControlPlaneApiTest.order;
 import static io.drover.it.ControlPlaneApiTest.vcpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drover.it.support.Await;
 import io.drover.it.support.DroverTestNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +31,7 @@ import software.amazon.awssdk.services.batch.model.ClientException;
 import software.amazon.awssdk.services.batch.model.CreateSchedulingPolicyResponse;
 import software.amazon.awssdk.services.batch.model.FairsharePolicy;
 import software.amazon.awssdk.services.batch.model.JobDetail;
+import software.amazon.awssdk.services.batch.model.JobStatus;
 import software.amazon.awssdk.services.batch.model.JobQueueDetail;
 import software.amazon.awssdk.services.batch.model.JobStateTimeLimitAction;
 import software.amazon.awssdk.services.batch.model.JobStateTimeLimitActionsAction;
@@ -181,6 +187,47 @@ class SchedulingPoliciesTest {
     String defaultPriority = batch.submitJob(b -> b.jobName("shared-default").jobQueue("fair-jobs").jobDefinition("quick")
         .shareIdentifier("team_b")).jobId();
     assertEquals(7, batch.describeJobs(b -> b.jobs(defaultPriority)).jobs().get(0).schedulingPriority());
+  }
+
+  @Test
+  void fairShareUsageShowsWhatEachShareHoldsAndItsWeight() throws Exception {
+    String policy = batch.createSchedulingPolicy(b -> b.name("usage-fair").fairsharePolicy(FairsharePolicy.builder()
+        .shareDistribution(share("team_a", 0.5f), share("team_b", 2.0f)).build())).arn();
+    batch.createJobQueue(b -> b.jobQueueName("fair-usage").priority(1).schedulingPolicyArn(policy)
+        .computeEnvironmentOrder(order(1, "policies-ce")));
+    batch.registerJobDefinition(b -> b.jobDefinitionName("holder").type("container")
+        .containerProperties(c -> c.image("unused").command("sleep", "120").resourceRequirements(vcpu("0.5"), memory("16"))));
+    String jobId = batch.submitJob(b -> b.jobName("holding").jobQueue("fair-usage").jobDefinition("holder")
+        .shareIdentifier("team_a")).jobId();
+    Await.until(Duration.ofSeconds(60), () -> batch.describeJobs(b -> b.jobs(jobId)).jobs().get(0).status(),
+        status -> status == JobStatus.RUNNING, "the job to run");
+
+    JsonNode teamA = Await.until(Duration.ofSeconds(30), () -> shares("?jobQueue=fair-usage").path("fair-usage"),
+        queue -> queue.path("shares").size() > 0, "the share to be counted").path("shares").get(0);
+    assertEquals("team_a", teamA.path("shareIdentifier").asText(), teamA.toString());
+    assertEquals(0.5, teamA.path("weightFactor").asDouble(), 1e-9, teamA.toString());
+    assertEquals(0.5, teamA.path("heldVcpus").asDouble(), 1e-9, teamA.toString());
+    assertTrue(teamA.path("usageVcpus").asDouble() > 0, teamA.toString());
+
+    JsonNode all = shares("");
+    assertTrue(all.has("fair-usage"), all.toString());
+    assertFalse(all.has("fifo"), "a first-in, first-out queue has no shares: " + all);
+    HttpResponse<String> unknown = node.signed().get("/drover/v1/fair-share?jobQueue=nowhere");
+    assertEquals(400, unknown.statusCode(), unknown.body());
+    assertTrue(unknown.body().contains("jobQueue"), unknown.body());
+
+    batch.terminateJob(b -> b.jobId(jobId).reason("test over"));
+  }
+
+  /** {@code GET /drover/v1/fair-share} with {@code query}: its {@code queues}. */
+  private static JsonNode shares(String query) {
+    try {
+      HttpResponse<String> response = node.signed().get("/drover/v1/fair-share" + query);
+      assertEquals(200, response.statusCode(), response.body());
+      return new ObjectMapper().readTree(response.body()).path("queues");
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test

@@ -67,6 +67,7 @@ public final class ApiRoutes extends AllDirectives {
   private final EventsApi events;
   private final CostApi cost;
   private final HostsApi hosts;
+  private final FairShareApi fairShare;
   private final DashboardRoutes dashboard = new DashboardRoutes();
   private final JobCountsApi jobCounts;
   private final Authenticator authenticator;
@@ -81,6 +82,7 @@ public final class ApiRoutes extends AllDirectives {
       LogsApi logs,
       EventsApi events,
       HostsApi hosts,
+      FairShareApi fairShare,
       Authenticator authenticator,
       SecuritySettings security,
       ControllerMetrics metrics) {
@@ -91,6 +93,7 @@ public final class ApiRoutes extends AllDirectives {
     this.logs = logs;
     this.events = events;
     this.hosts = hosts;
+    this.fairShare = fairShare;
     this.cost = new CostApi(batch.readStore().costs());
     this.jobCounts = new JobCountsApi(batch.readStore().counts(), batch.controlPlane(), batch.identity());
     this.authenticator = authenticator;
@@ -116,7 +119,8 @@ public final class ApiRoutes extends AllDirectives {
 
   /**
    * The metrics' name for the operation a path asks for: the AWS Batch operation in lower case
-   * ({@code submitjob}), {@code admin/<operation>}, {@code events}, {@code cost}, {@code job-counts}, {@code logs},
+   * ({@code submitjob}), {@code admin/<operation>}, {@code events}, {@code cost}, {@code job-counts},
+   * {@code fair-share}, {@code logs},
    * {@code hosts}, {@code drainhost}, {@code undrainhost}, {@code cluster}, {@code whoami}, or
    * {@code unknown} (so that no path a caller makes up becomes a label of its own).
    */
@@ -127,7 +131,8 @@ public final class ApiRoutes extends AllDirectives {
     } else if (path.startsWith("/drover/v1/admin/") && path.indexOf('/', 17) < 0 && admin.knows(last)) {
       return ADMIN_PREFIX + last;
     } else if (path.equals("/drover/v1/events") || path.equals("/drover/v1/cost") || path.equals("/drover/v1/hosts")
-        || path.equals("/drover/v1/cluster") || path.equals("/drover/v1/whoami") || path.equals("/drover/v1/job-counts")) {
+        || path.equals("/drover/v1/cluster") || path.equals("/drover/v1/whoami") || path.equals("/drover/v1/job-counts")
+        || path.equals("/drover/v1/fair-share")) {
       return last;
     } else if (HOST_OPERATION.matcher(path).matches()) {
       return last + "host";
@@ -189,6 +194,8 @@ public final class ApiRoutes extends AllDirectives {
             path(PathMatchers.segment().slash("drain"), hostId -> post(() -> respond(() -> hosts.drain(access, hostId, body)))),
             path(PathMatchers.segment().slash("undrain"), hostId -> post(() -> respond(() -> hosts.undrain(access, hostId)))))),
         path(PathMatchers.segment("drover").slash("v1").slash("cluster"), () -> get(() -> respond(() -> hosts.cluster(access)))),
+        path(PathMatchers.segment("drover").slash("v1").slash("fair-share"), () -> get(() ->
+            parameterOptional("jobQueue", jobQueue -> respond(() -> fairShare.shares(access, jobQueue))))),
         path(PathMatchers.segment("drover").slash("v1").slash("job-counts"), () -> get(() ->
             parameterOptional("jobQueue", jobQueue ->
                 respond(() -> jobCounts.counts(access, jobQueue, System.currentTimeMillis()))))),
@@ -207,12 +214,12 @@ public final class ApiRoutes extends AllDirectives {
     return RejectionHandler.newBuilder()
         .handleAll(MethodRejection.class, rejected -> complete(errorResponse(StatusCodes.METHOD_NOT_ALLOWED,
             "ClientException", "This path takes " + rejected.stream().map(r -> r.supported().name()).distinct().toList()
-                + ": the AWS Batch API is POST /v1/<operation>, Drover's logs, events, cost, job counts, hosts, cluster and whoami are GET, "
+                + ": the AWS Batch API is POST /v1/<operation>, Drover's logs, events, cost, job counts, fair share, hosts, cluster and whoami are GET, "
                 + "a host's drain and undrain POST.")))
         .handleNotFound(complete(errorResponse(StatusCodes.NOT_FOUND, "UnknownOperationException",
             "No such path. Drover serves POST /v1/<operation> (the AWS Batch API), POST /drover/v1/admin/<operation>, "
                 + "POST /drover/v1/hosts/<hostId>/drain|undrain, and GET /drover/v1/jobs/<jobId>/logs, /drover/v1/events, "
-                + "/drover/v1/cost, /drover/v1/job-counts, /drover/v1/hosts, /drover/v1/cluster and /drover/v1/whoami; "
+                + "/drover/v1/cost, /drover/v1/job-counts, /drover/v1/fair-share, /drover/v1/hosts, /drover/v1/cluster and /drover/v1/whoami; "
                 + "the dashboard is at /ui/.")))
         .build();
   }

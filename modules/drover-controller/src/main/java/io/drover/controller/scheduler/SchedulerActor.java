@@ -48,6 +48,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
@@ -96,6 +98,23 @@ public final class SchedulerActor {
 
   /** Every host the scheduler knows, in agent id order. */
   public record Hosts(List<HostState> hosts) implements CborSerializable {}
+
+  /** Asks for each fair-share queue's shares as the scheduler counts them now; answered with {@link FairShares}. */
+  public record DescribeFairShare(ActorRef<FairShares> replyTo) implements Command {}
+
+  /** Each fair-share queue's shares by queue name, in share identifier order. */
+  public record FairShares(Map<String, List<ShareState>> queues) implements CborSerializable {}
+
+  /**
+   * One share of a fair-share queue.
+   *
+   * @param weightFactor its weight factor in the queue's policy (lower gets more)
+   * @param heldVcpus what its started and placed jobs hold now
+   * @param usageVcpus the usage the scheduler orders shares by: its average vCPU over about the
+   *     policy's {@code shareDecaySeconds}, or what it holds now when that is 0
+   */
+  public record ShareState(String shareIdentifier, double weightFactor, double heldVcpus, double usageVcpus)
+      implements CborSerializable {}
 
   /**
    * A host as the scheduler sees it.
@@ -271,6 +290,10 @@ public final class SchedulerActor {
         .onMessage(Placed.class, this::onPlaced)
         .onMessage(DescribeHosts.class, msg -> {
           msg.replyTo().tell(hosts());
+          return Behaviors.same();
+        })
+        .onMessage(DescribeFairShare.class, msg -> {
+          msg.replyTo().tell(fairShares());
           return Behaviors.same();
         })
         .onMessage(PlaceFailed.class, msg -> {
@@ -746,6 +769,20 @@ public final class SchedulerActor {
       }
     });
     return holdings;
+  }
+
+  /** Every fair-share queue's shares, their usage brought up to now. */
+  private FairShares fairShares() {
+    Map<String, List<ShareState>> queues = new TreeMap<>();
+    fairShare(holdings(), System.currentTimeMillis()).forEach((queue, view) -> {
+      Set<String> shares = new TreeSet<>(view.heldMilliCpus().keySet());
+      shares.addAll(view.usage().keySet());
+      queues.put(queue, shares.stream()
+          .map(share -> new ShareState(share, view.weightFactor().applyAsDouble(share),
+              view.heldMilliCpus().getOrDefault(share, 0L) / 1000.0, view.usage().getOrDefault(share, 0.0)))
+          .toList());
+    });
+    return new FairShares(queues);
   }
 
   /** Brings every fair-share queue's usage up to {@code now}; its view for this pass, by queue. */

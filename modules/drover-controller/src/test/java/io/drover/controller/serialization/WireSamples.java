@@ -374,6 +374,9 @@ final class WireSamples {
     samples.put("SchedulerActor.DescribeHosts", new SchedulerActor.DescribeHosts(replyTo.narrow()));
     samples.put("SchedulerActor.Hosts", new SchedulerActor.Hosts(List.of(new SchedulerActor.HostState(
         status.info(), new Resources(2_000, 4_096, 0), List.of(JOB_ID), false))));
+    samples.put("SchedulerActor.DescribeFairShare", new SchedulerActor.DescribeFairShare(replyTo.narrow()));
+    samples.put("SchedulerActor.FairShares", new SchedulerActor.FairShares(Map.of(QUEUE, List.of(
+        new SchedulerActor.ShareState("analytics", 0.5, 3.0, 2.25), new SchedulerActor.ShareState("etl", 1.0, 0.0, 0.75)))));
     return samples;
   }
 
