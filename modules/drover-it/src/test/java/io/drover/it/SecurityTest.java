@@ -186,12 +186,19 @@ class SecurityTest {
 
   @Test
   void aCallerOverItsRateIsThrottledOthersAreNot() throws Exception {
-    SignedClient aliceHttp = new SignedClient(URI.create(node.endpoint()), "us-east-1",
-        AwsBasicCredentials.create(aliceKey, aliceSecret));
+    // A user of its own, so that the bucket it empties is no other test's.
+    adminCall("CreateUser", Map.of("userName", "hasty"));
+    adminCall("PutUserPolicy", Map.of("userName", "hasty", "policyName", "list", "policyDocument", """
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "batch:ListJobs",
+          "Resource": "arn:aws:batch:us-east-1:000000000000:job-queue/team-a"}]}
+        """));
+    JsonNode key = adminCall("CreateAccessKey", Map.of("userName", "hasty")).path("accessKey");
+    SignedClient hasty = new SignedClient(URI.create(node.endpoint()), "us-east-1",
+        AwsBasicCredentials.create(key.path("accessKeyId").asText(), key.path("secretAccessKey").asText()));
     List<Integer> statuses = new ArrayList<>();
     HttpResponse<String> throttled = null;
     for (int i = 0; i < 120 && throttled == null; i++) {
-      HttpResponse<String> response = aliceHttp.post("/v1/listjobs", "{\"jobQueue\":\"team-a\"}");
+      HttpResponse<String> response = hasty.post("/v1/listjobs", "{\"jobQueue\":\"team-a\"}");
       statuses.add(response.statusCode());
       if (response.statusCode() == 429) {
         throttled = response;
