@@ -117,7 +117,8 @@ try {
   await shoot(page, '04-hosts');
 
   step('the jobs page of the queue is open when the job is submitted');
-  await page.getByRole('link', { name: 'Jobs' }).click();
+  await page.getByRole('link', { name: 'Queues' }).click();
+  await queueRow.getByRole('link', { name: queue }).click();
   await page.locator('#filter-queue').waitFor(WAIT);
   await page.locator('#view table').waitFor(WAIT);
   const jobId = await page.evaluate(async ({ queue, jobDefinition }) => {
