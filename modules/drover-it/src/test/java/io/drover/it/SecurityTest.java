@@ -9,15 +9,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drover.it.support.Await;
 import io.drover.it.support.DroverTestNode;
 import io.drover.node.admin.SignedClient;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -214,6 +220,30 @@ class SecurityTest {
     String huge = "{\"jobName\":\"huge\",\"jobQueue\":\"team-a\",\"jobDefinition\":\"echo\",\"parameters\":{\"p\":\""
         + "x".repeat(31 * 1024) + "\"}}";
     assertRefused(admin.post("/v1/submitjob", huge), 413, "ClientException");
+  }
+
+  @Test
+  void aCallerStillSendingAnOversizedBodyGetsThe413() throws Exception {
+    // Sent slowly enough that the answer would come while the body is still on its way: the caller
+    // must still read a 413, not a connection reset.
+    URI api = URI.create(node.endpoint());
+    int length = 900 * 1024;
+    try (Socket socket = new Socket(api.getHost(), api.getPort())) {
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /v1/submitjob HTTP/1.1\r\nHost: " + api.getAuthority() + "\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      byte[] chunk = new byte[64 * 1024];
+      Arrays.fill(chunk, (byte) 'x');
+      for (int sent = 0; sent < length; sent += chunk.length) {
+        out.write(chunk, 0, Math.min(chunk.length, length - sent));
+        out.flush();
+        Thread.sleep(20);
+      }
+      String statusLine = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
+      assertTrue(statusLine != null && statusLine.startsWith("HTTP/1.1 413 "), statusLine);
+    }
   }
 
   @Test

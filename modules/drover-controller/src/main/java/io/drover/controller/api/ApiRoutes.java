@@ -149,7 +149,11 @@ public final class ApiRoutes extends AllDirectives {
             .build(),
         () -> {
           if (request.entity().getContentLengthOption().orElse(0L) > security.maxRequestBytes()) {
-            return complete(tooLarge());
+            // The body is read and dropped before the answer (it is at most pekko.http's
+            // max-content-length): a connection closed on unread bytes is reset, and the caller,
+            // still sending, would get no answer at all instead of this 413.
+            return extractMaterializer(materializer ->
+                onComplete(request.discardEntityBytes(materializer).completionStage(), discarded -> complete(tooLarge())));
           }
           return extractStrictEntity(READ_BODY_TIMEOUT, security.maxRequestBytes(), body -> {
             Access access;
