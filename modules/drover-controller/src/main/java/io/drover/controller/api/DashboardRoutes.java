@@ -1,6 +1,5 @@
 package io.drover.controller.api;
 
-import io.drover.core.iam.Decision;
 import io.drover.core.iam.Principal;
 import io.drover.core.model.AwsIdentity;
 import java.io.IOException;
@@ -115,12 +114,9 @@ final class DashboardRoutes extends AllDirectives {
    */
   static Whoami whoami(Principal principal, AwsIdentity identity) {
     String everyQueue = identity.jobQueueArn("*");
-    boolean admin = QUEUE_OPERATOR_ACTIONS.stream().allMatch(action -> allowed(principal, action, everyQueue))
-        && allowed(principal, DRAIN_HOST_ACTION, "*");
+    Access access = new Access(principal);
+    boolean admin = QUEUE_OPERATOR_ACTIONS.stream().allMatch(action -> access.allows(action, everyQueue))
+        && access.allows(DRAIN_HOST_ACTION, "*");
     return new Whoami(principal.userName(), principal.userArn(), principal.accessKeyId(), admin);
-  }
-
-  private static boolean allowed(Principal principal, String action, String resource) {
-    return principal.decide(action, resource) == Decision.ALLOW;
   }
 }
