@@ -2,6 +2,9 @@ package io.drover.controller.api;
 
 import io.drover.core.iam.Decision;
 import io.drover.core.iam.Principal;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
@@ -36,6 +39,20 @@ public final class Access {
                   ? " with an explicit deny in an identity-based policy"
                   : " because no identity-based policy allows the " + action + " action"));
     }
+  }
+
+  /**
+   * For answers by queue: the entries of {@code byQueueName}, in its order, whose queue
+   * ({@code queueArn} of the name) {@code action} is allowed on.
+   */
+  public <V> Map<String, V> allowedQueues(String action, Map<String, V> byQueueName, Function<String, String> queueArn) {
+    Map<String, V> allowed = new LinkedHashMap<>();
+    byQueueName.forEach((name, value) -> {
+      if (allows(action, queueArn.apply(name))) {
+        allowed.put(name, value);
+      }
+    });
+    return allowed;
   }
 
   /**

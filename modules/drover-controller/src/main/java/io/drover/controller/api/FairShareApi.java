@@ -56,11 +56,8 @@ public final class FairShareApi {
     access.requireSomewhere(ACTION, identity.jobQueueArn("*"));
     return ask().thenApply(answer -> {
       Map<String, QueueShares> visible = new LinkedHashMap<>();
-      answer.queues().forEach((name, shares) -> {
-        if (access.allows(ACTION, identity.jobQueueArn(name))) {
-          visible.put(name, new QueueShares(shares));
-        }
-      });
+      access.allowedQueues(ACTION, answer.queues(), identity::jobQueueArn)
+          .forEach((name, shares) -> visible.put(name, new QueueShares(shares)));
       return new FairShare(visible);
     });
   }

@@ -49,12 +49,8 @@ final class JobCountsApi {
       Map<String, Map<JobStatus, Long>> queues = new TreeMap<>();
       controlPlane.state().jobQueues().keySet().forEach(name -> queues.put(name, Map.of()));
       queues.putAll(totals);
-      Map<String, Map<JobStatus, Long>> visible = new LinkedHashMap<>();
-      queues.forEach((name, counts) -> {
-        if (access.allows(ACTION, identity.jobQueueArn(name))) {
-          visible.put(name, complete(counts));
-        }
-      });
+      Map<String, Map<JobStatus, Long>> visible = access.allowedQueues(ACTION, queues, identity::jobQueueArn);
+      visible.replaceAll((name, counts) -> complete(counts));
       return new JobCounts(visible);
     });
   }
