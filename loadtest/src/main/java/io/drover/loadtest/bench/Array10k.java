@@ -54,6 +54,8 @@ final class Array10k implements BenchMain.Scenario {
       JobDetail array = runArray(batch, children, progress);
       double seconds = (System.nanoTime() - t0) / 1e9;
       Map<String, Double> cores = cpu.cores();
+      double jobCores = cpu.childrenCores("drover");
+      double machineCores = cpu.machineCores();
       ProcessStats.Heap heap = ProcessStats.Heap.from(node.gcLog());
 
       Report report = new Report(name(), description())
@@ -67,6 +69,9 @@ final class Array10k implements BenchMain.Scenario {
           .measured("array status", array.status() + " " + array.arrayProperties().statusSummary())
           .measured("CPU, Drover process", String.format(java.util.Locale.ROOT, "%.2f cores", cores.get("drover")))
           .measured("CPU, Cassandra", String.format(java.util.Locale.ROOT, "%.2f cores", cores.get("cassandra")))
+          .measured("CPU, job processes (setsid, true)", String.format(java.util.Locale.ROOT, "%.2f cores", jobCores))
+          .measured("CPU, whole machine", String.format(java.util.Locale.ROOT, "%.2f of %d cores busy", machineCores,
+              Runtime.getRuntime().availableProcessors()))
           .measured("Drover heap peak / max after GC", heap.peakMib() + " / " + heap.maxAfterGcMib() + " MiB");
       report.timePlot(run.resultsDir(), "progress.png", "array10k: children succeeded since SubmitJob", "children",
           Map.of("succeeded", progress));

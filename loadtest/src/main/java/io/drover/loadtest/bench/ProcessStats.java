@@ -35,6 +35,39 @@ final class ProcessStats {
     }
   }
 
+  /**
+   * CPU seconds (user + system) of the process's children that have ended and been waited for,
+   * or -1 when it is gone: for an agent, the job processes it ran.
+   */
+  static double childrenCpuSeconds(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // cutime (16) and cstime (17) of stat(5).
+      return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) / TICKS_PER_SECOND;
+    } catch (IOException | RuntimeException gone) {
+      return -1;
+    }
+  }
+
+  /** CPU seconds the whole machine has spent busy (every state but idle and iowait), from /proc/stat. */
+  static double machineBusySeconds() {
+    try {
+      String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long busy = 0;
+      for (int i = 1; i < fields.length; i++) {
+        // After the "cpu" label: user nice system idle iowait irq softirq steal guest guest_nice;
+        // guest time is already counted in user.
+        if (i != 4 && i != 5 && i < 9) {
+          busy += Long.parseLong(fields[i]);
+        }
+      }
+      return busy / TICKS_PER_SECOND;
+    } catch (IOException | RuntimeException unreadable) {
+      return -1;
+    }
+  }
+
   /** Resident set size in MiB, or -1 when the process is gone. */
   static long rssMib(long pid) {
     try {
@@ -76,19 +109,38 @@ final class ProcessStats {
 
     private final Map<String, Long> pids;
     private final Map<String, Double> startSeconds = new LinkedHashMap<>();
+    private final Map<String, Double> startChildrenSeconds = new LinkedHashMap<>();
+    private final double startMachineSeconds = machineBusySeconds();
     private final long startNanos = System.nanoTime();
 
     CpuWindow(Map<String, Long> pids) {
       this.pids = pids;
-      pids.forEach((name, pid) -> startSeconds.put(name, cpuSeconds(pid)));
+      pids.forEach((name, pid) -> {
+        startSeconds.put(name, cpuSeconds(pid));
+        startChildrenSeconds.put(name, childrenCpuSeconds(pid));
+      });
     }
 
     /** Average cores each process used from the window's start until now. */
     Map<String, Double> cores() {
-      double elapsed = (System.nanoTime() - startNanos) / 1e9;
+      double elapsed = elapsedSeconds();
       Map<String, Double> cores = new LinkedHashMap<>();
       pids.forEach((name, pid) -> cores.put(name, (cpuSeconds(pid) - startSeconds.get(name)) / elapsed));
       return cores;
+    }
+
+    /** Average cores the ended children of process {@code name} used from the window's start until now. */
+    double childrenCores(String name) {
+      return (childrenCpuSeconds(pids.get(name)) - startChildrenSeconds.get(name)) / elapsedSeconds();
+    }
+
+    /** Average cores the whole machine was busy from the window's start until now. */
+    double machineCores() {
+      return (machineBusySeconds() - startMachineSeconds) / elapsedSeconds();
+    }
+
+    private double elapsedSeconds() {
+      return (System.nanoTime() - startNanos) / 1e9;
     }
   }
 }

@@ -53,6 +53,19 @@ class ReportingTest {
   }
 
   @Test
+  void theCpuOfEndedChildProcessesAndOfTheMachineIsCounted() throws Exception {
+    long self = ProcessHandle.current().pid();
+    ProcessStats.CpuWindow window = new ProcessStats.CpuWindow(Map.of("self", self));
+    // A child that spins for about half a second, then is waited for.
+    Process child = new ProcessBuilder("sh", "-c", "end=$(($(date +%s%N) + 500000000)); "
+        + "while [ $(date +%s%N) -lt $end ]; do :; done").start();
+    assertEquals(0, child.waitFor());
+    assertTrue(window.childrenCores("self") > 0, "the child's CPU counts for its parent once it ended");
+    assertTrue(window.machineCores() > 0, "the machine was busy while the child spun");
+    assertTrue(ProcessStats.childrenCpuSeconds(self) >= 0.1, "at least 0.1 s of the child's half second");
+  }
+
+  @Test
   void theSummaryListsEveryResultAgainstItsTargetAndLinksItsPlots() throws Exception {
     System.setProperty("java.awt.headless", "true");
     Report report = new Report("latency", "single jobs").setting("jobs", 3);
