@@ -1,6 +1,7 @@
 package io.drover.controller.readside;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.drover.controller.ControllerSettings;
 import java.time.Duration;
@@ -11,6 +12,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.persistence.cassandra.KeyspaceAndTableStatements;
 import org.apache.pekko.persistence.cassandra.PluginSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates every keyspace and table Drover uses, when missing: the event journal and snapshots
@@ -19,6 +22,7 @@ import org.apache.pekko.persistence.cassandra.PluginSettings;
  */
 public final class CassandraSchema {
 
+  private static final Logger log = LoggerFactory.getLogger(CassandraSchema.class);
   private static final String PLUGIN = "pekko.persistence.cassandra";
   /**
    * Schema changes wait for every Cassandra node to agree, which takes far longer than a query
@@ -42,6 +46,24 @@ public final class CassandraSchema {
             .map(cql -> session.executeAsync(ddl(cql)).toCompletableFuture())
             .toArray(CompletableFuture[]::new))
         .join();
+    upgradeStatusTable(session, settings.readSideKeyspace());
+  }
+
+  /** A {@code jobs_by_status} made by an older Drover gets the tombstone settings this one creates it with. */
+  private static void upgradeStatusTable(CqlSession session, String keyspace) {
+    Row table = session.execute(SimpleStatement.newInstance(
+            "SELECT gc_grace_seconds FROM system_schema.tables WHERE keyspace_name = ? AND table_name = 'jobs_by_status'",
+            keyspace))
+        .one();
+    if (table == null) {
+      return;
+    }
+    JobReadStore.upgradeStatusTableStatement(keyspace, table.getInt("gc_grace_seconds")).ifPresent(alter -> {
+      session.execute(ddl(alter));
+      log.info("Table {}.jobs_by_status now keeps tombstones for an hour instead of 10 days, so that reads of busy "
+          + "queues do not wade through them; repair a Cassandra node that was down longer than that before it rejoins",
+          keyspace);
+    });
   }
 
   private static SimpleStatement ddl(String cql) {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -41,8 +42,24 @@ import java.util.function.Predicate;
  * the jobs themselves stay in the journal and DescribeJobs still finds them. The store also holds
  * what each ended attempt used and cost ({@link #costs()}), for as long, and how many jobs each
  * queue holds in each status ({@link #counts()}).
+ *
+ * <p>Every status change deletes a row of bucket 0, so a busy queue's bucket-0 partitions are mostly
+ * tombstones, which every read of them skips one by one (and which fail a read past 100,000).
+ * Cassandra keeps a tombstone for the table's {@code gc_grace_seconds}, 10 days by default: a queue
+ * that ran a few hundred thousand jobs in that time would slow ListJobs, the queues' reload and the
+ * reconciler down, then fail them. {@code jobs_by_status} therefore keeps tombstones for an hour
+ * ({@link #STATUS_TABLE_OPTIONS}) and compacts an SSTable on its own once it holds many; a Cassandra
+ * node down for longer than that must be repaired before it rejoins, or jobs it missed the changes
+ * of can show in their old status's list.
  */
 public final class JobReadStore {
+
+  /** How long {@code jobs_by_status} keeps tombstones, and how it compacts them away. */
+  static final String STATUS_TABLE_OPTIONS = "gc_grace_seconds = 3600 AND compaction = {"
+      + "'class': 'SizeTieredCompactionStrategy', 'tombstone_compaction_interval': '3600', "
+      + "'unchecked_tombstone_compaction': 'true'}";
+  /** Cassandra's own default, which a {@code jobs_by_status} made by an older Drover still has. */
+  private static final int CASSANDRA_DEFAULT_GC_GRACE_SECONDS = 864_000;
 
   /** A page of ListJobs results; {@code nextToken} is null on the last page. */
   public record Page(List<JobSummary> summaries, String nextToken) {}
@@ -125,7 +142,7 @@ public final class JobReadStore {
         "CREATE TABLE IF NOT EXISTS " + keyspace + ".jobs_by_status ("
             + "queue text, status text, bucket bigint, created_at bigint, job_id text, summary text, ticket text, child boolean, "
             + "PRIMARY KEY ((queue, status, bucket), created_at, job_id)) "
-            + "WITH CLUSTERING ORDER BY (created_at DESC, job_id DESC)",
+            + "WITH CLUSTERING ORDER BY (created_at DESC, job_id DESC) AND " + STATUS_TABLE_OPTIONS,
         "CREATE TABLE IF NOT EXISTS " + keyspace + ".jobs_by_queue ("
             + "queue text, bucket bigint, created_at bigint, job_id text, job_name text, status text, summary text, "
             + "PRIMARY KEY ((queue, bucket), created_at, job_id)) "
@@ -136,6 +153,17 @@ public final class JobReadStore {
         AttemptCostStore.createTableStatement(keyspace),
         JobCountStore.createTableStatement(keyspace),
         LogStore.createTableStatement(keyspace));
+  }
+
+  /**
+   * The statement that gives a {@code jobs_by_status} made by an older Drover (still at Cassandra's
+   * default {@code gc_grace_seconds}) the options this one creates it with, or none when its
+   * {@code gc_grace_seconds} is already another: Drover's, or an operator's own choice, which stays.
+   */
+  static Optional<String> upgradeStatusTableStatement(String keyspace, int gcGraceSeconds) {
+    return gcGraceSeconds == CASSANDRA_DEFAULT_GC_GRACE_SECONDS
+        ? Optional.of("ALTER TABLE " + keyspace + ".jobs_by_status WITH " + STATUS_TABLE_OPTIONS)
+        : Optional.empty();
   }
 
   /** What ended attempts used and cost. */
