@@ -61,8 +61,8 @@ public final class CassandraSchema {
     JobReadStore.upgradeStatusTableStatement(keyspace, table.getInt("gc_grace_seconds")).ifPresent(alter -> {
       session.execute(ddl(alter));
       log.info("Table {}.jobs_by_status now keeps tombstones for an hour instead of 10 days, so that reads of busy "
-          + "queues do not wade through them; repair a Cassandra node that was down longer than that before it rejoins",
-          keyspace);
+          + "queues do not wade through them; from now on, run nodetool repair on a Cassandra node that was down "
+          + "longer than an hour as soon as it is back", keyspace);
     });
   }
 

@@ -49,7 +49,7 @@ import java.util.function.Predicate;
  * that ran a few hundred thousand jobs in that time would slow ListJobs, the queues' reload and the
  * reconciler down, then fail them. {@code jobs_by_status} therefore keeps tombstones for an hour
  * ({@link #STATUS_TABLE_OPTIONS}) and compacts an SSTable on its own once it holds many; a Cassandra
- * node down for longer than that must be repaired before it rejoins, or jobs it missed the changes
+ * node down for longer than that needs a repair as soon as it is back, or jobs it missed the changes
  * of can show in their old status's list.
  */
 public final class JobReadStore {
