@@ -25,14 +25,8 @@ final class ProcessStats {
 
   /** User plus system CPU seconds the process has used so far, or -1 when it is gone. */
   static double cpuSeconds(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      // After the command: state is field 3 of stat(5), so utime (14) and stime (15) are at 11 and 12 here.
-      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
-    } catch (IOException | RuntimeException gone) {
-      return -1;
-    }
+    // utime (14) and stime (15) of stat(5).
+    return statSeconds(pid, 14);
   }
 
   /**
@@ -40,11 +34,17 @@ final class ProcessStats {
    * or -1 when it is gone: for an agent, the job processes it ran.
    */
   static double childrenCpuSeconds(long pid) {
+    // cutime (16) and cstime (17) of stat(5).
+    return statSeconds(pid, 16);
+  }
+
+  /** Field {@code field} of the process's stat(5) plus the next, in seconds, or -1 when it is gone. */
+  private static double statSeconds(long pid, int field) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // Split after the command, which may hold spaces: its first value, the state, is field 3.
       String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      // cutime (16) and cstime (17) of stat(5).
-      return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) / TICKS_PER_SECOND;
+      return (Long.parseLong(fields[field - 3]) + Long.parseLong(fields[field - 2])) / TICKS_PER_SECOND;
     } catch (IOException | RuntimeException gone) {
       return -1;
     }

@@ -96,10 +96,8 @@ public final class Main {
    * anything touches the common pool; an explicit setting wins.
    */
   private static void useCommonPoolForAsyncCompletions() {
-    String property = "java.util.concurrent.ForkJoinPool.common.parallelism";
-    if (System.getProperty(property) == null) {
-      System.setProperty(property, Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors() - 1)));
-    }
+    System.getProperties().putIfAbsent("java.util.concurrent.ForkJoinPool.common.parallelism",
+        Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors() - 1)));
   }
 
   /**
@@ -110,9 +108,8 @@ public final class Main {
    * process starts; an explicit setting wins.
    */
   private static void launchProcessesWithVfork() {
-    String property = "jdk.lang.Process.launchMechanism";
-    if (System.getProperty(property) == null && "Linux".equals(System.getProperty("os.name"))) {
-      System.setProperty(property, "VFORK");
+    if ("Linux".equals(System.getProperty("os.name"))) {
+      System.getProperties().putIfAbsent("jdk.lang.Process.launchMechanism", "VFORK");
     }
   }
 }
