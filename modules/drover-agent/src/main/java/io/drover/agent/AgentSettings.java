@@ -23,6 +23,10 @@ import java.util.Locale;
  * @param memoryMib advertised memory; 0 means the host's memory less {@code reservedMemoryMib}
  * @param gpus advertised GPUs; -1 means detect (NVIDIA devices under /proc/driver/nvidia/gpus)
  * @param spot true when the host is a Spot instance ({@code lifecycle = spot})
+ * @param recentlyEndedWindow how long ended attempts are remembered, so late launches and stops of
+ *     them are ignored (statuses list them for three heartbeat intervals, at most this long)
+ * @param statusMinInterval the least time between two statuses sent on changes; changes within it
+ *     go out together at its end
  * @param docker how the Docker executor reaches the engine and confines containers
  * @param process where the process executor runs commands, and as whom
  * @param noopRunTime how long each attempt of the {@code noop} executor runs before it exits 0
@@ -45,6 +49,7 @@ public record AgentSettings(
     Duration heartbeatInterval,
     Duration reportRetryInterval,
     Duration recentlyEndedWindow,
+    Duration statusMinInterval,
     DockerSettings docker,
     ProcessSettings process,
     Duration noopRunTime,
@@ -94,6 +99,7 @@ public record AgentSettings(
         c.getDuration("heartbeat-interval"),
         c.getDuration("report-retry-interval"),
         c.getDuration("recently-ended-window"),
+        c.getDuration("status-min-interval"),
         new DockerSettings(
             docker.getString("host"),
             network.isEmpty() ? null : network,

@@ -27,6 +27,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,8 +46,9 @@ import org.slf4j.MDC;
 
 /**
  * The node agent: one per host. It tells the scheduler what the host has and runs (at start, on
- * every change, and as a heartbeat), runs each attempt it is given in an {@link AttemptRunner},
- * and answers controllers' questions about its attempts. It never decides placements.
+ * every change, and as a heartbeat; changes within {@code status-min-interval} of the last status
+ * go out together), runs each attempt it is given in an {@link AttemptRunner}, and answers
+ * controllers' questions about its attempts. It never decides placements.
  *
  * <p>At start it looks for executions an earlier incarnation left on this host (Docker containers,
  * by their labels): each attempt its job still counts as current here is re-attached (its exit
@@ -57,6 +59,9 @@ public final class NodeAgent {
   private record Schedulers(Receptionist.Listing listing) implements AgentCommand {}
 
   private record Heartbeat() implements AgentCommand {}
+
+  /** The end of a {@code status-min-interval}, when the changes it held back go out. */
+  private record StatusDue() implements AgentCommand {}
 
   private record AttemptDone(AttemptRunner.Done done) implements AgentCommand {}
 
@@ -123,6 +128,10 @@ public final class NodeAgent {
   /** The keys of {@link #recentlyEnded}, counted, so a launch asks in constant time whether it ended. */
   private final Map<String, Integer> recentlyEndedKeys = new HashMap<>();
   private Set<ActorRef<SchedulerCommand>> schedulers = Set.of();
+  /** How long statuses list an ended attempt: three heartbeats, at most the remembering window. */
+  private final long endedListedMillis;
+  /** When the last status went out ({@link System#nanoTime()}), for {@code status-min-interval}. */
+  private long lastStatusNanos;
 
   private NodeAgent(
       AgentInfo info,
@@ -137,6 +146,9 @@ public final class NodeAgent {
     this.context = context;
     this.doneAdapter = context.messageAdapter(AttemptRunner.Done.class, AttemptDone::new);
     this.metrics = NodeMetrics.get(context.getSystem()).agent();
+    this.endedListedMillis =
+        Math.min(settings.recentlyEndedWindow().toMillis(), 3 * settings.heartbeatInterval().toMillis());
+    this.lastStatusNanos = System.nanoTime() - settings.statusMinInterval().toNanos();
     context.getSystem().receptionist().tell(Receptionist.subscribe(SchedulerProtocol.SERVICE_KEY,
         context.messageAdapter(Receptionist.Listing.class, Schedulers::new)));
     // The first heartbeat comes after a random part of the interval, so that agents started together
@@ -185,6 +197,10 @@ public final class NodeAgent {
         })
         .onMessage(Heartbeat.class, msg -> {
           report();
+          return Behaviors.same();
+        })
+        .onMessage(StatusDue.class, msg -> {
+          sendStatus();
           return Behaviors.same();
         })
         .onMessage(LeftoversFound.class, this::onLeftovers)
@@ -346,17 +362,42 @@ public final class NodeAgent {
     return total;
   }
 
-  /** Sends this host's status to the scheduler. */
+  /**
+   * Sends this host's status to the scheduler now, or, within {@code status-min-interval} of the
+   * last one, at the end of that interval together with whatever else changes until then.
+   */
   private void report() {
-    long cutoff = System.currentTimeMillis() - settings.recentlyEndedWindow().toMillis();
-    while (!recentlyEnded.isEmpty() && recentlyEnded.peek().at() < cutoff) {
+    if (timers.isTimerActive(StatusDue.class)) {
+      return;
+    }
+    long wait = lastStatusNanos + settings.statusMinInterval().toNanos() - System.nanoTime();
+    if (wait > 0) {
+      timers.startSingleTimer(StatusDue.class, new StatusDue(), Duration.ofNanos(wait));
+    } else {
+      sendStatus();
+    }
+  }
+
+  private void sendStatus() {
+    lastStatusNanos = System.nanoTime();
+    long now = System.currentTimeMillis();
+    long forgetBefore = now - settings.recentlyEndedWindow().toMillis();
+    while (!recentlyEnded.isEmpty() && recentlyEnded.peek().at() < forgetBefore) {
       recentlyEndedKeys.computeIfPresent(key(recentlyEnded.poll().attempt()), (k, n) -> n == 1 ? null : n - 1);
     }
     List<HostedAttempt> running = attempts.values().stream().map(Hosted::attempt).toList();
     metrics.runningAttemptsChanged(running.size() - countedRunning);
     countedRunning = running.size();
-    List<HostedAttempt> ended = new ArrayList<>(recentlyEnded.size());
-    recentlyEnded.forEach(e -> ended.add(e.attempt()));
+    // Newest first, back to the listing window: older ones stay remembered but are not sent.
+    long listedSince = now - endedListedMillis;
+    List<HostedAttempt> ended = new ArrayList<>();
+    for (Iterator<Ended> newest = recentlyEnded.descendingIterator(); newest.hasNext(); ) {
+      Ended e = newest.next();
+      if (e.at() < listedSince) {
+        break;
+      }
+      ended.add(e.attempt());
+    }
     AgentStatus status = new AgentStatus(info, context.getSelf(), running, ended);
     schedulers.forEach(s -> s.tell(status));
   }

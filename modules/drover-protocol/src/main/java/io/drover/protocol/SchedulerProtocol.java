@@ -15,12 +15,14 @@ public final class SchedulerProtocol {
   public static final ServiceKey<SchedulerCommand> SERVICE_KEY = ServiceKey.create(SchedulerCommand.class, "drover-scheduler");
 
   /**
-   * An agent's full status: sent when it starts, whenever an attempt starts or ends, and as a
-   * heartbeat. The scheduler derives every host's free capacity from these.
+   * An agent's full status: sent when it starts, whenever an attempt starts or ends (changes that
+   * come within the agent's {@code status-min-interval} of its last status go out together), and
+   * as a heartbeat. The scheduler derives every host's free capacity from these.
    *
    * @param running the attempts holding resources on the host now
-   * @param recentlyEnded attempts that ended in the last minute, so that a placement the scheduler
-   *     still counts as in flight is released even when it ended between two statuses
+   * @param recentlyEnded attempts that ended in the last three heartbeat intervals, newest first, so
+   *     that a placement the scheduler still counts as in flight is released even when it ended
+   *     between two statuses or a status was lost
    */
   public record AgentStatus(
       AgentInfo info,
