@@ -62,7 +62,8 @@ final class AttemptRunner {
 
   private record OutputStored() implements Command {}
 
-  private record Acknowledged(AttemptReportAck ack) implements Command {}
+  /** The job has the report: the attempt's exit when {@code exit}, else its start. */
+  private record Acknowledged(AttemptReportAck ack, boolean exit) implements Command {}
 
   private record Resend() implements Command {}
 
@@ -138,7 +139,14 @@ final class AttemptRunner {
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final EntityRef<JobCommand> job;
-  private final ActorRef<AttemptReportAck> acks;
+  /** Where the job acknowledges the attempt's start... */
+  private final ActorRef<AttemptReportAck> startAcks;
+  /**
+   * ...and, apart from it, its exit: both acknowledgements look alike, and a start's that comes
+   * late (the start is reported again when the attempt ends before the job acknowledged it) must
+   * not stop the exit's resends before the job has the exit.
+   */
+  private final ActorRef<AttemptReportAck> exitAcks;
   private final ActorRef<LogShipper.Command> logs;
   private Execution execution;
   private Stop stopRequested;
@@ -164,7 +172,12 @@ final class AttemptRunner {
     this.metrics = NodeMetrics.get(context.getSystem()).agent();
     context.setLoggerName(AttemptRunner.class);
     this.job = ClusterSharding.get(context.getSystem()).entityRefFor(JobProtocol.JOB, jobId);
-    this.acks = context.messageAdapter(AttemptReportAck.class, Acknowledged::new);
+    this.startAcks = context.messageAdapter(AttemptReportAck.class, ack -> new Acknowledged(ack, false));
+    ActorRef<Command> self = context.getSelf();
+    this.exitAcks = context.spawn(Behaviors.receiveMessage(ack -> {
+      self.tell(new Acknowledged(ack, true));
+      return Behaviors.same();
+    }), "exit-acks");
     this.logs = context.spawn(LogShipper.create(jobId, attempt, settings, reattached), "logs");
   }
 
@@ -300,10 +313,14 @@ final class AttemptRunner {
 
   /** Sends {@code report} until the job acknowledges it, then continues with {@code next}. */
   private Behavior<Command> reporting(JobCommand report, Behavior<Command> next) {
+    boolean exit = report instanceof AttemptExited;
     job.tell(report);
     timers.startTimerWithFixedDelay(Resend.class, new Resend(), settings.reportRetryInterval());
     return Behaviors.receive(Command.class)
         .onMessage(Acknowledged.class, msg -> {
+          if (msg.exit() != exit) {
+            return Behaviors.same();
+          }
           timers.cancel(Resend.class);
           return next;
         })
@@ -329,11 +346,11 @@ final class AttemptRunner {
   }
 
   private AttemptStarted started() {
-    return new AttemptStarted(jobId, attempt, agentId, System.currentTimeMillis(), acks);
+    return new AttemptStarted(jobId, attempt, agentId, System.currentTimeMillis(), startAcks);
   }
 
   private AttemptExited exited(Integer exitCode, String reason, String statusReason) {
     return new AttemptExited(jobId, attempt, agentId, exitCode, reason, statusReason,
-        System.currentTimeMillis(), acks, stopRequested != null && stopRequested.hostReclaimed());
+        System.currentTimeMillis(), exitAcks, stopRequested != null && stopRequested.hostReclaimed());
   }
 }

@@ -1,0 +1,112 @@
+package io.drover.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.drover.agent.exec.NoopAttemptExecutor;
+import io.drover.core.model.Resources;
+import io.drover.protocol.AgentProtocol.AttemptLaunch;
+import io.drover.protocol.JobProtocol;
+import io.drover.protocol.JobProtocol.AttemptExited;
+import io.drover.protocol.JobProtocol.AttemptReportAck;
+import io.drover.protocol.JobProtocol.AttemptStarted;
+import io.drover.protocol.JobProtocol.JobCommand;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.SelfUp;
+import org.apache.pekko.cluster.typed.Subscribe;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * An attempt's reports to its job are resent until the job acknowledges that very report. The job
+ * here is a slow stand-in: it acknowledges the attempt's start only after the attempt has ended
+ * (so the runner has reported the start again, then the exit), and ignores the first exit.
+ */
+@ExtendWith(TestKitJUnit5Extension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AttemptRunnerReportTest {
+
+  private static final Config CONFIG = ConfigFactory.parseString("""
+      pekko.actor.provider = cluster
+      pekko.remote.artery.canonical.hostname = 127.0.0.1
+      pekko.remote.artery.canonical.port = 0
+      """);
+
+  @JUnit5TestKit
+  final ActorTestKit testKit =
+      new JUnit5TestKitBuilder().withName("AttemptRunnerReportTest").withCustomConfig(CONFIG).build();
+
+  private final TestProbe<JobCommand> jobs = testKit.createTestProbe(JobCommand.class);
+
+  @BeforeAll
+  void joinClusterAndStartTheSlowJob() {
+    Cluster cluster = Cluster.get(testKit.system());
+    TestProbe<SelfUp> up = testKit.createTestProbe(SelfUp.class);
+    cluster.subscriptions().tell(Subscribe.create(up.ref(), SelfUp.class));
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    up.expectMessageClass(SelfUp.class, Duration.ofSeconds(10));
+    ClusterSharding.get(testKit.system()).init(Entity.of(JobProtocol.JOB, ctx -> slowJob()));
+  }
+
+  /** Holds the start's acknowledgement until the first exit, which it ignores; acknowledges later exits. */
+  private Behavior<JobCommand> slowJob() {
+    List<AttemptStarted> starts = new ArrayList<>();
+    int[] exits = {0};
+    return Behaviors.receive(JobCommand.class)
+        .onMessage(AttemptStarted.class, started -> {
+          jobs.ref().tell(started);
+          starts.add(started);
+          return Behaviors.same();
+        })
+        .onMessage(AttemptExited.class, exited -> {
+          jobs.ref().tell(exited);
+          if (exits[0]++ == 0) {
+            starts.forEach(s -> s.replyTo().tell(new AttemptReportAck(s.jobId(), s.attempt())));
+          } else {
+            exited.replyTo().tell(new AttemptReportAck(exited.jobId(), exited.attempt()));
+          }
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  @Test
+  void aLateAcknowledgementOfTheStartDoesNotStopTheExitFromBeingSentAgain() {
+    AgentSettings settings = AgentSettings.from(ConfigFactory.parseString(
+            "drover.agent { executor = noop, report-retry-interval = 200ms, logs.flush-timeout = 200ms }")
+        .withFallback(ConfigFactory.load()));
+    TestProbe<AttemptRunner.Done> agent = testKit.createTestProbe(AttemptRunner.Done.class);
+    AttemptLaunch launch = new AttemptLaunch("slow-job", 1, "name", "queue", null, "ce", null, List.of("true"),
+        Map.of(), Resources.of(1, 16, 0), null, false, false);
+
+    ActorRef<AttemptRunner.Command> runner = testKit.spawn(
+        AttemptRunner.create(launch, "agent-1", new NoopAttemptExecutor(Duration.ZERO), settings, agent.ref()));
+
+    agent.expectMessage(Duration.ofSeconds(10), new AttemptRunner.Done("slow-job", 1));
+    int[] exits = {0};
+    jobs.fishForMessage(Duration.ofSeconds(10), "the exit, sent again after the start's late acknowledgement",
+        report -> report instanceof AttemptExited && ++exits[0] == 2
+            ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+    assertEquals(2, exits[0]);
+    testKit.stop(runner);
+  }
+}
