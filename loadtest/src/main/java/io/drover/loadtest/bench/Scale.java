@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.batch.model.CEState;
 import software.amazon.awssdk.services.batch.model.JobDetail;
+import software.amazon.awssdk.services.batch.model.JobStatus;
 
 /**
  * Many simulated hosts and many runnable jobs: one controller; one fleet process running 10,000
@@ -83,8 +84,20 @@ final class Scale implements BenchMain.Scenario {
       List<JobDetail> done = Drover.awaitFinished(batch, ids, Duration.ofMinutes(60));
       Map<String, Double> cores = cpu.cores();
 
+      // A job that failed before it started has no start time; it is counted, not plotted.
       List<Long> starts = new ArrayList<>();
-      done.forEach(j -> starts.add(j.startedAt()));
+      List<JobDetail> failed = new ArrayList<>();
+      for (JobDetail job : done) {
+        if (job.startedAt() != null) {
+          starts.add(job.startedAt());
+        }
+        if (job.status() == JobStatus.FAILED) {
+          failed.add(job);
+        }
+      }
+      if (starts.isEmpty()) {
+        throw new IllegalStateException("no job started; " + failed.size() + " FAILED");
+      }
       starts.sort(null);
       double placingSeconds = (starts.get(starts.size() - 1) - enabledAt) / 1000.0;
       List<double[]> plot = Report.perSecond(starts, enabledAt);
@@ -126,7 +139,9 @@ final class Scale implements BenchMain.Scenario {
           .measured("fleet process ready in", Report.seconds(fleetSeconds))
           .measured("submission of the jobs", Report.seconds(submitSeconds) + " (" + Report.rate(jobs / submitSeconds, "jobs/s")
               + ")")
-          .measured("all placed in", Report.seconds(placingSeconds));
+          .measured("all placed in", Report.seconds(placingSeconds))
+          .measured("jobs FAILED", failed.isEmpty() ? "0" : failed.size() + ", e.g. " + failed.get(0).jobId() + ": "
+              + failed.get(0).statusReason(), "0", failed.isEmpty());
       report.timePlot(run.resultsDir(), "placements.png", "scale: placements per second after the environment is enabled",
           "placements/s", Map.of("placements", plot));
       return report;
