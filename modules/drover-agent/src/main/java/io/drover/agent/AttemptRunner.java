@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -32,7 +33,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 /**
  * Runs one attempt on this host: starts it through the executor, reports it started, waits for
  * it to end, makes sure its output is stored, then reports how it ended. Each report is resent
- * until the job acknowledges it, so a controller restart in between loses nothing.
+ * until the job acknowledges it, so a controller restart in between loses nothing. The agent hears
+ * when the attempt's resources are free ({@link Released}) and when the job has its end
+ * ({@link Done}); until then the agent still holds the attempt, and does not drain without it.
  *
  * <p>After an agent restart, a runner {@linkplain #reattach re-attaches} to a container an earlier
  * incarnation left running: it first asks the job whether the attempt is still its current one on
@@ -51,8 +54,21 @@ final class AttemptRunner {
    */
   record Stop(String reason, int graceSeconds, boolean hostReclaimed) implements Command {}
 
-  /** Sent to the parent once the job has acknowledged the end of the attempt. */
-  record Done(String jobId, int attempt) {}
+  /** What a runner tells its agent about the attempt. */
+  sealed interface Progress {
+    String jobId();
+
+    int attempt();
+  }
+
+  /**
+   * The attempt no longer runs and its output is stored: its resources are free. Its end is being
+   * reported to the job, which has not acknowledged it yet.
+   */
+  record Released(String jobId, int attempt) implements Progress {}
+
+  /** The job has acknowledged the end of the attempt (or the leftover it gave up on is removed): the runner stops. */
+  record Done(String jobId, int attempt) implements Progress {}
 
   private record Launched(Execution execution) implements Command {}
 
@@ -78,7 +94,7 @@ final class AttemptRunner {
   static final Duration LEFTOVER_STOP_GRACE = Duration.ofSeconds(10);
 
   static Behavior<Command> create(
-      AttemptLaunch launch, String agentId, AttemptExecutor executor, AgentSettings settings, ActorRef<Done> parent) {
+      AttemptLaunch launch, String agentId, AttemptExecutor executor, AgentSettings settings, ActorRef<Progress> parent) {
     return withMdc(launch.jobId(), launch.attempt(), agentId, Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       AttemptRunner runner =
           new AttemptRunner(launch.jobId(), launch.attempt(), agentId, executor, settings, parent, false, ctx, timers);
@@ -101,7 +117,7 @@ final class AttemptRunner {
    * left behind.
    */
   static Behavior<Command> reattach(LeftoverExecution leftover, String agentId, ActorRef<AgentCommand> agent,
-      AttemptExecutor executor, AgentSettings settings, ActorRef<Done> parent) {
+      AttemptExecutor executor, AgentSettings settings, ActorRef<Progress> parent) {
     return withMdc(leftover.jobId(), leftover.attempt(), agentId, Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
         new AttemptRunner(leftover.jobId(), leftover.attempt(), agentId, executor, settings, parent, true, ctx, timers)
             .claiming(leftover, agent))));
@@ -134,7 +150,7 @@ final class AttemptRunner {
   private final String agentId;
   private final AttemptExecutor executor;
   private final AgentSettings settings;
-  private final ActorRef<Done> parent;
+  private final ActorRef<Progress> parent;
   private final AgentMetrics metrics;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
@@ -157,7 +173,7 @@ final class AttemptRunner {
       String agentId,
       AttemptExecutor executor,
       AgentSettings settings,
-      ActorRef<Done> parent,
+      ActorRef<Progress> parent,
       boolean reattached,
       ActorContext<Command> context,
       TimerScheduler<Command> timers) {
@@ -256,7 +272,7 @@ final class AttemptRunner {
           if (stopRequested != null) {
             execution.stop(Duration.ofSeconds(stopRequested.graceSeconds()));
           }
-          return reporting(started(), running());
+          return reporting(started(), this::running);
         })
         .onMessage(LaunchFailed.class, msg -> {
           context.getLog().warn("Job {} attempt {} failed to start: {}", jobId, attempt, msg.reason());
@@ -304,7 +320,10 @@ final class AttemptRunner {
       return new OutputStored();
     });
     return Behaviors.receive(Command.class)
-        .onMessage(OutputStored.class, msg -> reporting(report, finished()))
+        .onMessage(OutputStored.class, msg -> {
+          parent.tell(new Released(jobId, attempt));
+          return reporting(report, this::finished);
+        })
         .onMessage(Stop.class, msg -> Behaviors.same())
         .onMessage(Acknowledged.class, msg -> Behaviors.same())
         .onMessage(Resend.class, msg -> Behaviors.same())
@@ -312,7 +331,7 @@ final class AttemptRunner {
   }
 
   /** Sends {@code report} until the job acknowledges it, then continues with {@code next}. */
-  private Behavior<Command> reporting(JobCommand report, Behavior<Command> next) {
+  private Behavior<Command> reporting(JobCommand report, Supplier<Behavior<Command>> next) {
     boolean exit = report instanceof AttemptExited;
     job.tell(report);
     timers.startTimerWithFixedDelay(Resend.class, new Resend(), settings.reportRetryInterval());
@@ -322,7 +341,7 @@ final class AttemptRunner {
             return Behaviors.same();
           }
           timers.cancel(Resend.class);
-          return next;
+          return next.get();
         })
         .onMessage(Resend.class, msg -> {
           job.tell(report);

@@ -63,14 +63,15 @@ public final class NodeAgent {
   /** The end of a {@code status-min-interval}, when the changes it held back go out. */
   private record StatusDue() implements AgentCommand {}
 
-  private record AttemptDone(AttemptRunner.Done done) implements AgentCommand {}
+  private record RunnerProgress(AttemptRunner.Progress progress) implements AgentCommand {}
 
   private record LeftoversFound(List<LeftoverExecution> leftovers, String error) implements AgentCommand {}
 
   /**
    * From this node's coordinated shutdown: take no new placements, let running attempts finish
    * for up to {@code grace}, then stop the rest (their jobs hear how they ended and retry as their
-   * strategy says); {@code replyTo} hears when no attempt is left.
+   * strategy says); {@code replyTo} hears when no attempt is left and every job has acknowledged
+   * how its attempt here ended.
    */
   public record Drain(Duration grace, ActorRef<Done> replyTo) implements AgentCommand {}
 
@@ -119,11 +120,18 @@ public final class NodeAgent {
   private final AttemptExecutor executor;
   private final AgentSettings settings;
   private final ActorContext<AgentCommand> context;
-  private final ActorRef<AttemptRunner.Done> doneAdapter;
+  private final ActorRef<AttemptRunner.Progress> progressAdapter;
   private final AgentMetrics metrics;
   /** How many running attempts this agent last added to the node's gauge. */
   private int countedRunning;
+  /** The attempts running here (or starting), by {@link #key}. */
   private final Map<String, Hosted> attempts = new HashMap<>();
+  /**
+   * Attempts that have ended here but whose job has not yet acknowledged the end: their resources
+   * are free, but they are listed as ended (so the scheduler counts them held, not lost) until the
+   * job has the end, and a drain waits for them.
+   */
+  private final Map<String, HostedAttempt> reporting = new HashMap<>();
   private final Deque<Ended> recentlyEnded = new ArrayDeque<>();
   /** The keys of {@link #recentlyEnded}, counted, so a launch asks in constant time whether it ended. */
   private final Map<String, Integer> recentlyEndedKeys = new HashMap<>();
@@ -144,7 +152,7 @@ public final class NodeAgent {
     this.executor = executor;
     this.settings = settings;
     this.context = context;
-    this.doneAdapter = context.messageAdapter(AttemptRunner.Done.class, AttemptDone::new);
+    this.progressAdapter = context.messageAdapter(AttemptRunner.Progress.class, RunnerProgress::new);
     this.metrics = NodeMetrics.get(context.getSystem()).agent();
     this.endedListedMillis =
         Math.min(settings.recentlyEndedWindow().toMillis(), 3 * settings.heartbeatInterval().toMillis());
@@ -167,15 +175,7 @@ public final class NodeAgent {
     return Behaviors.receive(AgentCommand.class)
         .onMessage(LaunchAttempt.class, this::onLaunch)
         .onMessage(StopAttempt.class, this::onStop)
-        .onMessage(AttemptDone.class, msg -> {
-          Hosted hosted = attempts.remove(key(msg.done().jobId(), msg.done().attempt()));
-          if (hosted != null) {
-            rememberEnded(hosted.attempt(), System.currentTimeMillis());
-          }
-          report();
-          drainedIfIdle();
-          return Behaviors.same();
-        })
+        .onMessage(RunnerProgress.class, msg -> onRunnerProgress(msg.progress()))
         .onMessage(Drain.class, this::onDrain)
         .onMessage(Noticed.class, msg -> onNotice(msg.notice()))
         .onMessage(Repriced.class, msg -> {
@@ -184,8 +184,9 @@ public final class NodeAgent {
           return Behaviors.same();
         })
         .onMessage(DrainDeadline.class, msg -> {
-          context.getLog().warn("Agent {}: the drain grace ran out with {} attempt(s) still running; stopping them",
-              info.agentId(), attempts.size());
+          context.getLog().warn("Agent {}: the drain grace ran out with {} attempt(s) still running (stopping them) and "
+              + "{} ended one(s) whose jobs have not acknowledged the end (is a controller reachable?)",
+              info.agentId(), attempts.size(), reporting.size());
           String reason = "Host " + info.host() + " was shut down: its attempts had not finished within the drain grace.";
           attempts.values().forEach(h -> h.runner().tell(new AttemptRunner.Stop(reason, 10, false)));
           return Behaviors.same();
@@ -207,10 +208,32 @@ public final class NodeAgent {
         .build();
   }
 
+  private Behavior<AgentCommand> onRunnerProgress(AttemptRunner.Progress progress) {
+    String key = key(progress.jobId(), progress.attempt());
+    Hosted hosted = attempts.remove(key);
+    if (progress instanceof AttemptRunner.Released) {
+      if (hosted != null) {
+        reporting.put(key, hosted.attempt());
+      }
+    } else {
+      HostedAttempt ended = hosted != null ? hosted.attempt() : reporting.remove(key);
+      if (ended != null) {
+        rememberEnded(ended, System.currentTimeMillis());
+      }
+      drainedIfIdle();
+    }
+    // The scheduler hears at once of freed resources; an end the job now has changes nothing it
+    // counts (the attempt stays listed as ended for a while), so it waits for the next status.
+    if (hosted != null) {
+      report();
+    }
+    return Behaviors.same();
+  }
+
   private Behavior<AgentCommand> onLaunch(LaunchAttempt msg) {
     var launch = msg.launch();
     String key = key(launch.jobId(), launch.attempt());
-    boolean known = attempts.containsKey(key) || endedRecently(key);
+    boolean known = attempts.containsKey(key) || reporting.containsKey(key) || endedRecently(key);
     if (!known && reclaimed()) {
       // Placed just before the scheduler heard of the notice: it never starts here.
       endUnstarted(launch.jobId(), launch.attempt(), reclaimReason(), true);
@@ -225,7 +248,7 @@ public final class NodeAgent {
         }
       }
       ActorRef<AttemptRunner.Command> runner = context.spawn(
-          AttemptRunner.create(launch, info.agentId(), executor, settings, doneAdapter),
+          AttemptRunner.create(launch, info.agentId(), executor, settings, progressAdapter),
           runnerName(launch.jobId(), launch.attempt()));
       HostedAttempt hosted = new HostedAttempt(
           launch.jobId(), launch.attempt(), launch.resources(), launch.jobQueue(), launch.shareIdentifier());
@@ -241,7 +264,7 @@ public final class NodeAgent {
     Hosted hosted = attempts.get(key);
     if (hosted != null) {
       hosted.runner().tell(new AttemptRunner.Stop(msg.reason(), msg.graceSeconds(), false));
-    } else if (!endedRecently(key)) {
+    } else if (!reporting.containsKey(key) && !endedRecently(key)) {
       // Stopped before its launch arrived (lost, or still on its way): it never runs here.
       endUnstarted(msg.jobId(), msg.attempt(), msg.reason(), false);
     }
@@ -307,7 +330,7 @@ public final class NodeAgent {
     }
     for (LeftoverExecution leftover : msg.leftovers()) {
       String key = key(leftover.jobId(), leftover.attempt());
-      if (attempts.containsKey(key)) {
+      if (attempts.containsKey(key) || reporting.containsKey(key)) {
         continue;
       }
       if (!leftover.identified()) {
@@ -322,7 +345,7 @@ public final class NodeAgent {
             + "whether to re-attach", leftover.id(), leftover.jobId(), leftover.attempt(), leftover.running() ? "running" : "exited");
       }
       ActorRef<AttemptRunner.Command> runner = context.spawn(
-          AttemptRunner.reattach(leftover, info.agentId(), context.getSelf(), executor, settings, doneAdapter),
+          AttemptRunner.reattach(leftover, info.agentId(), context.getSelf(), executor, settings, progressAdapter),
           runnerName(leftover.jobId(), leftover.attempt()));
       attempts.put(key, new Hosted(runner, new HostedAttempt(
           leftover.jobId(), leftover.attempt(), leftover.resources(), leftover.jobQueue(), leftover.shareIdentifier())));
@@ -339,15 +362,16 @@ public final class NodeAgent {
     info = info.draining();
     drained = msg.replyTo();
     report();
-    context.getLog().info("Agent {} is draining: no new placements; waiting up to {} s for {} running attempt(s)",
-        info.agentId(), msg.grace().toSeconds(), attempts.size());
+    context.getLog().info("Agent {} is draining: no new placements; waiting up to {} s for {} running attempt(s) and "
+        + "{} ended one(s) whose end is still being reported", info.agentId(), msg.grace().toSeconds(), attempts.size(),
+        reporting.size());
     timers.startSingleTimer(new DrainDeadline(), msg.grace());
     drainedIfIdle();
     return Behaviors.same();
   }
 
   private void drainedIfIdle() {
-    if (drained != null && attempts.isEmpty()) {
+    if (drained != null && attempts.isEmpty() && reporting.isEmpty()) {
       context.getLog().info("Agent {} has drained: no attempt left", info.agentId());
       drained.tell(Done.getInstance());
       drained = null;
@@ -388,9 +412,10 @@ public final class NodeAgent {
     List<HostedAttempt> running = attempts.values().stream().map(Hosted::attempt).toList();
     metrics.runningAttemptsChanged(running.size() - countedRunning);
     countedRunning = running.size();
-    // Newest first, back to the listing window: older ones stay remembered but are not sent.
+    // Those whose end is still being reported, then the newest first back to the listing window:
+    // older ones stay remembered but are not sent.
     long listedSince = now - endedListedMillis;
-    List<HostedAttempt> ended = new ArrayList<>();
+    List<HostedAttempt> ended = new ArrayList<>(reporting.values());
     for (Iterator<Ended> newest = recentlyEnded.descendingIterator(); newest.hasNext(); ) {
       Ended e = newest.next();
       if (e.at() < listedSince) {

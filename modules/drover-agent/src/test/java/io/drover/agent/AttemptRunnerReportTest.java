@@ -1,6 +1,7 @@
 package io.drover.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
@@ -37,9 +39,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * An attempt's reports to its job are resent until the job acknowledges that very report. The job
- * here is a slow stand-in: it acknowledges the attempt's start only after the attempt has ended
- * (so the runner has reported the start again, then the exit), and ignores the first exit.
+ * An attempt's reports to its job are resent until the job acknowledges that very report, and the
+ * agent hears the runner is done only then. The job here is a slow stand-in: it acknowledges the
+ * attempt's start only after the attempt has ended (so the runner has reported the start again,
+ * then the exit), and ignores the first exit.
  */
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -56,6 +59,7 @@ class AttemptRunnerReportTest {
       new JUnit5TestKitBuilder().withName("AttemptRunnerReportTest").withCustomConfig(CONFIG).build();
 
   private final TestProbe<JobCommand> jobs = testKit.createTestProbe(JobCommand.class);
+  private final AtomicBoolean exitAcknowledged = new AtomicBoolean();
 
   @BeforeAll
   void joinClusterAndStartTheSlowJob() {
@@ -82,6 +86,7 @@ class AttemptRunnerReportTest {
           if (exits[0]++ == 0) {
             starts.forEach(s -> s.replyTo().tell(new AttemptReportAck(s.jobId(), s.attempt())));
           } else {
+            exitAcknowledged.set(true);
             exited.replyTo().tell(new AttemptReportAck(exited.jobId(), exited.attempt()));
           }
           return Behaviors.same();
@@ -90,23 +95,25 @@ class AttemptRunnerReportTest {
   }
 
   @Test
-  void aLateAcknowledgementOfTheStartDoesNotStopTheExitFromBeingSentAgain() {
+  void aLateAcknowledgementOfTheStartDoesNotStopTheExitFromBeingSentAgainNorEndTheRunner() {
     AgentSettings settings = AgentSettings.from(ConfigFactory.parseString(
             "drover.agent { executor = noop, report-retry-interval = 200ms, logs.flush-timeout = 200ms }")
         .withFallback(ConfigFactory.load()));
-    TestProbe<AttemptRunner.Done> agent = testKit.createTestProbe(AttemptRunner.Done.class);
+    TestProbe<AttemptRunner.Progress> agent = testKit.createTestProbe(AttemptRunner.Progress.class);
     AttemptLaunch launch = new AttemptLaunch("slow-job", 1, "name", "queue", null, "ce", null, List.of("true"),
         Map.of(), Resources.of(1, 16, 0), null, false, false);
 
     ActorRef<AttemptRunner.Command> runner = testKit.spawn(
         AttemptRunner.create(launch, "agent-1", new NoopAttemptExecutor(Duration.ZERO), settings, agent.ref()));
 
-    agent.expectMessage(Duration.ofSeconds(10), new AttemptRunner.Done("slow-job", 1));
+    agent.expectMessage(Duration.ofSeconds(10), new AttemptRunner.Released("slow-job", 1));
     int[] exits = {0};
     jobs.fishForMessage(Duration.ofSeconds(10), "the exit, sent again after the start's late acknowledgement",
         report -> report instanceof AttemptExited && ++exits[0] == 2
             ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
     assertEquals(2, exits[0]);
-    testKit.stop(runner);
+    agent.expectMessage(Duration.ofSeconds(10), new AttemptRunner.Done("slow-job", 1));
+    assertTrue(exitAcknowledged.get(), "the runner was done before the job acknowledged the exit");
+    agent.expectTerminated(runner);
   }
 }

@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
@@ -52,9 +53,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What a busy agent's statuses carry and how often they go out: attempts that ended long ago drop
- * out of the status (though the agent still ignores late launches of them), and a burst of
- * starts and ends goes out as a few statuses, not one per change. Attempts run on the no-op
- * executor; jobs are a sharded stand-in that acknowledges every report.
+ * out of the status (though the agent still ignores late launches of them), an attempt whose end
+ * its job has not acknowledged stays listed and holds a drain, and a burst of starts and ends goes
+ * out as a few statuses, not one per change. Attempts run on the no-op executor; jobs are a sharded
+ * stand-in that acknowledges every report (exits only while {@link #acknowledgeExits}).
  */
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -71,6 +73,8 @@ class NodeAgentStatusTest {
 
   /** Where the stand-in jobs forward what they get: a probe of the running test's own. */
   private volatile TestProbe<JobCommand> jobs;
+  /** Whether the stand-in jobs acknowledge attempts' exits; they always acknowledge starts. */
+  private volatile boolean acknowledgeExits = true;
   private TestProbe<SchedulerCommand> scheduler;
   private ExecutorService blocking;
 
@@ -86,7 +90,7 @@ class NodeAgentStatusTest {
           jobs.ref().tell(message);
           if (message instanceof AttemptStarted started) {
             started.replyTo().tell(new AttemptReportAck(started.jobId(), started.attempt()));
-          } else if (message instanceof AttemptExited exited) {
+          } else if (message instanceof AttemptExited exited && acknowledgeExits) {
             exited.replyTo().tell(new AttemptReportAck(exited.jobId(), exited.attempt()));
           }
           return Behaviors.same();
@@ -154,6 +158,37 @@ class NodeAgentStatusTest {
     assertEquals(List.of(), afterLateLaunch.running(), "a late launch of an ended attempt ran again");
     jobs.expectNoMessage(Duration.ofMillis(300));
     testKit.stop(agent);
+  }
+
+  @Test
+  void anAttemptWhoseEndTheJobHasNotAcknowledgedStaysListedAndHoldsTheDrain() {
+    ActorRef<AgentCommand> agent = agent("agent-unacknowledged", settings(
+        "drover.agent { heartbeat-interval = 100ms, status-min-interval = 0s, report-retry-interval = 200ms }"));
+    TestProbe<LaunchAccepted> accepted = testKit.createTestProbe(LaunchAccepted.class);
+    TestProbe<Done> drained = testKit.createTestProbe(Done.class);
+    jobs = testKit.createTestProbe(JobCommand.class);
+    acknowledgeExits = false;
+    try {
+      agent.tell(launch("unacknowledged-job", accepted.ref()));
+      accepted.expectMessage(new LaunchAccepted("unacknowledged-job", 1));
+      jobs.fishForMessage(Duration.ofSeconds(5), "the attempt's exit", message ->
+          message instanceof AttemptExited ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+      long exitedAt = System.nanoTime();
+
+      // Ten heartbeats on, the end is still on its way to the job: listed as ended, not running.
+      AgentStatus later = statusOf("agent-unacknowledged", s -> System.nanoTime() - exitedAt > 1_000_000_000L);
+      assertEquals(List.of(), later.running());
+      assertTrue(lists(later.recentlyEnded(), "unacknowledged-job"), "the unacknowledged end left the status");
+      agent.tell(new NodeAgent.Drain(Duration.ofHours(1), drained.ref()));
+      drained.expectNoMessage(Duration.ofMillis(500));
+
+      acknowledgeExits = true;
+      drained.expectMessage(Duration.ofSeconds(5), Done.getInstance());
+      statusOf("agent-unacknowledged", s -> !lists(s.recentlyEnded(), "unacknowledged-job"));
+    } finally {
+      acknowledgeExits = true;
+      testKit.stop(agent);
+    }
   }
 
   @Test

@@ -20,9 +20,10 @@ public final class SchedulerProtocol {
    * as a heartbeat. The scheduler derives every host's free capacity from these.
    *
    * @param running the attempts holding resources on the host now
-   * @param recentlyEnded attempts that ended in the last three heartbeat intervals, newest first, so
-   *     that a placement the scheduler still counts as in flight is released even when it ended
-   *     between two statuses or a status was lost
+   * @param recentlyEnded attempts whose end their job has not acknowledged yet, then those that
+   *     ended in the last three heartbeat intervals, newest first: a placement the scheduler still
+   *     counts as in flight is released even when it ended between two statuses or a status was
+   *     lost, and a job whose end is still on its way is not taken for one that lost its host
    */
   public record AgentStatus(
       AgentInfo info,
