@@ -42,6 +42,7 @@ import io.drover.protocol.SchedulerProtocol.SchedulerCommand;
 import io.drover.protocol.SchedulerProtocol.SpotNotice;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -183,10 +184,12 @@ public final class SchedulerActor {
   }
 
   /** An agent as last reported. */
-  private static final class Agent {
+  static final class Agent {
     AgentInfo info;
     ActorRef<AgentCommand> ref;
     Map<String, HostedAttempt> running = Map.of();
+    /** The ended attempts of its last status: their ends may not have reached their jobs yet. */
+    List<HostedAttempt> ended = List.of();
     long lastSeen;
   }
 
@@ -381,6 +384,7 @@ public final class SchedulerActor {
     status.running().forEach(a -> running.put(a.jobId(), a));
     boolean runningChanged = !running.equals(agent.running);
     agent.running = running;
+    agent.ended = status.recentlyEnded();
     int inFlightBefore = inFlight.size();
     List<HostedAttempt> reported = new ArrayList<>(status.running());
     reported.addAll(status.recentlyEnded());
@@ -512,14 +516,23 @@ public final class SchedulerActor {
   }
 
   private Behavior<SchedulerCommand> onActiveJobs(ActiveJobs msg) {
-    Set<String> held = new HashSet<>(inFlight.keySet());
-    agents.values().forEach(agent -> held.addAll(agent.running.keySet()));
-    for (String jobId : msg.jobIds()) {
-      if (!held.contains(jobId)) {
-        sharding.entityRefFor(JobProtocol.JOB, jobId).tell(new JobEntity.AttemptUnaccounted(jobId, msg.askedAt()));
-      }
+    for (String jobId : unaccounted(msg.jobIds(), inFlight.keySet(), agents.values())) {
+      sharding.entityRefFor(JobProtocol.JOB, jobId).tell(new JobEntity.AttemptUnaccounted(jobId, msg.askedAt()));
     }
     return Behaviors.same();
+  }
+
+  /**
+   * The jobs among {@code active} that no placement in flight and no agent's last status accounts
+   * for: neither running on an agent nor ended there lately (an end the job may not have yet).
+   */
+  static List<String> unaccounted(List<String> active, Set<String> inFlight, Collection<Agent> agents) {
+    Set<String> held = new HashSet<>(inFlight);
+    for (Agent agent : agents) {
+      held.addAll(agent.running.keySet());
+      agent.ended.forEach(a -> held.add(a.jobId()));
+    }
+    return active.stream().filter(jobId -> !held.contains(jobId)).toList();
   }
 
   private void expireInFlight() {
