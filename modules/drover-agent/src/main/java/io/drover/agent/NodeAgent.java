@@ -233,7 +233,7 @@ public final class NodeAgent {
   private Behavior<AgentCommand> onLaunch(LaunchAttempt msg) {
     var launch = msg.launch();
     String key = key(launch.jobId(), launch.attempt());
-    boolean known = attempts.containsKey(key) || reporting.containsKey(key) || endedRecently(key);
+    boolean known = attempts.containsKey(key) || ended(key);
     if (!known && reclaimed()) {
       // Placed just before the scheduler heard of the notice: it never starts here.
       endUnstarted(launch.jobId(), launch.attempt(), reclaimReason(), true);
@@ -264,15 +264,16 @@ public final class NodeAgent {
     Hosted hosted = attempts.get(key);
     if (hosted != null) {
       hosted.runner().tell(new AttemptRunner.Stop(msg.reason(), msg.graceSeconds(), false));
-    } else if (!reporting.containsKey(key) && !endedRecently(key)) {
+    } else if (!ended(key)) {
       // Stopped before its launch arrived (lost, or still on its way): it never runs here.
       endUnstarted(msg.jobId(), msg.attempt(), msg.reason(), false);
     }
     return Behaviors.same();
   }
 
-  private boolean endedRecently(String key) {
-    return recentlyEndedKeys.containsKey(key);
+  /** Whether the attempt ended here: its end is still being reported, or is remembered. */
+  private boolean ended(String key) {
+    return reporting.containsKey(key) || recentlyEndedKeys.containsKey(key);
   }
 
   private void rememberEnded(HostedAttempt attempt, long at) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.drover.core.model.Resources;
 import io.drover.protocol.SchedulerProtocol.HostedAttempt;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -23,8 +22,7 @@ class SchedulerReconcileTest {
 
   private static SchedulerActor.Agent agent(List<String> running, List<String> ended) {
     SchedulerActor.Agent agent = new SchedulerActor.Agent();
-    agent.running = Map.copyOf(running.stream().collect(
-        Collectors.toMap(jobId -> jobId, SchedulerReconcileTest::attempt)));
+    agent.running = running.stream().collect(Collectors.toMap(jobId -> jobId, SchedulerReconcileTest::attempt));
     agent.ended = ended.stream().map(SchedulerReconcileTest::attempt).toList();
     return agent;
   }
