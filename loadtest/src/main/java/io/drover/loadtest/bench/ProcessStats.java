@@ -19,7 +19,7 @@ final class ProcessStats {
   /** Clock ticks per second of /proc's CPU counters (USER_HZ, 100 on Linux). */
   private static final double TICKS_PER_SECOND = 100.0;
 
-  private static final Pattern GC_PAUSE = Pattern.compile("Pause .* (\\d+)M->(\\d+)M\\((\\d+)M\\)");
+  private static final Pattern GC_PAUSE = Pattern.compile("Pause (\\w+) .*?(\\d+)M->(\\d+)M\\((\\d+)M\\)");
 
   private ProcessStats() {}
 
@@ -82,7 +82,11 @@ final class ProcessStats {
     }
   }
 
-  /** Heap use seen in a GC log: the most used before any collection and the most left after one, in MiB. */
+  /**
+   * Heap use seen in a GC log, in MiB: the most used before any pause, and the most left after a
+   * pause that evacuates (G1's young, mixed and full collections). Remark and cleanup pauses free
+   * no young regions, so what they leave would count garbage as if it were live.
+   */
   record Heap(long peakMib, long maxAfterGcMib, long committedMib, int pauses) {
 
     static Heap from(Path gcLog) throws IOException {
@@ -95,9 +99,11 @@ final class ProcessStats {
         Matcher m = GC_PAUSE.matcher(line);
         if (m.find()) {
           pauses++;
-          peak = Math.max(peak, Long.parseLong(m.group(1)));
-          after = Math.max(after, Long.parseLong(m.group(2)));
-          committed = Math.max(committed, Long.parseLong(m.group(3)));
+          peak = Math.max(peak, Long.parseLong(m.group(2)));
+          if (m.group(1).equals("Young") || m.group(1).equals("Full")) {
+            after = Math.max(after, Long.parseLong(m.group(3)));
+          }
+          committed = Math.max(committed, Long.parseLong(m.group(4)));
         }
       }
       return new Heap(peak, after, committed, pauses);

@@ -44,12 +44,15 @@ class ReportingTest {
         [1.503s][info][gc] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 102M->12M(2048M) 4.113ms
         [9.201s][info][gc] GC(1) Pause Young (Normal) (G1 Evacuation Pause) 740M->96M(2048M) 11.020ms
         [12.000s][info][gc] GC(2) Pause Full (System.gc()) 300M->150M(2048M) 120.500ms
+        [14.210s][info][gc] GC(3) Pause Remark 821M->821M(2048M) 24.369ms
+        [14.400s][info][gc] GC(3) Pause Cleanup 711M->711M(2048M) 0.696ms
+        [15.100s][info][gc] GC(4) Pause Young (Mixed) (G1 Evacuation Pause) 441M->389M(2048M) 88.539ms
         """);
     ProcessStats.Heap heap = ProcessStats.Heap.from(log);
-    assertEquals(740, heap.peakMib());
-    assertEquals(150, heap.maxAfterGcMib());
+    assertEquals(821, heap.peakMib());
+    assertEquals(389, heap.maxAfterGcMib(), "remark and cleanup pauses leave young garbage in place: not counted");
     assertEquals(2048, heap.committedMib());
-    assertEquals(3, heap.pauses());
+    assertEquals(6, heap.pauses());
   }
 
   @Test
