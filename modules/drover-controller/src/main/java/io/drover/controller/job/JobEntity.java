@@ -334,21 +334,29 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
     /** For a job that has not been submitted. */
     <C extends JobCommand> Handlers absent(Class<C> type, Handler<C> handler) {
-      absent.put(type, handler);
+      absent.put(exact(type), handler);
       return this;
     }
 
     /** For a submitted job. */
     <C extends JobCommand> Handlers present(Class<C> type, Handler<C> handler) {
-      present.put(type, handler);
+      present.put(exact(type), handler);
       return this;
     }
 
     /** For any job, where no handler for its state was given before. */
     <C extends JobCommand> Handlers any(Class<C> type, Handler<C> handler) {
-      absent.putIfAbsent(type, handler);
+      absent.putIfAbsent(exact(type), handler);
       present.putIfAbsent(type, handler);
       return this;
+    }
+
+    /** A command type with subclasses would miss their messages: the lookup is by exact class. */
+    private static Class<?> exact(Class<?> type) {
+      if (!type.isRecord()) {
+        throw new IllegalArgumentException(type.getName() + " is not a record, so its subclasses would find no handler");
+      }
+      return type;
     }
 
     /** Ends the building: from here on the tables cannot change. */
