@@ -1,6 +1,7 @@
 package io.drover.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -139,6 +141,44 @@ class SecurityTest {
             .jobSummaryList().size(),
         n -> n >= 1, "the first submission to be listed");
     assertEquals(1, replayed, "a replayed SubmitJob must not submit a second job");
+  }
+
+  @Test
+  void aSubmissionTheSdkRetriesIsOneJobAndTheRetryAnswersWithIt() throws Exception {
+    String invocation = UUID.randomUUID().toString();
+    String body = "{\"jobName\":\"retried\",\"jobQueue\":\"team-a\",\"jobDefinition\":\"echo\"}";
+    HttpResponse<String> first = PLAIN.send(sign("POST", "/v1/submitjob", body, Clock.systemUTC(), invocation),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, first.statusCode(), first.body());
+    // The SDK's retry, a moment later: the same call id, signed again.
+    Clock later = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(2));
+    HttpResponse<String> retry = PLAIN.send(sign("POST", "/v1/submitjob", body, later, invocation),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, retry.statusCode(), retry.body());
+    String jobId = JSON.readTree(first.body()).path("jobId").asText();
+    assertEquals(jobId, JSON.readTree(retry.body()).path("jobId").asText());
+
+    HttpResponse<String> reused = PLAIN.send(sign("POST", "/v1/submitjob",
+            "{\"jobName\":\"another\",\"jobQueue\":\"team-a\",\"jobDefinition\":\"echo\"}",
+            Clock.offset(Clock.systemUTC(), Duration.ofSeconds(4)), invocation),
+        HttpResponse.BodyHandlers.ofString());
+    assertRefused(reused, 400, "ClientException");
+    assertTrue(reused.body().contains("amz-sdk-invocation-id (" + invocation + ") already submitted job " + jobId),
+        reused.body());
+
+    SignedClient rootCaller = new SignedClient(URI.create(node.endpoint()), "us-east-1",
+        AwsBasicCredentials.create(DroverTestNode.ROOT_ACCESS_KEY_ID, DroverTestNode.ROOT_SECRET_ACCESS_KEY));
+    HttpResponse<String> otherCaller = PLAIN.send(rootCaller.request("POST", "/v1/submitjob", body, invocation),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, otherCaller.statusCode(), otherCaller.body());
+    assertNotEquals(jobId, JSON.readTree(otherCaller.body()).path("jobId").asText(),
+        "the same call id from another access key is another call");
+
+    long retried = Await.until(Duration.ofSeconds(30),
+        () -> root.listJobs(b -> b.jobQueue("team-a").filters(f -> f.name("JOB_NAME").values("retried")))
+            .jobSummaryList().size(),
+        n -> n >= 2, "both callers' submissions to be listed");
+    assertEquals(2, retried, "the retry must not have submitted a job of its own");
   }
 
   @Test
@@ -269,8 +309,12 @@ class SecurityTest {
 
   /** A request signed by alice's key as the SDKs sign, at the time {@code clock} says. */
   private static HttpRequest sign(String method, String path, String body, Clock clock) {
+    return sign(method, path, body, clock, UUID.randomUUID().toString());
+  }
+
+  private static HttpRequest sign(String method, String path, String body, Clock clock, String invocationId) {
     return new SignedClient(URI.create(node.endpoint()), "us-east-1", AwsBasicCredentials.create(aliceKey, aliceSecret),
-        clock).request(method, path, body);
+        clock).request(method, path, body, invocationId);
   }
 
   private static void awaitSucceeded(String jobId) {

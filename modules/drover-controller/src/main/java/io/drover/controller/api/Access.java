@@ -16,13 +16,28 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 public final class Access {
 
   private final Principal principal;
+  private final String invocationId;
 
   public Access(Principal principal) {
+    this(principal, null);
+  }
+
+  /**
+   * @param invocationId the SDK's id for this call ({@code amz-sdk-invocation-id}), which its
+   *     automatic retries send again; null when the caller sent none
+   */
+  public Access(Principal principal, String invocationId) {
     this.principal = principal;
+    this.invocationId = invocationId;
   }
 
   public Principal principal() {
     return principal;
+  }
+
+  /** The SDK's id for this call, the same on each of its retries; null when the caller sent none. */
+  public String invocationId() {
+    return invocationId;
   }
 
   public boolean allows(String action, String resourceArn) {

@@ -55,6 +55,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiRoutes extends AllDirectives {
 
+  /** The id the AWS SDKs and CLI give each call and send again on its automatic retries. */
+  private static final String INVOCATION_ID = "amz-sdk-invocation-id";
+
   private static final Logger log = LoggerFactory.getLogger(ApiRoutes.class);
   private static final Duration READ_BODY_TIMEOUT = Duration.ofSeconds(10);
   private static final String ADMIN_PREFIX = "admin/";
@@ -238,7 +241,8 @@ public final class ApiRoutes extends AllDirectives {
               + " requests a second (bursts of " + security.burst() + ") per controller. Slow down and retry; "
               + "the AWS SDKs and CLI back off and retry by themselves.");
     }
-    return new Access(principal);
+    return new Access(principal, request.getHeader(INVOCATION_ID).map(HttpHeader::value).filter(id -> !id.isBlank())
+        .orElse(null));
   }
 
   /** Whether an operation (as {@link #operationOf} names it) only reads, so its signed request may be repeated. */

@@ -67,7 +67,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
@@ -374,12 +373,12 @@ public final class BatchApi {
    * it may not see).
    */
   private CompletionStage<?> submitJob(Access access, SubmitJobRequest request) {
-    String jobId = UUID.randomUUID().toString();
+    String jobId = Submissions.jobId(access.principal().accessKeyId(), access.invocationId());
     return controlPlane.read(state -> Submissions.resolve(state, controlPlane.rules(), request, jobId))
         .thenCompose(spec -> {
           access.require("batch:SubmitJob", identity.jobQueueArn(spec.jobQueue()));
           access.require("batch:SubmitJob", spec.jobDefinitionArn());
-          return requireParents(access, spec).thenCompose(ignored -> submit(spec));
+          return requireParents(access, spec).thenCompose(ignored -> submit(spec, access.invocationId()));
         });
   }
 
@@ -407,12 +406,20 @@ public final class BatchApi {
     });
   }
 
-  private CompletionStage<JobSubmitted> submit(JobSpec spec) {
+  /**
+   * Submits the job; a retry of an accepted call ({@code invocationId} the same) finds its job and
+   * answers as the first try did.
+   */
+  private CompletionStage<JobSubmitted> submit(JobSpec spec, String invocationId) {
     return sharding.entityRefFor(JobProtocol.JOB, spec.jobId())
         .<StatusReply<Done>>ask(replyTo -> new JobEntity.Submit(spec.jobId(), spec, System.currentTimeMillis(), replyTo),
             settings.askTimeout())
         .thenApply(reply -> {
-          if (reply.isError()) {
+          if (reply.isError() && invocationId != null) {
+            throw new ClientError("This call's amz-sdk-invocation-id (" + invocationId + ") already submitted job "
+                + spec.jobId() + " with other parameters. An SDK sends the same id only when it retries a call; "
+                + "give each new SubmitJob call an id of its own.");
+          } else if (reply.isError()) {
             throw new ClientError(reply.getError().getMessage());
           }
           metrics.submitted(spec.jobQueue());

@@ -16,11 +16,16 @@ import io.drover.core.model.KeyValuePair;
 import io.drover.core.model.Names;
 import io.drover.core.model.ResourceRequirement;
 import io.drover.core.queue.JobQueue;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -30,6 +35,31 @@ import java.util.regex.Pattern;
 public final class Submissions {
 
   private Submissions() {}
+
+  /**
+   * The id of the job a SubmitJob call creates. The AWS SDKs and CLI give each call an id
+   * ({@code amz-sdk-invocation-id}) and send it again when they retry the call by themselves, as
+   * they do after a timeout or a 503: a retry whose first try was accepted after all must find
+   * that job rather than submit a second one. So with an invocation id, the job id is derived from
+   * it and the caller's access key (a UUID of version 8 from their SHA-256; another key never
+   * arrives at the same job); without one, it is random.
+   */
+  public static String jobId(String accessKeyId, String invocationId) {
+    if (invocationId == null) {
+      return UUID.randomUUID().toString();
+    }
+    byte[] hash;
+    try {
+      hash = MessageDigest.getInstance("SHA-256")
+          .digest((accessKeyId + "\n" + invocationId).getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("Every Java platform has SHA-256", e);
+    }
+    ByteBuffer bytes = ByteBuffer.wrap(hash, 0, 16);
+    long most = (bytes.getLong() & ~0xF000L) | 0x8000L;
+    long least = (bytes.getLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(most, least).toString();
+  }
 
   public static JobSpec resolve(ControlPlaneState state, ControlPlaneRules rules, SubmitJobRequest request, String jobId) {
     String jobName = Names.jobName(request.jobName(), "jobName");

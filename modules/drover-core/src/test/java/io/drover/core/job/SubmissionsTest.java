@@ -16,6 +16,7 @@ import static io.drover.core.Fixtures.submit;
 import static io.drover.core.Fixtures.vcpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,6 +38,7 @@ import io.drover.core.model.State;
 import io.drover.core.queue.ComputeEnvironmentOrder;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.IntStream;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -94,6 +96,24 @@ class SubmissionsTest {
   private static ContainerOverrides overrides(
       List<String> command, List<KeyValuePair> environment, List<ResourceRequirement> requirements) {
     return new ContainerOverrides(null, null, command, environment, requirements);
+  }
+
+  @Test
+  void aCallsInvocationIdAndAccessKeyGiveItsJobTheSameIdOnEveryRetry() {
+    String id = Submissions.jobId("AKIAALICE", "6f1c2b7e-0d4a-4e9b-9a57-1f0c3d2e8b41");
+    assertEquals(id, Submissions.jobId("AKIAALICE", "6f1c2b7e-0d4a-4e9b-9a57-1f0c3d2e8b41"));
+    assertNotEquals(id, Submissions.jobId("AKIABOB", "6f1c2b7e-0d4a-4e9b-9a57-1f0c3d2e8b41"), "another caller's job");
+    assertNotEquals(id, Submissions.jobId("AKIAALICE", "0a9d5e31-77c2-4f0e-b1d8-2c6e4a9f7b10"), "another call's job");
+    UUID uuid = UUID.fromString(id);
+    assertEquals(8, uuid.version());
+    assertEquals(2, uuid.variant());
+  }
+
+  @Test
+  void aCallWithoutAnInvocationIdGetsARandomJobId() {
+    String first = Submissions.jobId("AKIAALICE", null);
+    assertNotEquals(first, Submissions.jobId("AKIAALICE", null));
+    assertEquals(4, UUID.fromString(first).version());
   }
 
   @Test

@@ -65,10 +65,18 @@ public final class SignedClient {
 
   /** The signed request, for callers that read the response their own way (an event stream). */
   public HttpRequest request(String method, String path, String body) {
-    URI uri = endpoint.resolve(path);
     // A fresh id per call, signed like the SDKs' own: identical calls in one second stay distinct, not replays.
+    return request(method, path, body, UUID.randomUUID().toString());
+  }
+
+  /**
+   * The signed request of a call with the given {@code amz-sdk-invocation-id}: the SDKs send the
+   * same id again when they retry a call by themselves.
+   */
+  public HttpRequest request(String method, String path, String body, String invocationId) {
+    URI uri = endpoint.resolve(path);
     SdkHttpRequest.Builder unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri)
-        .putHeader("amz-sdk-invocation-id", UUID.randomUUID().toString());
+        .putHeader("amz-sdk-invocation-id", invocationId);
     if (body != null) {
       unsigned.putHeader("Content-Type", "application/json");
     }
