@@ -166,9 +166,7 @@ class SecurityTest {
     assertTrue(reused.body().contains("amz-sdk-invocation-id (" + invocation + ") already submitted job " + jobId),
         reused.body());
 
-    SignedClient rootCaller = new SignedClient(URI.create(node.endpoint()), "us-east-1",
-        AwsBasicCredentials.create(DroverTestNode.ROOT_ACCESS_KEY_ID, DroverTestNode.ROOT_SECRET_ACCESS_KEY));
-    HttpResponse<String> otherCaller = PLAIN.send(rootCaller.request("POST", "/v1/submitjob", body, invocation),
+    HttpResponse<String> otherCaller = PLAIN.send(admin.request("POST", "/v1/submitjob", body, invocation),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, otherCaller.statusCode(), otherCaller.body());
     assertNotEquals(jobId, JSON.readTree(otherCaller.body()).path("jobId").asText(),

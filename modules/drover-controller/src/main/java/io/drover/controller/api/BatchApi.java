@@ -415,12 +415,12 @@ public final class BatchApi {
         .<StatusReply<Done>>ask(replyTo -> new JobEntity.Submit(spec.jobId(), spec, System.currentTimeMillis(), replyTo),
             settings.askTimeout())
         .thenApply(reply -> {
-          if (reply.isError() && invocationId != null) {
-            throw new ClientError("This call's amz-sdk-invocation-id (" + invocationId + ") already submitted job "
-                + spec.jobId() + " with other parameters. An SDK sends the same id only when it retries a call; "
-                + "give each new SubmitJob call an id of its own.");
-          } else if (reply.isError()) {
-            throw new ClientError(reply.getError().getMessage());
+          if (reply.isError()) {
+            throw new ClientError(invocationId == null
+                ? reply.getError().getMessage()
+                : "This call's amz-sdk-invocation-id (" + invocationId + ") already submitted job " + spec.jobId()
+                    + " with other parameters. An SDK sends the same id only when it retries a call; "
+                    + "give each new SubmitJob call an id of its own.");
           }
           metrics.submitted(spec.jobQueue());
           return new JobSubmitted(identity.jobArn(spec.jobId()), spec.jobName(), spec.jobId());
