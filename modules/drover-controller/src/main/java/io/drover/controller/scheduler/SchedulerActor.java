@@ -302,7 +302,8 @@ public final class SchedulerActor {
         .onMessage(PlaceFailed.class, msg -> {
           try (MDC.MDCCloseable job = MDC.putCloseable("jobId", msg.assignment().job().jobId());
               MDC.MDCCloseable node = MDC.putCloseable("node", msg.assignment().agentId())) {
-            context.getLog().warn("Placing job {} on agent {} got no answer ({}); it stays RUNNABLE and is offered again",
+            context.getLog().warn("Placing job {} on agent {} got no answer ({}); its reservation is released. If the job "
+                    + "did not take the placement its queue offers it again; if it did, the agent's next report counts it",
                 msg.assignment().job().jobId(), msg.assignment().agentId(), msg.message());
           }
           inFlight.remove(msg.assignment().job().jobId());
