@@ -165,6 +165,8 @@ final class AttemptRunner {
   private final ActorRef<AttemptReportAck> exitAcks;
   private final ActorRef<LogShipper.Command> logs;
   private Execution execution;
+  /** When the attempt started here (the time its start report carries); null until it has. */
+  private Long startedAt;
   private Stop stopRequested;
 
   private AttemptRunner(
@@ -365,11 +367,12 @@ final class AttemptRunner {
   }
 
   private AttemptStarted started() {
-    return new AttemptStarted(jobId, attempt, agentId, System.currentTimeMillis(), startAcks);
+    startedAt = System.currentTimeMillis();
+    return new AttemptStarted(jobId, attempt, agentId, startedAt, startAcks);
   }
 
   private AttemptExited exited(Integer exitCode, String reason, String statusReason) {
     return new AttemptExited(jobId, attempt, agentId, exitCode, reason, statusReason,
-        System.currentTimeMillis(), exitAcks, stopRequested != null && stopRequested.hostReclaimed());
+        System.currentTimeMillis(), exitAcks, stopRequested != null && stopRequested.hostReclaimed(), startedAt);
   }
 }

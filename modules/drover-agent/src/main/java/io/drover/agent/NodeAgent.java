@@ -286,7 +286,7 @@ public final class NodeAgent {
     long now = System.currentTimeMillis();
     rememberEnded(new HostedAttempt(jobId, attempt, Resources.ZERO, null, null), now);
     ClusterSharding.get(context.getSystem()).entityRefFor(JobProtocol.JOB, jobId).tell(new AttemptExited(
-        jobId, attempt, info.agentId(), null, null, reason, now, context.getSystem().ignoreRef(), hostReclaimed));
+        jobId, attempt, info.agentId(), null, null, reason, now, context.getSystem().ignoreRef(), hostReclaimed, null));
   }
 
   private boolean reclaimed() {

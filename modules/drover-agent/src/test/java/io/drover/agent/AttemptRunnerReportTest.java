@@ -107,11 +107,18 @@ class AttemptRunnerReportTest {
         AttemptRunner.create(launch, "agent-1", new NoopAttemptExecutor(Duration.ZERO), settings, agent.ref()));
 
     agent.expectMessage(Duration.ofSeconds(10), new AttemptRunner.Released("slow-job", 1));
-    int[] exits = {0};
-    jobs.fishForMessage(Duration.ofSeconds(10), "the exit, sent again after the start's late acknowledgement",
-        report -> report instanceof AttemptExited && ++exits[0] == 2
-            ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
-    assertEquals(2, exits[0]);
+    List<Long> startTimes = new ArrayList<>();
+    List<Long> exitStartTimes = new ArrayList<>();
+    jobs.fishForMessage(Duration.ofSeconds(10), "the exit, sent again after the start's late acknowledgement", report -> {
+      if (report instanceof AttemptStarted started) {
+        startTimes.add(started.at());
+      } else if (report instanceof AttemptExited exited) {
+        exitStartTimes.add(exited.startedAt());
+      }
+      return exitStartTimes.size() == 2 ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore();
+    });
+    assertEquals(List.of(startTimes.get(0), startTimes.get(0)), exitStartTimes,
+        "each exit carries the start, for a job that never got it");
     agent.expectMessage(Duration.ofSeconds(10), new AttemptRunner.Done("slow-job", 1));
     assertTrue(exitAcknowledged.get(), "the runner was done before the job acknowledged the exit");
     agent.expectTerminated(runner);

@@ -44,6 +44,9 @@ public final class JobProtocol {
    * @param statusReason the attempt-level reason, e.g. {@code Essential container in task exited}
    * @param hostReclaimed the agent stopped it (or never started it) because its Spot host is being
    *     reclaimed
+   * @param startedAt when it started, null when it never did (and from agents older than this
+   *     field): a job that never got the {@link AttemptStarted}, because the controller it went to
+   *     died, still records when the attempt ran
    */
   public record AttemptExited(
       String jobId,
@@ -54,13 +57,14 @@ public final class JobProtocol {
       String statusReason,
       long at,
       ActorRef<AttemptReportAck> replyTo,
-      boolean hostReclaimed)
+      boolean hostReclaimed,
+      Long startedAt)
       implements JobCommand {
 
-    /** An attempt that ended for any reason but a Spot reclaim. */
+    /** An attempt that ended for any reason but a Spot reclaim, its start unknown. */
     public AttemptExited(String jobId, int attempt, String agentId, Integer exitCode, String reason, String statusReason,
         long at, ActorRef<AttemptReportAck> replyTo) {
-      this(jobId, attempt, agentId, exitCode, reason, statusReason, at, replyTo, false);
+      this(jobId, attempt, agentId, exitCode, reason, statusReason, at, replyTo, false, null);
     }
   }
 

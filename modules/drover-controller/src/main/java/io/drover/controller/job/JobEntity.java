@@ -620,11 +620,29 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
         .thenReply(cmd.replyTo(), s -> ack(cmd.attempt()));
   }
 
+  /**
+   * The attempt ended. When its start never reached this job (the controller the agent told died
+   * before persisting it), the start the exit carries is persisted with the end, in one write, so
+   * the job still records when it ran.
+   */
   private ReplyEffect<JobEvent, JobState> onAttemptExited(JobState state, AttemptExited cmd) {
-    AttemptEnded ended = state.attemptEnded(cmd.attempt(), cmd.exitCode(), cmd.reason(), cmd.statusReason(), cmd.at(),
+    boolean startMissed = cmd.startedAt() != null && isCurrent(state, cmd.attempt()) && state.status() == JobStatus.STARTING;
+    Started started = startMissed ? new Started(jobId, cmd.attempt(), cmd.startedAt()) : null;
+    JobState running = startMissed ? state.apply(started) : state;
+    AttemptEnded ended = running.attemptEnded(cmd.attempt(), cmd.exitCode(), cmd.reason(), cmd.statusReason(), cmd.at(),
         cmd.hostReclaimed() && !settings.spotInterruptionSpendsAttempt());
     if (ended == null) {
       return Effect().reply(cmd.replyTo(), ack(cmd.attempt()));
+    }
+    if (startMissed) {
+      return Effect().persist(List.of(started, ended))
+          .thenRun(after -> {
+            attemptPersisted(after);
+            countTransition(state, running);
+            countTransition(running, after);
+          })
+          .thenRun(this::afterAttempt)
+          .thenReply(cmd.replyTo(), s -> ack(cmd.attempt()));
     }
     return persist(state, ended).thenRun(this::afterAttempt).thenReply(cmd.replyTo(), s -> ack(cmd.attempt()));
   }

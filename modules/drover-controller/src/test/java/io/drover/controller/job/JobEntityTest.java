@@ -388,6 +388,41 @@ class JobEntityTest {
   }
 
   @Test
+  void anExitWhoseStartNeverArrivedRecordsTheStartItCarriesInTheSameWrite() {
+    submit(spec(null, null));
+    place(1);
+
+    CommandResultWithReply<JobCommand, JobEvent, JobState, AttemptReportAck> result = job.runCommand(replyTo ->
+        new AttemptExited(jobId, 1, "agent-1", 0, null, JobState.CONTAINER_EXITED, 9_000, replyTo, false, 4_000L));
+
+    assertEquals(new AttemptReportAck(jobId, 1), result.reply());
+    assertEquals(List.of(Started.class, AttemptEnded.class), result.events().stream().map(Object::getClass).toList());
+    assertEquals(JobStatus.SUCCEEDED, result.state().status());
+    assertEquals(4_000L, result.state().startedAt());
+    assertEquals(4_000L, result.state().lastAttempt().startedAt());
+    assertEquals(9_000L, result.state().stoppedAt());
+
+    AttemptReportAck lateStart = job.<AttemptReportAck>runCommand(
+        replyTo -> new AttemptStarted(jobId, 1, "agent-1", 4_000, replyTo)).reply();
+    assertEquals(new AttemptReportAck(jobId, 1), lateStart);
+    job.restart();
+    assertEquals(4_000L, job.getState().startedAt(), "the start is in the journal");
+  }
+
+  @Test
+  void anExitAfterItsStartKeepsTheStartTheJobRecorded() {
+    submit(spec(null, null));
+    place(1);
+    start(1);
+
+    CommandResultWithReply<JobCommand, JobEvent, JobState, AttemptReportAck> result = job.runCommand(replyTo ->
+        new AttemptExited(jobId, 1, "agent-1", 0, null, JobState.CONTAINER_EXITED, 9_000, replyTo, false, 2_500L));
+
+    assertEquals(List.of(AttemptEnded.class), result.events().stream().map(Object::getClass).toList());
+    assertEquals(3_000L, result.state().startedAt());
+  }
+
+  @Test
   void anAttemptStoppedForASpotReclaimRunsAgainAsTheSameAttemptNumberForTheJob() {
     submit(spec(null, null));
     place(1);
@@ -395,7 +430,7 @@ class JobEntityTest {
 
     CommandResultWithReply<JobCommand, JobEvent, JobState, AttemptReportAck> reclaimed = job.runCommand(replyTo ->
         new AttemptExited(jobId, 1, "agent-1", 143, null, "Host worker-1 (agent agent-1) is being reclaimed.", 9_000,
-            replyTo, true));
+            replyTo, true, 3_000L));
 
     assertEquals(new AttemptReportAck(jobId, 1), reclaimed.reply());
     assertEquals(Boolean.TRUE, reclaimed.eventOfType(AttemptEnded.class).reclaimed());

@@ -83,7 +83,7 @@ final class WireSamples {
 
   /** Every version that has fixtures, with its catalog. */
   static final Map<String, Function<ActorRefResolver, Map<String, Object>>> VERSIONS =
-      Map.of("v0.1", WireSamples::v0_1, "v0.2", WireSamples::v0_2, "v0.3", WireSamples::v0_3);
+      Map.of("v0.1", WireSamples::v0_1, "v0.2", WireSamples::v0_2, "v0.3", WireSamples::v0_3, "v0.4", WireSamples::v0_4);
 
   private WireSamples() {}
 
@@ -377,6 +377,15 @@ final class WireSamples {
     samples.put("SchedulerActor.DescribeFairShare", new SchedulerActor.DescribeFairShare(replyTo.narrow()));
     samples.put("SchedulerActor.FairShares", new SchedulerActor.FairShares(Map.of(QUEUE, List.of(
         new SchedulerActor.ShareState("analytics", 0.5, 3.0, 2.25), new SchedulerActor.ShareState("etl", 1.0, 0.0, 0.75)))));
+    return samples;
+  }
+
+  /** v0.4: an attempt's exit carries when it started. */
+  static Map<String, Object> v0_4(ActorRefResolver refs) {
+    Map<String, Object> samples = new LinkedHashMap<>(v0_3(refs));
+    ActorRef<Object> replyTo = refs.resolveActorRef(REPLY_REF);
+    samples.put("JobProtocol.AttemptExited", new JobProtocol.AttemptExited(JOB_ID, 2, "agent-7", 137, "OutOfMemoryError",
+        JobState.CONTAINER_EXITED, AT + 19_000, replyTo.narrow(), false, AT + 11_000));
     return samples;
   }
 
