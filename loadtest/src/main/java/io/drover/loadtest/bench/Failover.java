@@ -113,9 +113,12 @@ final class Failover implements BenchMain.Scenario {
       long firstStartAfterKill = Long.MAX_VALUE;
       List<Long> starts = new ArrayList<>();
       int failed = 0;
+      List<String> notSucceeded = new ArrayList<>();
       for (JobDetail job : jobs) {
         if (job.status() != JobStatus.SUCCEEDED || job.startedAt() == null) {
           failed++;
+          notSucceeded.add(job.jobId() + " (" + job.status() + ", startedAt " + job.startedAt() + ", "
+              + job.statusReason() + ")");
           continue;
         }
         starts.add(job.startedAt());
@@ -151,6 +154,10 @@ final class Failover implements BenchMain.Scenario {
           .measured("jobs accepted / refused (refused after the kill)",
               accepted.size() + " / " + refused.get() + " (" + refusedAfterKill.get() + ")")
           .measured("accepted jobs SUCCEEDED with a start time / not", (jobs.size() - failed) + " / " + failed);
+      if (!notSucceeded.isEmpty()) {
+        report.note("Accepted jobs not SUCCEEDED with a start time (the first 10): "
+            + String.join("; ", notSucceeded.subList(0, Math.min(10, notSucceeded.size()))));
+      }
       report.timePlot(run.resultsDir(), "starts.png", "failover: job starts per second (vertical line: kill -9)", "jobs/s",
           Map.of("job starts", startsPlot, "kill -9", killMark));
       return report;
