@@ -34,7 +34,8 @@ public record ControllerSettings(
     Duration readSideRetention,
     int webhookAttempts,
     Duration webhookBackoff,
-    Duration reservationAfter) {
+    Duration reservationAfter,
+    int maxUnansweredPlacements) {
 
   public static ControllerSettings from(Config root) {
     Config c = root.getConfig("drover.controller");
@@ -68,7 +69,8 @@ public record ControllerSettings(
         c.getDuration("read-side.retention"),
         c.getInt("events.webhook-attempts"),
         c.getDuration("events.webhook-backoff"),
-        c.getDuration("scheduler.reservation-after"));
+        c.getDuration("scheduler.reservation-after"),
+        c.getInt("scheduler.max-unanswered-placements"));
   }
 
   /** The tag a job's events carry, spreading jobs over {@link #jobTags} projection instances. */

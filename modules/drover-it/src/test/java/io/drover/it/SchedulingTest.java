@@ -28,7 +28,10 @@ import software.amazon.awssdk.services.batch.model.SubmitJobRequest;
 /**
  * The order in which jobs start, observed through the API on a real node whose agent has 4 vCPU
  * (process executor). Each test holds its jobs back by disabling the compute environment, submits
- * them all, then enables it, so the scheduler sees every job at once.
+ * them all, then enables it, so the scheduler sees every job at once. Its scheduler lets one
+ * placement at a time wait for its job's answer, so each pass places only the first job it
+ * decided on: the orders below hold only if that first one is the one its queue's priority or its
+ * share's usage puts first, and every job starts only if answers free room for the next.
  */
 class SchedulingTest {
 
@@ -41,7 +44,8 @@ class SchedulingTest {
   @BeforeAll
   static void start() {
     node = DroverTestNode.start("it_scheduling", CE, DroverTestNode.Executor.PROCESS,
-        Map.of("drover.agent.vcpus", 4, "drover.agent.memory-mib", 4096));
+        Map.of("drover.agent.vcpus", 4, "drover.agent.memory-mib", 4096,
+            "drover.controller.scheduler.max-unanswered-placements", 1));
     batch = node.batch();
     batch.createComputeEnvironment(b -> b.computeEnvironmentName(CE).type(CEType.UNMANAGED).tags(DroverTestNode.PROCESS_EXECUTOR));
     batch.createJobQueue(b -> b.jobQueueName("high").priority(10).computeEnvironmentOrder(order(1, CE)));
@@ -79,6 +83,20 @@ class SchedulingTest {
     List<JobDetail> done = awaitAll(submitted);
     assertEquals(List.of("high-1", "high-2", "low-1", "low-2"), startOrder(done),
         "each job takes the whole host, so the starts show the order");
+  }
+
+  @Test
+  void jobsThatAllFitAtOnceArePlacedOneAtATimeInTheirQueuesOrder() {
+    holdJobs();
+    List<String> submitted = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      submitted.add(submit("low", "fifo-" + i, 1, b -> {}));
+    }
+
+    releaseJobs();
+
+    // One pass decides on all four; each later placement waits for the answer to the one before.
+    assertEquals(List.of("fifo-0", "fifo-1", "fifo-2", "fifo-3"), startOrder(awaitAll(submitted)));
   }
 
   @Test

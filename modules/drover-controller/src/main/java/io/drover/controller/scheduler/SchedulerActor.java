@@ -214,6 +214,8 @@ public final class SchedulerActor {
   /** The last pass had jobs waiting and could place none of them. */
   private boolean saturated;
   private final Map<String, InFlight> inFlight = new HashMap<>();
+  /** Place asks sent and not yet answered (nor timed out); at most max-unanswered-placements. */
+  private int unanswered;
   private final Map<String, QueueOffer> offers = new HashMap<>();
   /** The wait reason each waiting job's queue last heard, so only changes are sent. */
   private final Map<String, String> publishedReasons = new HashMap<>();
@@ -306,6 +308,7 @@ public final class SchedulerActor {
                     + "did not take the placement its queue offers it again; if it did, the agent's next report counts it",
                 msg.assignment().job().jobId(), msg.assignment().agentId(), msg.message());
           }
+          unanswered--;
           inFlight.remove(msg.assignment().job().jobId());
           passSoon();
           return Behaviors.same();
@@ -451,6 +454,7 @@ public final class SchedulerActor {
   }
 
   private Behavior<SchedulerCommand> onPlaced(Placed msg) {
+    unanswered--;
     String jobId = msg.assignment().job().jobId();
     JobEntity.PlaceResult result = msg.result();
     if (!result.placed()) {
@@ -576,6 +580,11 @@ public final class SchedulerActor {
   }
 
   private void pass() {
+    int room = settings.maxUnansweredPlacements() - unanswered;
+    if (room <= 0) {
+      // The next answer starts a pass.
+      return;
+    }
     long now = System.currentTimeMillis();
     Holdings holdings = holdings();
     Map<String, FairShareView> fairShare = fairShare(holdings, now);
@@ -618,10 +627,15 @@ public final class SchedulerActor {
     SchedulingDecision decision = Scheduler.schedule(queues, ces, hosts, holdings.runningChildren(), reservations,
         new SchedulerOptions(settings.reservationAfter().toMillis()), now);
     reservations = decision.reservations();
-    for (Assignment assignment : decision.assignments()) {
+    List<Assignment> assignments = decision.assignments();
+    if (assignments.size() > room) {
+      // In the decision's order, which serves queues by priority and shares by usage.
+      assignments = assignments.subList(0, room);
+    }
+    for (Assignment assignment : assignments) {
       place(assignment, now);
     }
-    passStats.placed(decision.assignments().size());
+    passStats.placed(assignments.size());
     saturated = decision.assignments().isEmpty();
     publishReasons(decision);
     managedDemand = managedDemand(decision);
@@ -831,6 +845,7 @@ public final class SchedulerActor {
   }
 
   private void place(Assignment assignment, long now) {
+    unanswered++;
     Agent agent = agents.get(assignment.agentId());
     JobTicket job = assignment.job();
     inFlight.put(job.jobId(), new InFlight(assignment.agentId(), job.resources(), 0, now, job.queue(), job.shareIdentifier()));
