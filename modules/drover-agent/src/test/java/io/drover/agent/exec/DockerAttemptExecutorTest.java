@@ -119,7 +119,7 @@ class DockerAttemptExecutorTest {
       assertEquals(0, await(execution.exit()).exitCode());
       String out = whole.text(OutputStream.STDOUT);
       String err = whole.text(OutputStream.STDERR);
-      assertEquals(20 * 3007 + 10, out.length(), "the followed stream delivered all of stdout");
+      assertEquals(20 * 3007 + 10, out.length(), "the execution delivered all of stdout");
 
       RecordingSink rest = new RecordingSink();
       keeping.catchUp(execution.id(), rest, 4_500, 23);
