@@ -425,11 +425,11 @@ public final class DockerAttemptExecutor implements AttemptExecutor {
           "cannot read the stored log of container {} to catch up its output, which may lack its end: {}",
           containerId,
           dockerMessage(rest.error));
-    } else if (rest.delivered > 0) {
+    } else if (rest.stdoutBytes + rest.stderrBytes > 0) {
       log.debug(
           "the followed log of container {} ended early; delivered its last {} bytes from the stored log",
           containerId,
-          rest.delivered);
+          rest.stdoutBytes + rest.stderrBytes);
     }
   }
 
@@ -636,18 +636,22 @@ public final class DockerAttemptExecutor implements AttemptExecutor {
   }
 
   /**
-   * Forwards the followed log's frames to the sink, counting the bytes of each stream; done when the
-   * stream ends, however it ends. The counts are written by the stream's one reading thread only.
+   * Forwards a log's frames to the sink, after skipping the first bytes of each stream, and counts
+   * the bytes it forwarded per stream. docker-java hands a Docker frame over in chunks, so skips and
+   * counts are in bytes, not frames. Only the stream's one reading thread writes the counts.
    */
-  private static final class LogCallback extends ResultCallback.Adapter<Frame> {
+  private static class OutputForwarder extends ResultCallback.Adapter<Frame> {
 
-    final CompletableFuture<Void> done = new CompletableFuture<>();
     private final OutputSink sink;
+    private long stdoutToSkip;
+    private long stderrToSkip;
     volatile long stdoutBytes;
     volatile long stderrBytes;
 
-    LogCallback(OutputSink sink) {
+    OutputForwarder(OutputSink sink, long stdoutToSkip, long stderrToSkip) {
       this.sink = sink;
+      this.stdoutToSkip = stdoutToSkip;
+      this.stderrToSkip = stderrToSkip;
     }
 
     @Override
@@ -656,18 +660,35 @@ public final class DockerAttemptExecutor implements AttemptExecutor {
       if (payload == null || payload.length == 0) {
         return;
       }
-      OutputStream stream =
-          frame.getStreamType() == StreamType.STDERR ? OutputStream.STDERR : OutputStream.STDOUT;
-      if (stream == OutputStream.STDERR) {
-        stderrBytes += payload.length;
+      boolean stderr = frame.getStreamType() == StreamType.STDERR;
+      int skipped = (int) Math.min(stderr ? stderrToSkip : stdoutToSkip, payload.length);
+      int forwarded = payload.length - skipped;
+      if (stderr) {
+        stderrToSkip -= skipped;
+        stderrBytes += forwarded;
       } else {
-        stdoutBytes += payload.length;
+        stdoutToSkip -= skipped;
+        stdoutBytes += forwarded;
       }
+      if (forwarded == 0) {
+        return;
+      }
+      byte[] rest = skipped == 0 ? payload : Arrays.copyOfRange(payload, skipped, payload.length);
       try {
-        sink.accept(stream, payload);
+        sink.accept(stderr ? OutputStream.STDERR : OutputStream.STDOUT, rest);
       } catch (RuntimeException e) {
         log.warn("output sink failed; continuing with the next chunk", e);
       }
+    }
+  }
+
+  /** The followed log, forwarded whole; done when the stream ends, however it ends. */
+  private static final class LogCallback extends OutputForwarder {
+
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+
+    LogCallback(OutputSink sink) {
+      super(sink, 0, 0);
     }
 
     @Override
@@ -688,49 +709,13 @@ public final class DockerAttemptExecutor implements AttemptExecutor {
     }
   }
 
-  /**
-   * Skips the first bytes of each stream, as many as the followed stream delivered, and forwards the
-   * rest. docker-java hands a Docker frame over in chunks, so the skip is counted in bytes, not
-   * frames.
-   */
-  private static final class CatchUpCallback extends ResultCallback.Adapter<Frame> {
+  /** The stored log read once more after the exit, past what the followed stream delivered. */
+  private static final class CatchUpCallback extends OutputForwarder {
 
-    private final OutputSink sink;
-    private long stdoutToSkip;
-    private long stderrToSkip;
-    long delivered;
     volatile Throwable error;
 
     CatchUpCallback(OutputSink sink, long stdoutToSkip, long stderrToSkip) {
-      this.sink = sink;
-      this.stdoutToSkip = stdoutToSkip;
-      this.stderrToSkip = stderrToSkip;
-    }
-
-    @Override
-    public void onNext(Frame frame) {
-      byte[] payload = frame.getPayload();
-      if (payload == null || payload.length == 0) {
-        return;
-      }
-      boolean stderr = frame.getStreamType() == StreamType.STDERR;
-      long toSkip = stderr ? stderrToSkip : stdoutToSkip;
-      int skipped = (int) Math.min(toSkip, payload.length);
-      if (stderr) {
-        stderrToSkip -= skipped;
-      } else {
-        stdoutToSkip -= skipped;
-      }
-      if (skipped == payload.length) {
-        return;
-      }
-      byte[] rest = skipped == 0 ? payload : Arrays.copyOfRange(payload, skipped, payload.length);
-      delivered += rest.length;
-      try {
-        sink.accept(stderr ? OutputStream.STDERR : OutputStream.STDOUT, rest);
-      } catch (RuntimeException e) {
-        log.warn("output sink failed; continuing with the next chunk", e);
-      }
+      super(sink, stdoutToSkip, stderrToSkip);
     }
 
     @Override
