@@ -31,7 +31,9 @@ import software.amazon.awssdk.services.batch.model.SubmitJobRequest;
  * them all, then enables it, so the scheduler sees every job at once. Its scheduler lets one
  * placement at a time wait for its job's answer, so each pass places only the first job it
  * decided on: the orders below hold only if that first one is the one its queue's priority or its
- * share's usage puts first, and every job starts only if answers free room for the next.
+ * share's usage puts first, and every job starts only if answers free room for the next. Orders
+ * are asserted only where each job waits for capacity another frees: jobs placed milliseconds
+ * apart may start in either order, as their launches run side by side on the agent.
  */
 class SchedulingTest {
 
@@ -86,7 +88,7 @@ class SchedulingTest {
   }
 
   @Test
-  void jobsThatAllFitAtOnceArePlacedOneAtATimeInTheirQueuesOrder() {
+  void jobsThatAllFitAtOnceAllStartThoughOnlyOnePlacementMayWaitForAnAnswer() {
     holdJobs();
     List<String> submitted = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
@@ -95,8 +97,9 @@ class SchedulingTest {
 
     releaseJobs();
 
-    // One pass decides on all four; each later placement waits for the answer to the one before.
-    assertEquals(List.of("fifo-0", "fifo-1", "fifo-2", "fifo-3"), startOrder(awaitAll(submitted)));
+    // One pass decides on all four but sends only the first; each answer starts the next pass.
+    // Which jobs a cut-short pass keeps is checked by SchedulerTest in drover-core.
+    assertEquals(4, awaitAll(submitted).size());
   }
 
   @Test

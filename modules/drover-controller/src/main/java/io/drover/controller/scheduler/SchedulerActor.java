@@ -627,11 +627,7 @@ public final class SchedulerActor {
     SchedulingDecision decision = Scheduler.schedule(queues, ces, hosts, holdings.runningChildren(), reservations,
         new SchedulerOptions(settings.reservationAfter().toMillis()), now);
     reservations = decision.reservations();
-    List<Assignment> assignments = decision.assignments();
-    if (assignments.size() > room) {
-      // In the decision's order, which serves queues by priority and shares by usage.
-      assignments = assignments.subList(0, room);
-    }
+    List<Assignment> assignments = decision.assignments(room);
     for (Assignment assignment : assignments) {
       place(assignment, now);
     }

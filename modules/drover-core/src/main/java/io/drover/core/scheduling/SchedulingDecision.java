@@ -29,8 +29,17 @@ public final class SchedulingDecision {
     this.reservations = Map.copyOf(reservations);
   }
 
+  /**
+   * The jobs to start, in the order the pass served them: queues by priority, shares by usage,
+   * each queue's jobs in its order.
+   */
   public List<Assignment> assignments() {
     return assignments;
+  }
+
+  /** The first {@code atMost} of {@link #assignments()}: those served first when not all can be sent. */
+  public List<Assignment> assignments(int atMost) {
+    return assignments.size() <= atMost ? assignments : assignments.subList(0, Math.max(0, atMost));
   }
 
   /** The hosts held for jobs that waited too long (job id to agent id), for the next pass. */

@@ -172,6 +172,26 @@ class SchedulerTest {
   }
 
   @Test
+  void aDecisionCutShortKeepsTheJobsServedFirstHigherPriorityThenQueueOrder() {
+    SchedulingDecision decision = Scheduler.schedule(
+        List.of(
+            queue("a-low", 1, List.of("ce-1"), job("low-1", "a-low", cpu(1, 512)), job("low-2", "a-low", cpu(1, 512))),
+            queue("z-high", 100, List.of("ce-1"), job("high-1", "z-high", cpu(1, 512)), job("high-2", "z-high", cpu(1, 512)))),
+        ENABLED_CES,
+        List.of(idleHost("agent-1", "ce-1", cpu(8, 8192))));
+
+    assertEquals(4, decision.assignments().size(), "all four fit");
+    assertEquals(List.of("high-1", "high-2", "low-1"), jobIds(decision.assignments(3)));
+    assertEquals(List.of("high-1"), jobIds(decision.assignments(1)));
+    assertEquals(List.of(), jobIds(decision.assignments(0)));
+    assertEquals(decision.assignments(), decision.assignments(10));
+  }
+
+  private static List<String> jobIds(List<Assignment> assignments) {
+    return assignments.stream().map(a -> a.job().jobId()).toList();
+  }
+
+  @Test
   void aFullComputeEnvironmentSpillsToTheNextInOrder() {
     SchedulingDecision decision = Scheduler.schedule(
         List.of(queue("q", 1, List.of("ce-1", "ce-2"), job("j1", "q", cpu(2, 1024)), job("j2", "q", cpu(2, 1024)))),
