@@ -15,10 +15,13 @@ import java.util.Map;
  */
 final class PartitionBatches<T> {
 
-  private record Open<T>(List<T> writes, int bytes) {}
+  private static final class Batch<T> {
+    final List<T> writes = new ArrayList<>();
+    int bytes;
+  }
 
   private final int maxBytes;
-  private final Map<Object, List<Open<T>>> byPartition = new LinkedHashMap<>();
+  private final Map<Object, List<Batch<T>>> byPartition = new LinkedHashMap<>();
 
   /** @param maxBytes the most bytes of values a batch of more than one write may carry */
   PartitionBatches(int maxBytes) {
@@ -30,22 +33,20 @@ final class PartitionBatches<T> {
    * partition key) carrying {@code bytes} of values.
    */
   void add(Object partition, int bytes, T write) {
-    List<Open<T>> batches = byPartition.computeIfAbsent(partition, p -> new ArrayList<>());
-    Open<T> last = batches.isEmpty() ? null : batches.get(batches.size() - 1);
-    if (last != null && last.bytes() + bytes <= maxBytes) {
-      last.writes().add(write);
-      batches.set(batches.size() - 1, new Open<>(last.writes(), last.bytes() + bytes));
-    } else {
-      List<T> writes = new ArrayList<>();
-      writes.add(write);
-      batches.add(new Open<>(writes, bytes));
+    List<Batch<T>> batches = byPartition.computeIfAbsent(partition, p -> new ArrayList<>());
+    Batch<T> last = batches.isEmpty() ? null : batches.get(batches.size() - 1);
+    if (last == null || last.bytes + bytes > maxBytes) {
+      last = new Batch<>();
+      batches.add(last);
     }
+    last.writes.add(write);
+    last.bytes += bytes;
   }
 
   /** The batches, partition by partition in the order first written to; a write larger than the limit is alone. */
   List<List<T>> batches() {
     List<List<T>> all = new ArrayList<>();
-    byPartition.values().forEach(batches -> batches.forEach(open -> all.add(open.writes())));
+    byPartition.values().forEach(batches -> batches.forEach(batch -> all.add(batch.writes)));
     return all;
   }
 
