@@ -97,9 +97,10 @@ class SchedulingTest {
 
     releaseJobs();
 
-    // One pass decides on all four but sends only the first; each answer starts the next pass.
-    // Which jobs a cut-short pass keeps is checked by SchedulerTest in drover-core.
-    assertEquals(4, awaitAll(submitted).size());
+    // One pass decides on all four but sends only the first; each answer starts the next pass, so
+    // all four succeed (awaitAll fails after TIMEOUT on a job left RUNNABLE). Which jobs a
+    // cut-short pass keeps is checked by SchedulerTest in drover-core.
+    awaitAll(submitted);
   }
 
   @Test
