@@ -67,7 +67,7 @@ public final class JobReadStore {
    * The most bytes of values in one batch of the projection's writes: under Cassandra's default
    * {@code batch_size_warn_threshold} (5 KiB), so the batches leave its log quiet.
    */
-  static final int MAX_BATCH_BYTES = 4096;
+  private static final int MAX_BATCH_BYTES = 4096;
   /** What a row carries besides its text values: its other key columns, timestamps and cell headers. */
   private static final int ROW_OVERHEAD_BYTES = 64;
   private static final String STATUS_TABLE = "jobs_by_status";
