@@ -179,15 +179,13 @@ public final class JobProjection extends Handler<List<EventEnvelope<JobEvent>>> 
     writes.add(store.counts().save(tag, counts.endGroup(store.counts().oldestDay(System.currentTimeMillis())),
         counts.applied()).toCompletableFuture());
     List<JobTicket> runnable = new ArrayList<>();
-    List<JobReadStore.Move> moves = new ArrayList<>(changes.size());
     for (Change change : changes.values()) {
       JobReadStore.JobRow after = row(change.after());
       if (after.ticket() != null) {
         runnable.add(after.ticket());
       }
-      moves.add(new JobReadStore.Move(change.before() == null ? null : row(change.before()), after));
+      writes.add(store.put(change.before() == null ? null : row(change.before()), after).toCompletableFuture());
     }
-    writes.add(store.put(moves).toCompletableFuture());
     return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).thenRun(() ->
         runnable.forEach(t -> sharding.entityRefFor(JobQueueActor.TYPE, t.queue()).tell(new JobQueueActor.Enqueue(t))));
   }

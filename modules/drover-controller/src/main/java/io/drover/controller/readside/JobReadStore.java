@@ -2,8 +2,6 @@ package io.drover.controller.readside;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
-import com.datastax.oss.driver.api.core.cql.BatchStatement;
-import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -62,17 +60,6 @@ public final class JobReadStore {
       + "'unchecked_tombstone_compaction': 'true'}";
   /** Cassandra's own default, which a {@code jobs_by_status} made by an older Drover still has. */
   private static final int CASSANDRA_DEFAULT_GC_GRACE_SECONDS = 864_000;
-
-  /**
-   * The most bytes of values in one batch of the projection's writes: under Cassandra's default
-   * {@code batch_size_warn_threshold} (5 KiB), so the batches leave its log quiet.
-   */
-  private static final int MAX_BATCH_BYTES = 4096;
-  /** What a row carries besides its text values: its other key columns, timestamps and cell headers. */
-  private static final int ROW_OVERHEAD_BYTES = 64;
-  private static final String STATUS_TABLE = "jobs_by_status";
-  private static final String QUEUE_TABLE = "jobs_by_queue";
-  private static final String ARRAY_TABLE = "jobs_by_array";
 
   /** A page of ListJobs results; {@code nextToken} is null on the last page. */
   public record Page(List<JobSummary> summaries, String nextToken) {}
@@ -203,51 +190,25 @@ public final class JobReadStore {
     return status.isTerminal() ? (int) retention.toSeconds() : 0;
   }
 
-  /** A job's move: from where {@code before} listed it (null for a new job) to {@code after}. */
-  public record Move(JobRow before, JobRow after) {}
-
-  /**
-   * Moves the jobs' rows, in single-partition batches ({@link PartitionBatches}): a group of jobs
-   * that mostly share their queue and status costs Cassandra a few mutations, not three per job.
-   */
-  CompletionStage<Void> put(List<Move> moves) {
-    PartitionBatches<BoundStatement> batches = new PartitionBatches<>(MAX_BATCH_BYTES);
-    for (Move move : moves) {
-      add(batches, move.before(), move.after());
-    }
-    List<CompletableFuture<AsyncResultSet>> writes = new ArrayList<>();
-    for (List<BoundStatement> batch : batches.batches()) {
-      writes.add(session.executeAsync(batch.size() == 1
-          ? batch.get(0)
-          : BatchStatement.newInstance(BatchType.UNLOGGED, batch.toArray(BoundStatement[]::new))).toCompletableFuture());
-    }
-    return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
-  }
-
-  private void add(PartitionBatches<BoundStatement> batches, JobRow before, JobRow after) {
-    int keyBytes = ROW_OVERHEAD_BYTES + PartitionBatches.utf8Length(after.jobId());
+  /** Moves a job's rows from where {@code before} listed it (null for a new job) to {@code after}. */
+  CompletionStage<Void> put(JobRow before, JobRow after) {
+    List<CompletableFuture<AsyncResultSet>> writes = new ArrayList<>(3);
     if (before != null && before.status() != after.status()) {
-      long bucket = statusBucket(before.status(), before.createdAt());
-      batches.add(List.of(STATUS_TABLE, before.queue(), before.status(), bucket), keyBytes, deleteStatusRow.bind(
-          before.queue(), before.status().name(), bucket, before.createdAt(), before.jobId()));
+      writes.add(session.executeAsync(deleteStatusRow.bind(before.queue(), before.status().name(),
+          statusBucket(before.status(), before.createdAt()), before.createdAt(), before.jobId())).toCompletableFuture());
     }
     String summary = write(after.summary());
-    String ticket = after.ticket() == null ? null : write(after.ticket());
-    int summaryBytes = PartitionBatches.utf8Length(summary);
-    long bucket = statusBucket(after.status(), after.createdAt());
-    batches.add(List.of(STATUS_TABLE, after.queue(), after.status(), bucket),
-        keyBytes + summaryBytes + PartitionBatches.utf8Length(ticket),
-        insertStatusRow.bind(after.queue(), after.status().name(), bucket, after.createdAt(), after.jobId(), summary,
-            ticket, after.child(), ttl(after.status())));
-    int listedBytes = keyBytes + summaryBytes + PartitionBatches.utf8Length(after.jobName());
+    writes.add(session.executeAsync(insertStatusRow.bind(after.queue(), after.status().name(),
+        statusBucket(after.status(), after.createdAt()), after.createdAt(), after.jobId(), summary,
+        after.ticket() == null ? null : write(after.ticket()), after.child(), ttl(after.status()))).toCompletableFuture());
     if (after.child()) {
-      batches.add(List.of(ARRAY_TABLE, after.arrayJobId()), listedBytes, upsertArrayRow.bind(after.arrayJobId(),
-          after.arrayIndex(), after.status().name(), after.jobName(), summary, ttl(after.status())));
+      writes.add(session.executeAsync(upsertArrayRow.bind(after.arrayJobId(), after.arrayIndex(), after.status().name(),
+          after.jobName(), summary, ttl(after.status()))).toCompletableFuture());
     } else {
-      long day = day(after.createdAt());
-      batches.add(List.of(QUEUE_TABLE, after.queue(), day), listedBytes, upsertQueueRow.bind(after.queue(), day,
-          after.createdAt(), after.jobId(), after.jobName(), after.status().name(), summary, ttl(after.status())));
+      writes.add(session.executeAsync(upsertQueueRow.bind(after.queue(), day(after.createdAt()), after.createdAt(),
+          after.jobId(), after.jobName(), after.status().name(), summary, ttl(after.status()))).toCompletableFuture());
     }
+    return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
   }
 
   /** The RUNNABLE jobs of a queue, as the projection last saw them. */
