@@ -55,9 +55,13 @@ class MetricsTest {
     Await.until(Duration.ofSeconds(60), () -> batch.describeJobs(b -> b.jobs(jobId)).jobs().get(0).status(),
         status -> status == JobStatus.SUCCEEDED, "the job to succeed");
 
+    // Both views settle after the job's end: the scheduler's once the agent is registered, the
+    // agent's gauge with its next status, up to status-min-interval after the attempt ended, which
+    // can be after the job has persisted SUCCEEDED.
     String metrics = Await.until(Duration.ofSeconds(30), MetricsTest::scrape,
-        text -> text.contains("drover_agents{compute_environment=\"metrics-ce\",lifecycle=\"on-demand\"} 1.0"),
-        "the scheduler's view of the agent in the metrics");
+        text -> text.contains("drover_agents{compute_environment=\"metrics-ce\",lifecycle=\"on-demand\"} 1.0")
+            && text.contains("drover_agent_running_attempts 0.0"),
+        "the scheduler's view of the agent and the agent's end of the attempt in the metrics");
 
     assertTrue(metrics.contains("# HELP drover_jobs_submitted_total "), metrics);
     assertTrue(metrics.contains("drover_jobs_submitted_total{queue=\"measured\"} 1.0"), metrics);
@@ -67,7 +71,6 @@ class MetricsTest {
     assertTrue(metrics.contains("drover_api_requests_total{code=\"200\",operation=\"submitjob\"} 1.0"), metrics);
     assertTrue(metrics.contains("drover_agent_capacity_vcpus{compute_environment=\"metrics-ce\"} 2.0"), metrics);
     assertTrue(metrics.contains("# TYPE drover_scheduler_pass_duration_seconds histogram"), metrics);
-    assertTrue(metrics.contains("drover_agent_running_attempts 0.0"), metrics);
     assertTrue(metrics.contains("\ndrover_cassandra_request_duration_seconds{quantile=\"0.99\"} "), metrics);
     assertTrue(metrics.contains("\njvm_memory_used_bytes{area=\"heap\"} "), metrics);
   }
