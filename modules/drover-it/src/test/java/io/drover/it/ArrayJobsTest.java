@@ -92,7 +92,9 @@ class ArrayJobsTest {
 
   @Test
   void nToNChildrenWaitForTheirCounterpartOnly() {
-    String first = submit("n-first", 4, "sleep $(( (4 - AWS_BATCH_JOB_ARRAY_INDEX) / 2 ))");
+    // Child 0 sleeps 6 s, child 3 not at all: second:3 has 6 s to go through its counterpart's end,
+    // a scheduling pass and a launch before first:0 stops.
+    String first = submit("n-first", 4, "sleep $(( (4 - AWS_BATCH_JOB_ARRAY_INDEX) / 2 * 3 ))");
     String second = batch.submitJob(b -> b.jobName("n-second").jobQueue("arrays").jobDefinition("script")
         .arrayProperties(a -> a.size(4))
         .dependsOn(JobDependency.builder().jobId(first).type("N_TO_N").build())

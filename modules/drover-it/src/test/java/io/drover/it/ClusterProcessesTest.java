@@ -6,12 +6,16 @@ import static io.drover.it.ControlPlaneApiTest.vcpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drover.agent.spot.ImdsStandIn;
 import io.drover.it.support.Await;
 import io.drover.it.support.DroverTestNode;
 import io.drover.it.support.NodeProcess;
 import io.drover.node.upgrade.NodeRestarter;
 import io.drover.node.upgrade.RollingUpgrade;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,6 +55,7 @@ class ClusterProcessesTest {
 
   private static final Duration FORMED = Duration.ofSeconds(150);
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern UP = Pattern.compile("\"status\"\\s*:\\s*\"Up\"");
   private static final String UPGRADED_VERSION = "0.2.0";
 
@@ -245,7 +250,8 @@ class ClusterProcessesTest {
 
     agent.terminate();
     // The drain begins at once (a shutdown phase before the agent leaves) and tells the scheduler.
-    Thread.sleep(2_000);
+    Await.until(TIMEOUT, () -> host("agent-3"), h -> h == null || !h.path("schedulable").asBoolean(),
+        "the scheduler to hear that agent-3 drains");
     String later = submit("late", "not-for-a-draining-host", "true", 1);
 
     JobDetail done = awaitDone(running);
@@ -394,6 +400,8 @@ class ClusterProcessesTest {
           "DROVER_MEMORY_MIB", "2048"), properties));
       agents.add(spot);
       Await.until(FORMED, () -> spot.get("/ready"), status -> status == 200, "the Spot agent to be ready");
+      Await.until(TIMEOUT, () -> host("agent-spot"), h -> h != null && h.path("schedulable").asBoolean(),
+          "the scheduler to hear of the Spot agent");
 
       String jobId = submit("shared", "on-spot", "echo attempt $AWS_BATCH_JOB_ATTEMPT; sleep 15", 1);
       Await.until(TIMEOUT, () -> describe(jobId), j -> j.status() == JobStatus.RUNNING, "the job to run");
@@ -414,6 +422,25 @@ class ClusterProcessesTest {
           "the re-run went to another agent");
       assertEquals("attempt 1\n", logs(jobId, "?attempt=1"));
       assertEquals("attempt 1\n", logs(jobId, "?attempt=2"), "AWS_BATCH_JOB_ATTEMPT: the reclaimed attempt was not counted");
+    }
+  }
+
+  /** Host {@code hostId} as the scheduler reports it, or null while it lists no such host. */
+  private static JsonNode host(String hostId) {
+    try {
+      HttpResponse<String> response = DroverTestNode.signed(controllers.get(0).apiEndpoint()).get("/drover/v1/hosts");
+      assertEquals(200, response.statusCode(), response.body());
+      for (JsonNode host : JSON.readTree(response.body()).path("hosts")) {
+        if (host.path("hostId").asText().equals(hostId) && host.path("connected").asBoolean()) {
+          return host;
+        }
+      }
+      return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
