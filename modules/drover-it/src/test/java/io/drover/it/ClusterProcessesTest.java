@@ -425,7 +425,7 @@ class ClusterProcessesTest {
     }
   }
 
-  /** Host {@code hostId} as the scheduler reports it, or null while it lists no such host. */
+  /** Host {@code hostId} as the scheduler reports it, or null while the scheduler has no connected host of that id. */
   private static JsonNode host(String hostId) {
     try {
       HttpResponse<String> response = DroverTestNode.signed(controllers.get(0).apiEndpoint()).get("/drover/v1/hosts");
