@@ -7,15 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drover.agent.spot.ImdsStandIn;
 import io.drover.it.support.Await;
 import io.drover.it.support.DroverTestNode;
+import io.drover.it.support.Hosts;
 import io.drover.it.support.NodeProcess;
 import io.drover.node.upgrade.NodeRestarter;
 import io.drover.node.upgrade.RollingUpgrade;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,7 +53,6 @@ class ClusterProcessesTest {
 
   private static final Duration FORMED = Duration.ofSeconds(150);
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern UP = Pattern.compile("\"status\"\\s*:\\s*\"Up\"");
   private static final String UPGRADED_VERSION = "0.2.0";
 
@@ -425,23 +422,9 @@ class ClusterProcessesTest {
     }
   }
 
-  /** Host {@code hostId} as the scheduler reports it, or null while the scheduler has no connected host of that id. */
+  /** Host {@code hostId} as the scheduler reports it, or null; a host that is not connected is not schedulable. */
   private static JsonNode host(String hostId) {
-    try {
-      HttpResponse<String> response = DroverTestNode.signed(controllers.get(0).apiEndpoint()).get("/drover/v1/hosts");
-      assertEquals(200, response.statusCode(), response.body());
-      for (JsonNode host : JSON.readTree(response.body()).path("hosts")) {
-        if (host.path("hostId").asText().equals(hostId) && host.path("connected").asBoolean()) {
-          return host;
-        }
-      }
-      return null;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return Hosts.find(DroverTestNode.signed(controllers.get(0).apiEndpoint()), hostId);
   }
 
   /** A job's output; {@code query} selects, e.g. {@code ?attempt=2}. */

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drover.it.support.Await;
 import io.drover.it.support.DroverTestNode;
+import io.drover.it.support.Hosts;
 import io.drover.node.admin.OperatorCommand;
 import io.drover.node.admin.SignedClient;
 import java.io.ByteArrayOutputStream;
@@ -243,16 +244,7 @@ class HostsTest {
 
   /** The agent's entry in {@code /hosts}, or null while it is not listed. */
   private static JsonNode theHost() {
-    try {
-      for (JsonNode host : get(root, "/drover/v1/hosts").path("hosts")) {
-        if (host.path("hostId").asText().equals(HOST)) {
-          return host;
-        }
-      }
-      return null;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return Hosts.find(root, HOST);
   }
 
   private static List<String> hostIds(JsonNode answer) {
