@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.drover.controller.ControllerSettings;
+import io.drover.controller.lease.NodeLease;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates every keyspace and table Drover uses, when missing: the event journal and snapshots
- * (from the persistence plugin's own definitions), the read side and the projection offsets.
- * Runs before any entity or projection starts, so none of them ever meets a missing table.
+ * (from the persistence plugin's own definitions), the read side, the controllers' leases and the
+ * projection offsets. Runs before any entity or projection starts, so none of them ever meets a
+ * missing table.
  */
 public final class CassandraSchema {
 
@@ -41,6 +43,7 @@ public final class CassandraSchema {
     List<String> tables = new ArrayList<>(persistence.getCreateJournalTablesStatements());
     tables.addAll(persistence.getCreateSnapshotTablesStatements());
     tables.addAll(JobReadStore.createTableStatements(settings.readSideKeyspace()));
+    tables.add(NodeLease.createTableStatement(settings.readSideKeyspace()));
     // Each table costs Cassandra about a second of schema work; issued together they overlap.
     CompletableFuture.allOf(tables.stream()
             .map(cql -> session.executeAsync(ddl(cql)).toCompletableFuture())

@@ -1,0 +1,126 @@
+package io.drover.controller.lease;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.Stream;
+
+/**
+ * {@code lease_nodes (owner)}: one row per controller address, naming the process
+ * ({@code incarnation}) that holds it and until when ({@code expires_at}, milliseconds since the
+ * epoch on that process's clock). Every write is a lightweight transaction (Paxos) at QUORUM, so
+ * two processes never both succeed in taking the same row and a QUORUM read sees every write.
+ */
+final class LeaseStore {
+
+  static final String NODES = "lease_nodes";
+  /** Rows of controllers that never come back (an address retired) disappear after a day. */
+  private static final int ROW_TTL = 86_400;
+
+  private final CqlSession session;
+  private final Duration timeout;
+  private final PreparedStatement insertNode;
+  private final PreparedStatement replaceNode;
+  private final PreparedStatement renewNode;
+  private final PreparedStatement deleteNode;
+  private final PreparedStatement selectNode;
+  private final PreparedStatement selectNodes;
+
+  private LeaseStore(CqlSession session, Duration timeout, List<PreparedStatement> prepared) {
+    this.session = session;
+    this.timeout = timeout;
+    insertNode = prepared.get(0);
+    replaceNode = prepared.get(1);
+    renewNode = prepared.get(2);
+    deleteNode = prepared.get(3);
+    selectNode = prepared.get(4);
+    selectNodes = prepared.get(5);
+  }
+
+  /** Prepares the statements; fails if the table is missing (a schema older than leases). */
+  static CompletionStage<LeaseStore> prepare(CqlSession session, String keyspace, Duration timeout) {
+    String nodes = keyspace + "." + NODES;
+    List<CompletableFuture<PreparedStatement>> prepared = Stream.of(
+            "INSERT INTO " + nodes + " (owner, incarnation, expires_at) VALUES (?, ?, ?) IF NOT EXISTS USING TTL " + ROW_TTL,
+            "UPDATE " + nodes + " USING TTL " + ROW_TTL + " SET incarnation = ?, expires_at = ? WHERE owner = ? "
+                + "IF incarnation = ? AND expires_at = ?",
+            "UPDATE " + nodes + " USING TTL " + ROW_TTL + " SET incarnation = ?, expires_at = ? WHERE owner = ? "
+                + "IF incarnation = ?",
+            "DELETE FROM " + nodes + " WHERE owner = ? IF incarnation = ?",
+            "SELECT incarnation, expires_at FROM " + nodes + " WHERE owner = ?",
+            "SELECT owner, incarnation, expires_at FROM " + nodes)
+        .map(cql -> session.prepareAsync(cql).toCompletableFuture())
+        .toList();
+    return CompletableFuture.allOf(prepared.toArray(CompletableFuture[]::new))
+        .thenApply(done -> new LeaseStore(session, timeout, prepared.stream().map(CompletableFuture::join).toList()));
+  }
+
+  static String createTableStatement(String keyspace) {
+    return "CREATE TABLE IF NOT EXISTS " + keyspace + "." + NODES
+        + " (owner text PRIMARY KEY, incarnation uuid, expires_at bigint)";
+  }
+
+  /** A process's hold on the row of its address. */
+  record NodeRow(String owner, UUID incarnation, long expiresAt) {}
+
+  /** Creates the node row; empty if it was created, else the row already there. */
+  CompletionStage<Optional<NodeRow>> insertNode(String owner, UUID incarnation, long expiresAt) {
+    return lwt(insertNode.bind(owner, incarnation, expiresAt))
+        .thenApply(rs -> rs.wasApplied() ? Optional.empty() : Optional.of(nodeRow(owner, rs.one())));
+  }
+
+  /** Takes the node row over from {@code expired}, if it still holds exactly that. */
+  CompletionStage<Boolean> replaceNode(NodeRow expired, UUID incarnation, long expiresAt) {
+    return applied(replaceNode.bind(incarnation, expiresAt, expired.owner(), expired.incarnation(), expired.expiresAt()));
+  }
+
+  /** Extends the node row; false if another process holds it, or nobody does. */
+  CompletionStage<Boolean> renewNode(String owner, UUID incarnation, long expiresAt) {
+    return applied(renewNode.bind(incarnation, expiresAt, owner, incarnation));
+  }
+
+  CompletionStage<Boolean> deleteNode(String owner, UUID incarnation) {
+    return applied(deleteNode.bind(owner, incarnation));
+  }
+
+  /** One node row as Paxos last agreed on it (a SERIAL read, which completes any write in progress). */
+  CompletionStage<Optional<NodeRow>> readNode(String owner) {
+    BoundStatement read = selectNode.bind(owner).setConsistencyLevel(DefaultConsistencyLevel.SERIAL);
+    return execute(read).thenApply(rs -> Optional.ofNullable(rs.one()).map(row -> nodeRow(owner, row)));
+  }
+
+  /** Every node row (a handful: one per controller address that holds or held a lease). */
+  CompletionStage<List<NodeRow>> readNodes() {
+    return execute(selectNodes.bind().setConsistencyLevel(DefaultConsistencyLevel.QUORUM)).thenApply(rs -> {
+      List<NodeRow> rows = new ArrayList<>();
+      rs.currentPage().forEach(row -> rows.add(nodeRow(row.getString("owner"), row)));
+      return rows;
+    });
+  }
+
+  private static NodeRow nodeRow(String owner, Row row) {
+    return new NodeRow(owner, row.getUuid("incarnation"), row.getLong("expires_at"));
+  }
+
+  private CompletionStage<Boolean> applied(BoundStatement statement) {
+    return lwt(statement).thenApply(AsyncResultSet::wasApplied);
+  }
+
+  private CompletionStage<AsyncResultSet> lwt(BoundStatement statement) {
+    return execute(statement.setConsistencyLevel(DefaultConsistencyLevel.QUORUM));
+  }
+
+  private CompletionStage<AsyncResultSet> execute(BoundStatement statement) {
+    return session.executeAsync(statement.setTimeout(timeout));
+  }
+}
