@@ -91,6 +91,7 @@ public final class NodeLease implements Extension {
 
   // Guarded by this.
   private CompletableFuture<LeaseStore> store;
+  /** When preparing the statements last failed (0: never); the first failure is logged. */
   private long storeFailedAt;
   private boolean started;
   private boolean stopped;
@@ -171,13 +172,17 @@ public final class NodeLease implements Extension {
     }
     waiting.forEach(waiter -> waiter.complete(false));
     if (!delete) {
-      log.info("Controller {} stops renewing its lease; other controllers may start what it ran {} after its last "
-          + "renewal", owner, timing.heartbeatTimeout().plus(timing.maxClockSkew()));
+      if (holding) {
+        log.info("Controller {} stops renewing its lease; other controllers may start what it ran {} after its last "
+            + "renewal", owner, timing.heartbeatTimeout().plus(timing.maxClockSkew()));
+      }
       return completed(false);
     }
     return store().thenCompose(store -> store.deleteNode(owner, incarnation))
         .thenApply(deleted -> {
-          log.info("Controller {} released its lease; other controllers may start what it ran at once", owner);
+          if (deleted) {
+            log.info("Controller {} released its lease; other controllers may start what it ran at once", owner);
+          }
           return deleted;
         })
         .exceptionally(error -> {
@@ -449,8 +454,13 @@ public final class NodeLease implements Extension {
           .toCompletableFuture();
       store.whenComplete((prepared, error) -> {
         if (error != null) {
+          boolean first;
           synchronized (this) {
+            first = storeFailedAt == 0;
             storeFailedAt = System.nanoTime();
+          }
+          if (!first) {
+            return;
           }
           log.error("Controller leases cannot use {}.{}: {}. No shard or singleton starts on this controller until "
               + "they can. If the table is missing (a schema created before leases), start one controller with "
