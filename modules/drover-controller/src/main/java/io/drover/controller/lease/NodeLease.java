@@ -426,8 +426,9 @@ public final class NodeLease implements Extension {
       lost = new HashMap<>(held);
       held.clear();
     }
-    log.error("Controller {} lost its lease because {}; its shards and singletons stop now. It takes the lease back "
-        + "once it is Up and sees every member reachable; until then they run on other controllers", owner, reason);
+    log.error("Controller {} lost its lease because {}; its shards and singletons stop now and start again here once "
+        + "it holds the lease again, which it takes back when it is Up and sees every member reachable. If it cannot "
+        + "reach Cassandra for long, restart this controller so that the others take them over", owner, reason);
     LeaseLostException cause = new LeaseLostException("Controller " + owner + " lost its lease: " + reason);
     lost.values().forEach(onLost -> onLost.accept(Optional.of(cause)));
   }
