@@ -13,7 +13,6 @@ import io.drover.it.support.DroverTestNode;
 import io.drover.it.support.TestCassandra;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +54,7 @@ class ControllerLeaseTest {
 
   @BeforeAll
   static void connectAndStart() {
-    session = connect();
+    session = TestCassandra.connect();
     testKit = ActorTestKit.create("ControllerLeaseTest");
   }
 
@@ -222,13 +221,5 @@ class ControllerLeaseTest {
     } catch (Exception e) {
       throw new AssertionError(e);
     }
-  }
-
-  private static CqlSession connect() {
-    String[] contactPoint = TestCassandra.contactPoint().split(":");
-    return CqlSession.builder()
-        .addContactPoint(new InetSocketAddress(contactPoint[0], Integer.parseInt(contactPoint[1])))
-        .withLocalDatacenter("datacenter1")
-        .build();
   }
 }

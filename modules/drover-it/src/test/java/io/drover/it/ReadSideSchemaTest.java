@@ -7,7 +7,6 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.drover.it.support.DroverTestNode;
 import io.drover.it.support.TestCassandra;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -29,11 +28,7 @@ class ReadSideSchemaTest {
   @BeforeAll
   static void connect() {
     keyspace = DroverTestNode.uniqueKeyspacePrefix("it_schema");
-    String[] contactPoint = TestCassandra.contactPoint().split(":");
-    session = CqlSession.builder()
-        .addContactPoint(new InetSocketAddress(contactPoint[0], Integer.parseInt(contactPoint[1])))
-        .withLocalDatacenter("datacenter1")
-        .build();
+    session = TestCassandra.connect();
   }
 
   @AfterAll

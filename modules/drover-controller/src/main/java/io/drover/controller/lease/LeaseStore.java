@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.stream.Stream;
 
 /**
  * {@code lease_nodes (owner)}: one row per controller address, naming the process
@@ -36,33 +35,38 @@ final class LeaseStore {
   private final PreparedStatement selectNode;
   private final PreparedStatement selectNodes;
 
-  private LeaseStore(CqlSession session, Duration timeout, List<PreparedStatement> prepared) {
+  private LeaseStore(CqlSession session, Duration timeout, PreparedStatement insertNode,
+      PreparedStatement replaceNode, PreparedStatement renewNode, PreparedStatement deleteNode,
+      PreparedStatement selectNode, PreparedStatement selectNodes) {
     this.session = session;
     this.timeout = timeout;
-    insertNode = prepared.get(0);
-    replaceNode = prepared.get(1);
-    renewNode = prepared.get(2);
-    deleteNode = prepared.get(3);
-    selectNode = prepared.get(4);
-    selectNodes = prepared.get(5);
+    this.insertNode = insertNode;
+    this.replaceNode = replaceNode;
+    this.renewNode = renewNode;
+    this.deleteNode = deleteNode;
+    this.selectNode = selectNode;
+    this.selectNodes = selectNodes;
   }
 
   /** Prepares the statements; fails if the table is missing (a schema older than leases). */
   static CompletionStage<LeaseStore> prepare(CqlSession session, String keyspace, Duration timeout) {
     String nodes = keyspace + "." + NODES;
-    List<CompletableFuture<PreparedStatement>> prepared = Stream.of(
-            "INSERT INTO " + nodes + " (owner, incarnation, expires_at) VALUES (?, ?, ?) IF NOT EXISTS USING TTL " + ROW_TTL,
-            "UPDATE " + nodes + " USING TTL " + ROW_TTL + " SET incarnation = ?, expires_at = ? WHERE owner = ? "
-                + "IF incarnation = ? AND expires_at = ?",
-            "UPDATE " + nodes + " USING TTL " + ROW_TTL + " SET incarnation = ?, expires_at = ? WHERE owner = ? "
-                + "IF incarnation = ?",
-            "DELETE FROM " + nodes + " WHERE owner = ? IF incarnation = ?",
-            "SELECT incarnation, expires_at FROM " + nodes + " WHERE owner = ?",
-            "SELECT owner, incarnation, expires_at FROM " + nodes)
-        .map(cql -> session.prepareAsync(cql).toCompletableFuture())
-        .toList();
-    return CompletableFuture.allOf(prepared.toArray(CompletableFuture[]::new))
-        .thenApply(done -> new LeaseStore(session, timeout, prepared.stream().map(CompletableFuture::join).toList()));
+    var insertNode = prepare(session,
+        "INSERT INTO " + nodes + " (owner, incarnation, expires_at) VALUES (?, ?, ?) IF NOT EXISTS USING TTL " + ROW_TTL);
+    var replaceNode = prepare(session, "UPDATE " + nodes + " USING TTL " + ROW_TTL
+        + " SET incarnation = ?, expires_at = ? WHERE owner = ? IF incarnation = ? AND expires_at = ?");
+    var renewNode = prepare(session, "UPDATE " + nodes + " USING TTL " + ROW_TTL
+        + " SET incarnation = ?, expires_at = ? WHERE owner = ? IF incarnation = ?");
+    var deleteNode = prepare(session, "DELETE FROM " + nodes + " WHERE owner = ? IF incarnation = ?");
+    var selectNode = prepare(session, "SELECT incarnation, expires_at FROM " + nodes + " WHERE owner = ?");
+    var selectNodes = prepare(session, "SELECT owner, incarnation, expires_at FROM " + nodes);
+    return CompletableFuture.allOf(insertNode, replaceNode, renewNode, deleteNode, selectNode, selectNodes)
+        .thenApply(done -> new LeaseStore(session, timeout, insertNode.join(), replaceNode.join(), renewNode.join(),
+            deleteNode.join(), selectNode.join(), selectNodes.join()));
+  }
+
+  private static CompletableFuture<PreparedStatement> prepare(CqlSession session, String cql) {
+    return session.prepareAsync(cql).toCompletableFuture();
   }
 
   static String createTableStatement(String keyspace) {

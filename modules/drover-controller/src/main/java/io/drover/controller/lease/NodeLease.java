@@ -2,6 +2,7 @@ package io.drover.controller.lease;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.typesafe.config.Config;
+import io.drover.controller.ControllerSettings;
 import io.drover.controller.lease.LeaseStore.NodeRow;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +65,7 @@ public final class NodeLease implements Extension {
           () -> CassandraSessionRegistry.get(system).sessionFor("pekko.persistence.cassandra").underlying();
       NodeLease lease = new NodeLease(system, cluster.selfAddress().hostPort(), Membership.of(cluster),
           LeaseTiming.from(config.getConfig("drover.controller.lease")), session,
-          config.getString("drover.controller.read-side.keyspace"));
+          ControllerSettings.from(config).readSideKeyspace());
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseClusterShutdown(), "release-controller-lease",
           () -> lease.releaseOnShutdown().thenApply(done -> Done.getInstance()));
       return lease;

@@ -1,8 +1,10 @@
 package io.drover.it.support;
 
+import com.datastax.oss.driver.api.core.CqlSession;
 import io.drover.node.cassandra.CassandraNode;
 import io.drover.node.cassandra.CassandraProbe;
 import io.drover.node.cassandra.RepoRoot;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.UUID;
 
@@ -47,6 +49,15 @@ public final class TestCassandra {
       }
     }
     return contactPoint;
+  }
+
+  /** A new driver session to the shared node (the caller closes it). */
+  public static CqlSession connect() {
+    String[] hostAndPort = contactPoint().split(":");
+    return CqlSession.builder()
+        .addContactPoint(new InetSocketAddress(hostAndPort[0], Integer.parseInt(hostAndPort[1])))
+        .withLocalDatacenter("datacenter1")
+        .build();
   }
 
   private static String verified(String configured) {
