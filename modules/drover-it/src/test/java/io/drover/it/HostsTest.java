@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drover.it.support.Await;
 import io.drover.it.support.DroverTestNode;
+import io.drover.it.support.NodeProcess;
 import io.drover.it.support.Hosts;
 import io.drover.node.admin.OperatorCommand;
 import io.drover.node.admin.SignedClient;
@@ -199,7 +200,7 @@ class HostsTest {
     assertEquals(0, drain.code(), drain.err());
     assertTrue(lineOf(drain.out(), HOST).contains("drained: BIOS update"), drain.out());
 
-    Run unknownPort = cli("status", "--management-port", Integer.toString(DroverTestNode.freePort()));
+    Run unknownPort = cli("status", "--management-port", Integer.toString(NodeProcess.port()));
     assertEquals(0, unknownPort.code(), unknownPort.err());
     assertTrue(unknownPort.out().contains("unknown (connection refused"), unknownPort.out());
     assertTrue(unknownPort.out().contains("drained: BIOS update"), unknownPort.out());

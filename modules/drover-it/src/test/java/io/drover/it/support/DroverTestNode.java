@@ -7,9 +7,6 @@ import io.drover.node.DroverNode;
 import io.drover.node.NodeConfig;
 import io.drover.node.admin.SignedClient;
 import io.drover.node.cassandra.RepoRoot;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,11 +91,11 @@ public final class DroverTestNode implements AutoCloseable {
   /** As {@link #start(String, String, Executor)}, with more configuration on top. */
   public static DroverTestNode start(
       String keyspacePrefix, String computeEnvironment, Executor executor, Map<String, Object> extra) {
-    int httpPort = freePort();
+    int httpPort = NodeProcess.port();
     Map<String, Object> overrides = new LinkedHashMap<>();
     overrides.putAll(SECURITY);
     overrides.put("drover.controller.http.port", httpPort);
-    overrides.put("pekko.management.http.port", freePort());
+    overrides.put("pekko.management.http.port", NodeProcess.port());
     overrides.put("pekko.remote.artery.canonical.port", 0);
     overrides.put("pekko.coordinated-shutdown.exit-jvm", "off");
     overrides.put("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
@@ -178,13 +175,5 @@ public final class DroverTestNode implements AutoCloseable {
   /** {@code base} with a suffix of this run, for a test class that must start from empty keyspaces every time. */
   public static String uniqueKeyspacePrefix(String base) {
     return base + "_" + Long.toString(System.currentTimeMillis(), 36);
-  }
-
-  public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
