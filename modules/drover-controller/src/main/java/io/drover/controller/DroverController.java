@@ -18,6 +18,7 @@ import io.drover.controller.events.EventsApi;
 import io.drover.controller.events.JobStateChanges;
 import io.drover.controller.events.WebhookDelivery;
 import io.drover.controller.job.JobEntity;
+import io.drover.controller.lease.NodeLease;
 import io.drover.controller.logs.LogIngest;
 import io.drover.controller.queue.JobQueueActor;
 import io.drover.controller.readside.CassandraSchema;
@@ -45,6 +46,7 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBuilder;
@@ -96,6 +98,10 @@ public final class DroverController {
 
     ControlPlaneClient controlPlane =
         ControlPlaneClient.start(system, new ControlPlaneRules(settings.identity()), settings.askTimeout());
+    if (NodeLease.CONFIG_PATH.equals(system.settings().config().getString("pekko.cluster.sharding.use-lease"))) {
+      // Now, not when the first shard asks for it: the lease also downs crashed controllers (LeaseDowning).
+      NodeLease.get(Adapter.toClassic(system));
+    }
     ControllerMetrics metrics = NodeMetrics.get(system).controller();
     metrics.cassandraRequests(() -> requestLatencies(session));
     JobEntity.init(system, settings, metrics);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.drover.controller.lease.DowningView;
+import io.drover.controller.lease.LeaseDowning;
 import io.drover.controller.lease.LeaseTiming;
 import io.drover.controller.lease.Membership;
 import io.drover.controller.lease.NodeLease;
@@ -16,6 +18,7 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -36,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * The controllers' leases that fence shards and singletons, against a real Cassandra: nothing
  * starts while a controller the cluster has downed still holds its lease, a controller that cannot
  * renew stops before anyone may start what it ran, and one whose lease lapsed takes it back only
- * once it is settled in the cluster again.
+ * once it is settled in the cluster again; and an unreachable controller is downed early once its
+ * lease has expired, never while it still renews.
  */
 class ControllerLeaseTest {
 
@@ -167,6 +171,54 @@ class ControllerLeaseTest {
 
     NodeLease after = lease(address, new View(address), session);
     assertTrue(acquire(after, "shard-9"), "had the row stayed, it would hold for longer than an acquire waits");
+  }
+
+  @Test
+  void anUnreachableControllerIsDownedOnceItsLeaseExpiresAndNeverWhileItRenews() throws InterruptedException {
+    String crashedAt = "10.0.6.1:25520";
+    String withoutLease = "10.0.6.3:25520";
+    NodeLease crashed = lease(crashedAt, new View(crashedAt), session);
+    NodeLease survivor = lease("10.0.6.2:25520", new View("10.0.6.2:25520"), session);
+    assertTrue(acquire(crashed, "shard-4"));
+    Unreachable view = new Unreachable(crashedAt, withoutLease);
+    LeaseDowning downing = new LeaseDowning(Adapter.toClassic(testKit.system()), survivor, view, Duration.ofSeconds(20));
+    downing.start();
+    try {
+      Thread.sleep(TIMING.heartbeatTimeout().multipliedBy(2).toMillis());
+      assertTrue(view.downedAt.isEmpty(), "a controller that still renews may be running cut off: " + view.downedAt);
+
+      await(crashed.stop(false));
+      long expiresForOthersAt = session.execute("SELECT expires_at FROM " + keyspace + ".lease_nodes WHERE owner = ?",
+          crashedAt).one().getLong("expires_at") + TIMING.maxClockSkew().toMillis();
+      long downedAt = Await.until(Duration.ofSeconds(20), () -> view.downedAt.get(crashedAt), at -> at != null,
+          "the crashed controller to be downed");
+      assertTrue(downedAt > expiresForOthersAt, "downed " + (expiresForOthersAt - downedAt) + " ms before its "
+          + "lease expired");
+      assertFalse(view.downedAt.containsKey(withoutLease), "without a lease row, it is left to the resolver");
+    } finally {
+      downing.stop();
+    }
+  }
+
+  /** A side that decides, seeing {@code unreachable}; it records when it downed each. */
+  private static final class Unreachable implements DowningView {
+    final Set<String> unreachable;
+    final Map<String, Long> downedAt = new ConcurrentHashMap<>();
+
+    Unreachable(String... unreachable) {
+      this.unreachable = Set.of(unreachable);
+    }
+
+    @Override
+    public Set<String> unreachableControllersToDecide() {
+      return unreachable;
+    }
+
+    @Override
+    public boolean down(String owner) {
+      downedAt.putIfAbsent(owner, System.currentTimeMillis());
+      return true;
+    }
   }
 
   /** A membership the test changes: who is a member, and whether this node sees them all. */

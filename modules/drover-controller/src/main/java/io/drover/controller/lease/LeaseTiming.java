@@ -42,8 +42,21 @@ public record LeaseTiming(
     return sentAtNanos + heartbeatTimeout.minus(heartbeatInterval).toNanos();
   }
 
+  /**
+   * The longest renewals may keep taking: the next one starts a heartbeat after the last completes,
+   * and must complete before the validity that one gave runs out.
+   */
+  Duration slowestSteadyRenewal() {
+    return heartbeatTimeout.minus(heartbeatInterval.multipliedBy(2)).dividedBy(2);
+  }
+
   /** Whether another process may take over this node row at {@code nowMillis} (its wall clock). */
   boolean expired(NodeRow row, long nowMillis) {
-    return row.expiresAt() + maxClockSkew.toMillis() < nowMillis;
+    return expiresForOthersAt(row) < nowMillis;
+  }
+
+  /** When (wall clock, milliseconds) another process may take over this node row. */
+  long expiresForOthersAt(NodeRow row) {
+    return row.expiresAt() + maxClockSkew.toMillis();
   }
 }

@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.typesafe.config.Config;
 import io.drover.controller.ControllerSettings;
 import io.drover.controller.lease.LeaseStore.NodeRow;
+import io.drover.protocol.Roles;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -53,6 +54,11 @@ public final class NodeLease implements Extension {
 
   private static final Logger log = LoggerFactory.getLogger(NodeLease.class);
   private static final Duration SHUTDOWN_CHECK_TIMEOUT = Duration.ofSeconds(1);
+  /** At most one warning about slow renewals in this time. */
+  private static final Duration SLOW_RENEWAL_REPORT_INTERVAL = Duration.ofMinutes(1);
+
+  /** The configuration block of the controllers' lease, which {@code use-lease} names. */
+  public static final String CONFIG_PATH = "drover.controller.lease";
 
   private static final Id ID = new Id();
 
@@ -64,10 +70,19 @@ public final class NodeLease implements Extension {
       Supplier<CompletionStage<CqlSession>> session =
           () -> CassandraSessionRegistry.get(system).sessionFor("pekko.persistence.cassandra").underlying();
       NodeLease lease = new NodeLease(system, cluster.selfAddress().hostPort(), Membership.of(cluster),
-          LeaseTiming.from(config.getConfig("drover.controller.lease")), session,
+          LeaseTiming.from(config.getConfig(CONFIG_PATH)), session,
           ControllerSettings.from(config).readSideKeyspace());
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseClusterShutdown(), "release-controller-lease",
           () -> lease.releaseOnShutdown().thenApply(done -> Done.getInstance()));
+      if (config.getBoolean(CONFIG_PATH + ".down-when-expired")) {
+        LeaseDowning downing = new LeaseDowning(system, lease, DowningView.of(cluster, Roles.CONTROLLER),
+            config.getDuration("pekko.cluster.split-brain-resolver.stable-after"));
+        downing.start();
+        CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseClusterLeave(), "stop-lease-downing", () -> {
+          downing.stop();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+      }
       return lease;
     }
   }
@@ -103,6 +118,8 @@ public final class NodeLease implements Extension {
   private long validUntil = System.nanoTime();
   private Cancellable expiry;
   private int failedRenewals;
+  /** When a slow renewal was last reported ({@link System#nanoTime}); null: never. */
+  private Long slowRenewalReportedAt;
   private final Map<String, Consumer<Optional<Throwable>>> held = new HashMap<>();
   private final List<CompletableFuture<Boolean>> waitingForRow = new ArrayList<>();
   /** Acquires waiting for the next check of downed controllers' rows, and whether one is running. */
@@ -127,6 +144,10 @@ public final class NodeLease implements Extension {
 
   public String owner() {
     return owner;
+  }
+
+  LeaseTiming timing() {
+    return timing;
   }
 
   /**
@@ -382,6 +403,9 @@ public final class NodeLease implements Extension {
       }
       failedRenewals = 0;
       holding = holds;
+      if (renewed) {
+        reportIfSlow(System.nanoTime() - sentAtNanos);
+      }
       if (holds) {
         if (lapsed) {
           log.info("Controller {} holds its lease again; its shards and singletons start again", owner);
@@ -400,6 +424,19 @@ public final class NodeLease implements Extension {
       loseAll("its row in " + keyspace + "." + LeaseStore.NODES + " now belongs to a later process at the same "
           + "address");
     }
+  }
+
+  private void reportIfSlow(long tookNanos) {
+    Duration took = Duration.ofNanos(tookNanos);
+    long now = System.nanoTime();
+    if (took.compareTo(timing.slowestSteadyRenewal().dividedBy(2)) <= 0
+        || slowRenewalReportedAt != null && now - slowRenewalReportedAt < SLOW_RENEWAL_REPORT_INTERVAL.toNanos()) {
+      return;
+    }
+    slowRenewalReportedAt = now;
+    log.warn("Controller {} renewing its lease took {} ms; renewals that keep taking longer than {} ms let it lapse, "
+        + "which stops its shards and singletons. Check Cassandra's load and latency, or raise "
+        + "drover.controller.lease.heartbeat-timeout", owner, took.toMillis(), timing.slowestSteadyRenewal().toMillis());
   }
 
   private void scheduleExpiry() {
@@ -447,7 +484,7 @@ public final class NodeLease implements Extension {
     return waiter;
   }
 
-  private synchronized CompletionStage<LeaseStore> store() {
+  synchronized CompletionStage<LeaseStore> store() {
     boolean retry = store != null && store.isCompletedExceptionally()
         && System.nanoTime() - storeFailedAt > timing.heartbeatInterval().toNanos();
     if (store == null || retry) {

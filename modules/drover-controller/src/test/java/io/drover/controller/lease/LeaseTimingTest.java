@@ -29,6 +29,12 @@ class LeaseTimingTest {
   }
 
   @Test
+  void renewalsMayKeepTakingHalfOfWhatTheTimeoutLeavesAfterTwoHeartbeats() {
+    // Sent at 0, done at 2.5 s, the next sent at 3.5 s and done at 6 s: just within the 6 s the first gave.
+    assertEquals(Duration.ofMillis(2_500), TIMING.slowestSteadyRenewal());
+  }
+
+  @Test
   void timingsThatLeaveNoRoomToStopOrToRenewAreRefused() {
     IllegalArgumentException tooShort = assertThrows(IllegalArgumentException.class,
         () -> new LeaseTiming(Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ZERO));
@@ -41,7 +47,7 @@ class LeaseTimingTest {
   @Test
   void theShippedSettingsAreAccepted() {
     LeaseTiming shipped = LeaseTiming.from(ConfigFactory.load().getConfig("drover.controller.lease"));
-    assertEquals(Duration.ofSeconds(1), shipped.heartbeatInterval());
-    assertEquals(Duration.ofSeconds(7), shipped.heartbeatTimeout());
+    assertEquals(Duration.ofMillis(500), shipped.heartbeatInterval());
+    assertEquals(Duration.ofSeconds(5), shipped.heartbeatTimeout());
   }
 }
