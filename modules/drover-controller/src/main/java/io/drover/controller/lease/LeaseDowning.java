@@ -3,10 +3,9 @@ package io.drover.controller.lease;
 import io.drover.controller.lease.LeaseStore.NodeRow;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Cancellable;
@@ -93,29 +92,27 @@ public final class LeaseDowning {
     LeaseTiming timing = lease.timing();
     long now = System.currentTimeMillis();
     Duration untilNext = timing.heartbeatInterval();
-    CompletableFuture<?> confirmed = CompletableFuture.completedFuture(null);
+    List<NodeRow> expired = new ArrayList<>();
     for (NodeRow row : rows) {
       if (!unreachable.contains(row.owner())) {
         continue;
       }
       if (timing.expired(row, now)) {
-        // QUORUM may show a row a Paxos round is renewing; ask Paxos before downing.
-        confirmed = CompletableFuture.allOf(confirmed, store.readNode(row.owner()).thenAccept(this::downIfExpired)
-            .toCompletableFuture());
+        expired.add(row);
       } else {
         Duration due = Duration.ofMillis(timing.expiresForOthersAt(row) - now).plus(AFTER_EXPIRY);
         untilNext = due.compareTo(untilNext) < 0 ? due : untilNext;
       }
     }
     Duration result = untilNext;
-    return confirmed.thenApply(done -> result);
+    return store.confirm(expired).thenApply(confirmed -> {
+      long later = System.currentTimeMillis();
+      confirmed.stream().filter(row -> timing.expired(row, later)).forEach(this::down);
+      return result;
+    });
   }
 
-  private void downIfExpired(Optional<NodeRow> confirmed) {
-    if (confirmed.isEmpty() || !lease.timing().expired(confirmed.get(), System.currentTimeMillis())) {
-      return;
-    }
-    NodeRow row = confirmed.get();
+  private void down(NodeRow row) {
     if (view.down(row.owner())) {
       log.warn("Controller {} is unreachable and its lease expired at {}: it stopped its shards and singletons before "
           + "then. Downing it now rather than after the split brain resolver's stable-after ({}), so that they start "

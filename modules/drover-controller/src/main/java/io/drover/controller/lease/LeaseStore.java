@@ -97,10 +97,21 @@ final class LeaseStore {
     return applied(deleteNode.bind(owner, incarnation));
   }
 
-  /** One node row as Paxos last agreed on it (a SERIAL read, which completes any write in progress). */
-  CompletionStage<Optional<NodeRow>> readNode(String owner) {
+  /**
+   * The rows of {@code seen} as Paxos last agreed on them (SERIAL reads, which complete any write in
+   * progress): a row seen at QUORUM may be one that a Paxos round is replacing. Rows since deleted
+   * are left out.
+   */
+  CompletionStage<List<NodeRow>> confirm(List<NodeRow> seen) {
+    List<CompletableFuture<Optional<NodeRow>>> reads = seen.stream().map(row -> readNode(row.owner())).toList();
+    return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
+        .thenApply(done -> reads.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList());
+  }
+
+  private CompletableFuture<Optional<NodeRow>> readNode(String owner) {
     BoundStatement read = selectNode.bind(owner).setConsistencyLevel(DefaultConsistencyLevel.SERIAL);
-    return execute(read).thenApply(rs -> Optional.ofNullable(rs.one()).map(row -> nodeRow(owner, row)));
+    return execute(read).thenApply(rs -> Optional.ofNullable(rs.one()).map(row -> nodeRow(owner, row)))
+        .toCompletableFuture();
   }
 
   /** Every node row (a handful: one per controller address that holds or held a lease). */

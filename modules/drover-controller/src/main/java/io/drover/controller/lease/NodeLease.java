@@ -314,14 +314,9 @@ public final class NodeLease implements Extension {
       if (suspects.isEmpty()) {
         return completed(true);
       }
-      // A row seen valid at QUORUM may be an expired one that a Paxos round is replacing; ask Paxos.
-      List<CompletableFuture<Optional<NodeRow>>> confirmed =
-          suspects.stream().map(row -> store.readNode(row.owner()).toCompletableFuture()).toList();
-      return CompletableFuture.allOf(confirmed.toArray(CompletableFuture[]::new)).thenApply(done -> {
+      return store.confirm(suspects).thenApply(confirmed -> {
         long later = System.currentTimeMillis();
-        List<NodeRow> blockers = confirmed.stream().map(CompletableFuture::join).flatMap(Optional::stream)
-            .filter(row -> !timing.expired(row, later))
-            .toList();
+        List<NodeRow> blockers = confirmed.stream().filter(row -> !timing.expired(row, later)).toList();
         blockers.forEach(this::reportBlocker);
         return blockers.isEmpty();
       });
