@@ -6,9 +6,11 @@ import static io.drover.it.ControlPlaneApiTest.vcpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.datastax.oss.driver.api.core.CqlSession;
 import io.drover.it.support.Await;
 import io.drover.it.support.DroverTestNode;
 import io.drover.it.support.Logs;
+import io.drover.it.support.TestCassandra;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +71,11 @@ class ArrayJobsTest {
     List<String> listed = Await.until(Duration.ofSeconds(60), () -> listChildren(parent, JobStatus.SUCCEEDED),
         ids -> ids.size() == 1000, "ListJobs by arrayJobId to list every child");
     assertEquals(IntStream.range(0, 1000).mapToObj(i -> parent + ":" + i).toList(), listed);
+    // Their queue lists the array job, and nothing of its finished children is left in its status
+    // table for that listing to step over.
+    Await.until(Duration.ofSeconds(60), () -> listQueue(JobStatus.SUCCEEDED), ids -> ids.contains(parent),
+        "ListJobs of the queue to list the array job as SUCCEEDED");
+    assertEquals(0, finishedChildRows(), "rows of finished children in jobs_by_status");
 
     JobDetail child = describe(parent + ":417");
     assertEquals(417, child.arrayProperties().index());
@@ -152,6 +159,33 @@ class ArrayJobsTest {
   private static void awaitSucceeded(String jobId) {
     Await.until(Duration.ofSeconds(60), () -> describe(jobId), j -> j.status() == JobStatus.SUCCEEDED,
         "array job " + jobId + " to succeed");
+  }
+
+  private static List<String> listQueue(JobStatus status) {
+    List<String> ids = new ArrayList<>();
+    String token = null;
+    do {
+      String next = token;
+      ListJobsResponse page = batch.listJobs(b -> b.jobQueue("arrays").jobStatus(status).maxResults(100).nextToken(next));
+      page.jobSummaryList().stream().map(JobSummary::jobId).forEach(ids::add);
+      token = page.nextToken();
+    } while (token != null);
+    return ids;
+  }
+
+  /** Rows of children in the queue's SUCCEEDED and FAILED partitions of today and yesterday (UTC). */
+  private static long finishedChildRows() {
+    long today = Math.floorDiv(System.currentTimeMillis(), Duration.ofDays(1).toMillis());
+    try (CqlSession session = TestCassandra.connect()) {
+      long rows = 0;
+      for (String status : List.of("SUCCEEDED", "FAILED")) {
+        for (long day : List.of(today, today - 1)) {
+          rows += session.execute("SELECT child FROM it_arrays.jobs_by_status WHERE queue = 'arrays' AND status = ? "
+                  + "AND bucket = ?", status, day).all().stream().filter(row -> row.getBoolean("child")).count();
+        }
+      }
+      return rows;
+    }
   }
 
   private static List<String> listChildren(String parent, JobStatus status) {

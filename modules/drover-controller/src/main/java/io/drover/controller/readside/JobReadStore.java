@@ -34,8 +34,9 @@ import java.util.function.Predicate;
  *   <li>{@code jobs_by_queue ((queue, bucket), created_at, job_id)}: every job of a queue whatever
  *       its status, bucketed by day of creation: ListJobs with filters.
  *   <li>{@code jobs_by_array ((array_job_id), array_index)}: the children of an array job: ListJobs
- *       by {@code arrayJobId}. Children are listed there only, as AWS lists them; they are in
- *       {@code jobs_by_status} too (marked {@code child}), because their queue reloads them.
+ *       by {@code arrayJobId}. Children are listed there only, as AWS lists them; until they finish
+ *       they are in {@code jobs_by_status} too (marked {@code child}), because their queue reloads
+ *       them and the scheduler reconciles them from there.
  * </ul>
  *
  * Finished jobs' rows expire after the retention period ({@code drover.controller.read-side.retention});
@@ -198,9 +199,13 @@ public final class JobReadStore {
           statusBucket(before.status(), before.createdAt()), before.createdAt(), before.jobId())).toCompletableFuture());
     }
     String summary = write(after.summary());
-    writes.add(session.executeAsync(insertStatusRow.bind(after.queue(), after.status().name(),
-        statusBucket(after.status(), after.createdAt()), after.createdAt(), after.jobId(), summary,
-        after.ticket() == null ? null : write(after.ticket()), after.child(), ttl(after.status()))).toCompletableFuture());
+    // A finished child is listed by its array job only: ListJobs by queue and status skips it, and
+    // no queue reloads it, so a row would only be written, expire and be stepped over by every read.
+    if (!(after.child() && after.status().isTerminal())) {
+      writes.add(session.executeAsync(insertStatusRow.bind(after.queue(), after.status().name(),
+          statusBucket(after.status(), after.createdAt()), after.createdAt(), after.jobId(), summary,
+          after.ticket() == null ? null : write(after.ticket()), after.child(), ttl(after.status()))).toCompletableFuture());
+    }
     if (after.child()) {
       writes.add(session.executeAsync(upsertArrayRow.bind(after.arrayJobId(), after.arrayIndex(), after.status().name(),
           after.jobName(), summary, ttl(after.status()))).toCompletableFuture());
