@@ -49,10 +49,12 @@ final class Array10k implements BenchMain.Scenario {
       }
       ProcessStats.CpuWindow cpu = new ProcessStats.CpuWindow(Map.of(
           "drover", node.pid(), "cassandra", run.stack().cassandraPid()));
+      CassandraRequests.Counts before = CassandraRequests.read(run.stack().cassandraPort());
       List<double[]> progress = new ArrayList<>();
       long t0 = System.nanoTime();
       JobDetail array = runArray(batch, children, progress);
       double seconds = (System.nanoTime() - t0) / 1e9;
+      CassandraRequests.Counts requests = CassandraRequests.read(run.stack().cassandraPort()).since(before);
       Map<String, Double> cores = cpu.cores();
       double jobCores = cpu.childrenCores("drover");
       double machineCores = cpu.machineCores();
@@ -73,6 +75,7 @@ final class Array10k implements BenchMain.Scenario {
           .measured("CPU, whole machine", String.format(java.util.Locale.ROOT, "%.2f of %d cores busy", machineCores,
               Runtime.getRuntime().availableProcessors()))
           .measured("Drover heap peak / max after GC", heap.peakMib() + " / " + heap.maxAfterGcMib() + " MiB");
+      requests.addTo(report, "child", children);
       report.timePlot(run.resultsDir(), "progress.png", "array10k: children succeeded since SubmitJob", "children",
           Map.of("succeeded", progress));
       return report;

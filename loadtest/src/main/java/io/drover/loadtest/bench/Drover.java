@@ -125,7 +125,16 @@ final class Drover {
     return jobs;
   }
 
-  /** Waits until every job has finished; their details, in no particular order. */
+  /** How many of the oldest waiting jobs {@link #awaitFinished} describes a round. */
+  private static final int AWAIT_WINDOW = 1000;
+
+  /**
+   * Waits until every job has finished; their details, in no particular order. Jobs are described
+   * in the order given (submission order), at most {@value #AWAIT_WINDOW} of the oldest still
+   * waiting a round: describing every waiting job every round would wake each passivated job
+   * entity (a journal replay, several Cassandra reads) over and over, a load of the harness's own
+   * on the system it measures.
+   */
   static List<JobDetail> awaitFinished(BatchClient batch, List<String> ids, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     List<String> pending = new ArrayList<>(ids);
@@ -134,11 +143,12 @@ final class Drover {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(pending.size() + " of " + ids.size() + " jobs did not finish within " + timeout);
       }
-      List<String> still = new ArrayList<>();
-      List<JobDetail> described = describe(batch, pending);
-      if (described.size() < pending.size()) {
-        throw new IllegalStateException((pending.size() - described.size()) + " accepted jobs do not exist");
+      List<String> window = pending.subList(0, Math.min(AWAIT_WINDOW, pending.size()));
+      List<JobDetail> described = describe(batch, window);
+      if (described.size() < window.size()) {
+        throw new IllegalStateException((window.size() - described.size()) + " accepted jobs do not exist");
       }
+      List<String> still = new ArrayList<>();
       for (JobDetail job : described) {
         if (finished(job)) {
           done.add(job);
@@ -146,8 +156,10 @@ final class Drover {
           still.add(job.jobId());
         }
       }
+      boolean allFinished = still.isEmpty();
+      still.addAll(pending.subList(window.size(), pending.size()));
       pending = still;
-      if (!pending.isEmpty()) {
+      if (!allFinished) {
         Thread.sleep(500);
       }
     }

@@ -79,10 +79,12 @@ final class Scale implements BenchMain.Scenario {
 
       ProcessStats.CpuWindow cpu = new ProcessStats.CpuWindow(Map.of(
           "controller", controller.pid(), "fleet", fleet.pid(), "cassandra", stack.cassandraPid()));
+      CassandraRequests.Counts before = CassandraRequests.read(stack.cassandraPort());
       long enabledAt = System.currentTimeMillis();
       batch.updateComputeEnvironment(b -> b.computeEnvironment(Drover.COMPUTE_ENVIRONMENT).state(CEState.ENABLED));
       List<JobDetail> done = Drover.awaitFinished(batch, ids, Duration.ofMinutes(60));
       Map<String, Double> cores = cpu.cores();
+      CassandraRequests.Counts requests = CassandraRequests.read(stack.cassandraPort()).since(before);
 
       // A job that failed before it started has no start time; it is counted, not plotted.
       List<Long> starts = new ArrayList<>();
@@ -142,6 +144,7 @@ final class Scale implements BenchMain.Scenario {
           .measured("all placed in", Report.seconds(placingSeconds))
           .measured("jobs FAILED", failed.isEmpty() ? "0" : failed.size() + ", e.g. " + failed.get(0).jobId() + ": "
               + failed.get(0).statusReason(), "0", failed.isEmpty());
+      requests.addTo(report, "job", jobs);
       report.timePlot(run.resultsDir(), "placements.png", "scale: placements per second after the environment is enabled",
           "placements/s", Map.of("placements", plot));
       return report;

@@ -96,6 +96,11 @@ final class Stack implements AutoCloseable {
     throw new IllegalStateException("Cassandra did not answer within 3 minutes; see " + out);
   }
 
+  /** The port Cassandra answers CQL on, on loopback. */
+  int cassandraPort() {
+    return cassandraPort;
+  }
+
   /** The Cassandra server's own JVM (CassandraMain starts it as a child process). */
   long cassandraPid() {
     return cassandraPid;

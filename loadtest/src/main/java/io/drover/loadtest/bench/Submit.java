@@ -51,6 +51,7 @@ final class Submit implements BenchMain.Scenario {
     double seconds;
     Map<String, Double> cores;
     List<double[]> perSecond;
+    CassandraRequests.Counts requests;
     try (BatchClient batch = Drover.client(node.endpoint())) {
       Drover.createQueue(batch);
       Drover.define(batch, DEFINITION, List.of("true"), "1", 16);
@@ -58,9 +59,11 @@ final class Submit implements BenchMain.Scenario {
       ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
       ConcurrentLinkedQueue<long[]> calls = new ConcurrentLinkedQueue<>();
       ProcessStats.CpuWindow cpu = new ProcessStats.CpuWindow(Map.of("drover", node.pid(), "cassandra", stack.cassandraPid()));
+      CassandraRequests.Counts before = CassandraRequests.read(stack.cassandraPort());
       long t0 = System.nanoTime();
       Drover.submitJobs(batch, "submit", DEFINITION, jobs, clients, ids, calls);
       seconds = (System.nanoTime() - t0) / 1e9;
+      requests = CassandraRequests.read(stack.cassandraPort()).since(before);
       if (ids.isEmpty()) {
         throw new IllegalStateException("Drover accepted none of the " + jobs + " SubmitJob calls; see " + node.log());
       }
@@ -106,6 +109,7 @@ final class Submit implements BenchMain.Scenario {
         .measured("CPU, Drover process", String.format(java.util.Locale.ROOT, "%.2f cores", cores.get("drover")))
         .measured("CPU, Cassandra", String.format(java.util.Locale.ROOT, "%.2f cores", cores.get("cassandra")))
         .measured("Drover heap peak / max after GC", heap.peakMib() + " / " + heap.maxAfterGcMib() + " MiB");
+    requests.addTo(report, "accepted job", accepted.size());
     report.percentilePlot(run.resultsDir(), "latency.png", "submit: SubmitJob latency", Map.of("SubmitJob", latency));
     report.timePlot(run.resultsDir(), "throughput.png", "submit: jobs accepted per second", "jobs/s",
         Map.of("accepted", perSecond));
