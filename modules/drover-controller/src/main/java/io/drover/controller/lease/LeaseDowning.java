@@ -59,7 +59,7 @@ public final class LeaseDowning {
    * Looks for unreachable controllers every 100 ms; while there are, reads their rows every
    * heartbeat, and as soon as one is due to expire.
    */
-  public synchronized void start() {
+  public void start() {
     schedule(Duration.ZERO);
   }
 
@@ -73,7 +73,7 @@ public final class LeaseDowning {
   private void check() {
     Set<String> unreachable = view.unreachableControllersToDecide();
     if (unreachable.isEmpty()) {
-      scheduleNext(VIEW_INTERVAL);
+      schedule(VIEW_INTERVAL);
       return;
     }
     lease.store()
@@ -83,7 +83,7 @@ public final class LeaseDowning {
             log.debug("Controller {} could not read the leases of unreachable controllers {}: {}", lease.owner(),
                 unreachable, error.getMessage());
           }
-          scheduleNext(error == null ? untilNext : lease.timing().heartbeatInterval());
+          schedule(error == null ? untilNext : lease.timing().heartbeatInterval());
         });
   }
 
@@ -121,13 +121,8 @@ public final class LeaseDowning {
     }
   }
 
-  private void scheduleNext(Duration delay) {
-    synchronized (this) {
-      schedule(delay);
-    }
-  }
-
-  private void schedule(Duration delay) {
+  /** The next check in {@code delay}, unless stopped; called from the scheduler's and the driver's threads. */
+  private synchronized void schedule(Duration delay) {
     if (!stopped) {
       next = system.scheduler().scheduleOnce(delay, this::check, system.dispatcher());
     }
