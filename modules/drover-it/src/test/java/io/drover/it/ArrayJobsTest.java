@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -30,6 +31,7 @@ import software.amazon.awssdk.services.batch.model.JobDependency;
 import software.amazon.awssdk.services.batch.model.JobDetail;
 import software.amazon.awssdk.services.batch.model.JobStatus;
 import software.amazon.awssdk.services.batch.model.JobSummary;
+import software.amazon.awssdk.services.batch.model.ListJobsRequest;
 import software.amazon.awssdk.services.batch.model.ListJobsResponse;
 
 /** Array jobs on a real node with the process executor (its children run on this host). */
@@ -162,15 +164,7 @@ class ArrayJobsTest {
   }
 
   private static List<String> listQueue(JobStatus status) {
-    List<String> ids = new ArrayList<>();
-    String token = null;
-    do {
-      String next = token;
-      ListJobsResponse page = batch.listJobs(b -> b.jobQueue("arrays").jobStatus(status).maxResults(100).nextToken(next));
-      page.jobSummaryList().stream().map(JobSummary::jobId).forEach(ids::add);
-      token = page.nextToken();
-    } while (token != null);
-    return ids;
+    return listIds(b -> b.jobQueue("arrays").jobStatus(status));
   }
 
   /** Rows of children in the queue's SUCCEEDED and FAILED partitions of today and yesterday (UTC). */
@@ -189,11 +183,16 @@ class ArrayJobsTest {
   }
 
   private static List<String> listChildren(String parent, JobStatus status) {
+    return listIds(b -> b.arrayJobId(parent).jobStatus(status));
+  }
+
+  /** The ids ListJobs lists for {@code filter}, all pages. */
+  private static List<String> listIds(Consumer<ListJobsRequest.Builder> filter) {
     List<String> ids = new ArrayList<>();
     String token = null;
     do {
       String next = token;
-      ListJobsResponse page = batch.listJobs(b -> b.arrayJobId(parent).jobStatus(status).maxResults(300).nextToken(next));
+      ListJobsResponse page = batch.listJobs(b -> filter.accept(b.maxResults(300).nextToken(next)));
       page.jobSummaryList().stream().map(JobSummary::jobId).forEach(ids::add);
       token = page.nextToken();
     } while (token != null);
