@@ -1,8 +1,12 @@
 package io.drover.loadtest.bench;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,11 +20,17 @@ import java.util.stream.Collectors;
  */
 final class CassandraRequests {
 
-  /** Requests per table ({@code keyspace.table}), of Drover's keyspaces only. */
-  record Counts(Map<String, Long> reads, Map<String, Long> writes) {
+  /**
+   * Requests per table ({@code keyspace.table}), of Drover's keyspaces only; or, when the counters
+   * could not be read, why ({@code failure}): a run is not lost over this extra measurement.
+   */
+  record Counts(Map<String, Long> reads, Map<String, Long> writes, String failure) {
 
     Counts since(Counts earlier) {
-      return new Counts(minus(reads, earlier.reads), minus(writes, earlier.writes));
+      if (failure != null || earlier.failure != null) {
+        return new Counts(Map.of(), Map.of(), failure != null ? failure : earlier.failure);
+      }
+      return new Counts(minus(reads, earlier.reads), minus(writes, earlier.writes), null);
     }
 
     long totalReads() {
@@ -33,6 +43,10 @@ final class CassandraRequests {
 
     /** Adds these requests per {@code unit} to {@code report}: the totals as a measurement, each table's in a note. */
     void addTo(Report report, String unit, double units) {
+      if (failure != null) {
+        report.measured("Cassandra requests per " + unit, "not counted: " + failure);
+        return;
+      }
       report.measured("Cassandra requests per " + unit, String.format(Locale.ROOT, "%.1f writes, %.1f reads",
               totalWrites() / units, totalReads() / units))
           .note("Cassandra requests per " + unit + ", by table (w: writes, r: reads): " + perUnit(units));
@@ -58,15 +72,26 @@ final class CassandraRequests {
     }
   }
 
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
   private CassandraRequests() {}
 
-  /** The counters now, of the node answering CQL on {@code port} on loopback. */
+  /**
+   * The counters now, of the node answering CQL on {@code port} on loopback. Read right after a
+   * run's load, so the node may still be busy: its answers get {@link #TIMEOUT}.
+   */
   static Counts read(int port) {
     try (CqlSession session = CqlSession.builder()
         .addContactPoint(new InetSocketAddress("127.0.0.1", port))
         .withLocalDatacenter("datacenter1")
+        .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+            .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, TIMEOUT)
+            .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, TIMEOUT)
+            .build())
         .build()) {
-      return new Counts(table(session, "local_read_latency"), table(session, "local_write_latency"));
+      return new Counts(table(session, "local_read_latency"), table(session, "local_write_latency"), null);
+    } catch (DriverException e) {
+      return new Counts(Map.of(), Map.of(), e.getMessage());
     }
   }
 
