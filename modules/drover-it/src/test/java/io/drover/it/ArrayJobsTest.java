@@ -37,15 +37,19 @@ import software.amazon.awssdk.services.batch.model.ListJobsResponse;
 /** Array jobs on a real node with the process executor (its children run on this host). */
 class ArrayJobsTest {
 
+  /** The node's read-side keyspace, which the test also reads directly. */
+  private static final String KEYSPACE = "it_arrays";
+  private static final String QUEUE = "arrays";
+
   private static DroverTestNode node;
   private static BatchClient batch;
 
   @BeforeAll
   static void start() {
-    node = DroverTestNode.start("it_arrays", "arrays-ce", DroverTestNode.Executor.PROCESS);
+    node = DroverTestNode.start(KEYSPACE, "arrays-ce", DroverTestNode.Executor.PROCESS);
     batch = node.batch();
     batch.createComputeEnvironment(b -> b.computeEnvironmentName("arrays-ce").type(CEType.UNMANAGED).tags(DroverTestNode.PROCESS_EXECUTOR));
-    batch.createJobQueue(b -> b.jobQueueName("arrays").priority(1).computeEnvironmentOrder(order(1, "arrays-ce")));
+    batch.createJobQueue(b -> b.jobQueueName(QUEUE).priority(1).computeEnvironmentOrder(order(1, "arrays-ce")));
     batch.registerJobDefinition(b -> b.jobDefinitionName("script").type("container")
         .containerProperties(c -> c.image("unused").command("true").resourceRequirements(vcpu("0.1"), memory("16"))));
   }
@@ -87,7 +91,7 @@ class ArrayJobsTest {
 
   @Test
   void sequentialChildrenRunOneAfterAnother() {
-    String parent = batch.submitJob(b -> b.jobName("sequential").jobQueue("arrays").jobDefinition("script")
+    String parent = batch.submitJob(b -> b.jobName("sequential").jobQueue(QUEUE).jobDefinition("script")
         .arrayProperties(a -> a.size(5))
         .dependsOn(JobDependency.builder().type("SEQUENTIAL").build())
         .containerOverrides(o -> o.command("sh", "-c", "sleep 0.3"))).jobId();
@@ -104,7 +108,7 @@ class ArrayJobsTest {
     // Child 0 sleeps 6 s, child 3 not at all: second:3 has 6 s to go through its counterpart's end,
     // a scheduling pass and a launch before first:0 stops.
     String first = submit("n-first", 4, "sleep $(( (4 - AWS_BATCH_JOB_ARRAY_INDEX) / 2 * 3 ))");
-    String second = batch.submitJob(b -> b.jobName("n-second").jobQueue("arrays").jobDefinition("script")
+    String second = batch.submitJob(b -> b.jobName("n-second").jobQueue(QUEUE).jobDefinition("script")
         .arrayProperties(a -> a.size(4))
         .dependsOn(JobDependency.builder().jobId(first).type("N_TO_N").build())
         .containerOverrides(o -> o.command("true"))).jobId();
@@ -120,7 +124,7 @@ class ArrayJobsTest {
 
   @Test
   void aFailedChildFailsTheArrayJobOnItsOwnAndEachChildIsRetriedAlone() {
-    String parent = batch.submitJob(b -> b.jobName("one-bad").jobQueue("arrays").jobDefinition("script")
+    String parent = batch.submitJob(b -> b.jobName("one-bad").jobQueue(QUEUE).jobDefinition("script")
         .arrayProperties(a -> a.size(6))
         .retryStrategy(r -> r.attempts(2))
         .containerOverrides(o -> o.command("sh", "-c", "[ $AWS_BATCH_JOB_ARRAY_INDEX -ne 4 ] || exit 3"))).jobId();
@@ -144,7 +148,7 @@ class ArrayJobsTest {
   }
 
   private static String submit(String name, int size, String script) {
-    return batch.submitJob(b -> b.jobName(name).jobQueue("arrays").jobDefinition("script")
+    return batch.submitJob(b -> b.jobName(name).jobQueue(QUEUE).jobDefinition("script")
         .arrayProperties(a -> a.size(size))
         .containerOverrides(o -> o.command("sh", "-c", script))).jobId();
   }
@@ -164,7 +168,7 @@ class ArrayJobsTest {
   }
 
   private static List<String> listQueue(JobStatus status) {
-    return listIds(b -> b.jobQueue("arrays").jobStatus(status));
+    return listIds(b -> b.jobQueue(QUEUE).jobStatus(status));
   }
 
   /** Rows of children in the queue's SUCCEEDED and FAILED partitions of today and yesterday (UTC). */
@@ -174,8 +178,8 @@ class ArrayJobsTest {
       long rows = 0;
       for (String status : List.of("SUCCEEDED", "FAILED")) {
         for (long day : List.of(today, today - 1)) {
-          rows += session.execute("SELECT child FROM it_arrays.jobs_by_status WHERE queue = 'arrays' AND status = ? "
-                  + "AND bucket = ?", status, day).all().stream().filter(row -> row.getBoolean("child")).count();
+          rows += session.execute("SELECT child FROM " + KEYSPACE + ".jobs_by_status WHERE queue = ? AND status = ? "
+                  + "AND bucket = ?", QUEUE, status, day).all().stream().filter(row -> row.getBoolean("child")).count();
         }
       }
       return rows;
