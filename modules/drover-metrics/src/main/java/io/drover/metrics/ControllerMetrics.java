@@ -13,6 +13,7 @@ import io.prometheus.metrics.model.snapshots.SummarySnapshot.SummaryDataPointSna
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -37,6 +38,7 @@ public final class ControllerMetrics {
   private volatile Map<String, Map<String, Long>> jobCounts = Map.of();
   private volatile Map<String, Integer> desiredVcpus = Map.of();
   private volatile Supplier<Optional<RequestLatencies>> cassandraRequests = Optional::empty;
+  private volatile IntSupplier warmJobs = () -> 0;
 
   ControllerMetrics(PrometheusRegistry registry) {
     registry.register(this::cassandraSummary);
@@ -91,6 +93,12 @@ public final class ControllerMetrics {
             + "retained); every controller answers the same numbers, refreshed every read-side.job-counts-refresh.")
         .labelNames("queue", "state")
         .callback(cb -> jobCounts.forEach((queue, states) -> states.forEach((state, n) -> cb.call(n, queue, state))))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("drover_job_entities_warm")
+        .help("RUNNABLE job entities this controller keeps in memory past their idle timeout, so that placing them "
+            + "needs no journal replay; at most drover.controller.job.warm-runnable-jobs.")
+        .callback(cb -> cb.call(warmJobs.getAsInt()))
         .register(registry);
     GaugeWithCallback.builder()
         .name("drover_scheduler_runnable_jobs")
@@ -190,6 +198,11 @@ public final class ControllerMetrics {
    */
   public void desiredVcpus(Map<String, Integer> byEnvironment) {
     desiredVcpus = Map.copyOf(byEnvironment);
+  }
+
+  /** Where the number of warm RUNNABLE job entities on this controller is read at each scrape. */
+  public void warmJobs(IntSupplier held) {
+    warmJobs = held;
   }
 
   /** Where the Cassandra session's request latencies are read at each scrape. */

@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The gauges follow their latest values (scheduler's view, job counts, desired vCPUs), and the Cassandra summary its source. */
+/**
+ * The gauges follow their latest values (scheduler's view, job counts, desired vCPUs) or sources (warm
+ * jobs), and the Cassandra summary its source.
+ */
 class ControllerMetricsTest {
 
   private final NodeMetrics node = new NodeMetrics(new PrometheusRegistry());
@@ -46,6 +49,17 @@ class ControllerMetricsTest {
 
     metrics.desiredVcpus(Map.of());
     assertFalse(scrape().contains("drover_compute_environment_desired_vcpus{"), "the capacity manager stopped here");
+  }
+
+  @Test
+  void warmJobsAreReadFromTheirSourceAtEachScrape() {
+    assertTrue(scrape().contains("drover_job_entities_warm 0.0"), "no source yet");
+
+    int[] held = {7};
+    metrics.warmJobs(() -> held[0]);
+    assertTrue(scrape().contains("drover_job_entities_warm 7.0"));
+    held[0] = 3;
+    assertTrue(scrape().contains("drover_job_entities_warm 3.0"));
   }
 
   @Test

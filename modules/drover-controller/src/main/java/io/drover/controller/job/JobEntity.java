@@ -49,6 +49,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -80,7 +81,9 @@ import org.slf4j.MDC;
  * {@link JobState}.
  *
  * <p>A job stays in memory while an attempt holds a host, so it notices when that host goes
- * away; otherwise it passivates after {@code drover.controller.job.idle-timeout}.
+ * away; otherwise it passivates after {@code drover.controller.job.idle-timeout}. A RUNNABLE job
+ * stays too while it holds one of its controller's {@link WarmJobs} places, so that its placement
+ * needs no replay; it gives the place back when it leaves RUNNABLE or memory.
  */
 public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<JobCommand, JobEvent, JobState> {
 
@@ -191,17 +194,19 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   /** Registers the entity with sharding on controllers. */
   public static void init(ActorSystem<?> system, ControllerSettings settings, ControllerMetrics metrics) {
-    ClusterSharding.get(system).init(Entity.of(JobProtocol.JOB, ctx -> create(ctx, settings, metrics))
+    WarmJobs warmJobs = new WarmJobs(settings.warmRunnableJobs());
+    metrics.warmJobs(warmJobs::held);
+    ClusterSharding.get(system).init(Entity.of(JobProtocol.JOB, ctx -> create(ctx, settings, metrics, warmJobs))
         .withRole(Roles.CONTROLLER)
         .withStopMessage(new Passivate(""))
         .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
 
-  static Behavior<JobCommand> create(
-      EntityContext<JobCommand> entityContext, ControllerSettings settings, ControllerMetrics metrics) {
+  static Behavior<JobCommand> create(EntityContext<JobCommand> entityContext, ControllerSettings settings,
+      ControllerMetrics metrics, WarmJobs warmJobs) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       ctx.setLoggerName(JobEntity.class);
-      JobEntity entity = new JobEntity(ctx, timers, entityContext, settings, metrics);
+      JobEntity entity = new JobEntity(ctx, timers, entityContext, settings, metrics, warmJobs);
       // Every message, the entity's own and the journal's answers (after which persist callbacks
       // log), so that each of its log lines names the job, its attempt and this controller.
       @SuppressWarnings("unchecked")
@@ -216,6 +221,9 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   private final EntityContext<JobCommand> entityContext;
   private final ControllerSettings settings;
   private final ControllerMetrics metrics;
+  private final WarmJobs warmJobs;
+  /** This RUNNABLE job holds one of {@link #warmJobs}' places, and so stays in memory while idle. */
+  private boolean warm;
   private final String jobId;
   private final ClusterSharding sharding;
   private final ActorRefResolver resolver;
@@ -244,13 +252,15 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
       TimerScheduler<JobCommand> timers,
       EntityContext<JobCommand> entityContext,
       ControllerSettings settings,
-      ControllerMetrics metrics) {
+      ControllerMetrics metrics,
+      WarmJobs warmJobs) {
     super(PersistenceId.of(JobProtocol.JOB.name(), entityContext.getEntityId()));
     this.context = context;
     this.timers = timers;
     this.entityContext = entityContext;
     this.settings = settings;
     this.metrics = metrics;
+    this.warmJobs = warmJobs;
     this.jobId = entityContext.getEntityId();
     this.sharding = ClusterSharding.get(context.getSystem());
     this.resolver = ActorRefResolver.get(context.getSystem());
@@ -275,7 +285,10 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
 
   @Override
   public SignalHandler<JobState> signalHandler() {
-    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::onRecovered).build();
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::onRecovered)
+        .onSignal(PostStop.instance(), state -> coolDown())
+        .build();
   }
 
   /** After a restart or a move to another controller: pick up where the job was. */
@@ -517,10 +530,23 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     boolean busy = state != null && state.status().isActiveOnHost();
     boolean arrayWork = creatingChildren > 0 || !unrecordedOutcomes.isEmpty() || outcomeUnreported
         || (state != null && state.readyToExpand());
-    if (!busy && !arrayWork && unregisteredParents.isEmpty() && unacknowledgedDependents.isEmpty()) {
-      entityContext.getShard().tell(new ClusterSharding.Passivate<>(context.getSelf()));
+    if (busy || arrayWork || !unregisteredParents.isEmpty() || !unacknowledgedDependents.isEmpty()) {
+      return Effect().noReply();
     }
+    if (state != null && state.status() == JobStatus.RUNNABLE && (warm || warmJobs.tryHold())) {
+      warm = true;
+      return Effect().noReply();
+    }
+    entityContext.getShard().tell(new ClusterSharding.Passivate<>(context.getSelf()));
     return Effect().noReply();
+  }
+
+  /** Gives back this job's warm place, if it holds one. */
+  private void coolDown() {
+    if (warm) {
+      warm = false;
+      warmJobs.release();
+    }
   }
 
   private ReplyEffect<JobEvent, JobState> onSubmit(JobState state, Submit cmd) {
@@ -1042,6 +1068,9 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     return Effect().persist(event).thenRun(after -> {
       attemptPersisted(after);
       countTransition(before, after);
+      if (after.status() != JobStatus.RUNNABLE) {
+        coolDown();
+      }
     });
   }
 

@@ -99,6 +99,7 @@ class JobEntityTest {
 
   private static final Duration LAUNCH_RETRY = Duration.ofMillis(200);
   private static final Duration REATTACH_WINDOW = Duration.ofMillis(1500);
+  private static final Duration IDLE_TIMEOUT = Duration.ofMillis(500);
 
   private static final Config CONFIG = ConfigFactory.parseString("""
           pekko.actor.provider = cluster
@@ -108,7 +109,8 @@ class JobEntityTest {
           pekko.persistence.testkit.snapshots.serialize = on
           drover.controller.job.launch-retry-interval = %dms
           drover.controller.job.reattach-window = %dms
-          """.formatted(LAUNCH_RETRY.toMillis(), REATTACH_WINDOW.toMillis()))
+          drover.controller.job.idle-timeout = %dms
+          """.formatted(LAUNCH_RETRY.toMillis(), REATTACH_WINDOW.toMillis(), IDLE_TIMEOUT.toMillis()))
       .withFallback(EventSourcedBehaviorTestKit.config());
 
   private static final Duration WAIT = Duration.ofSeconds(3);
@@ -139,6 +141,8 @@ class JobEntityTest {
   private TestProbe<JobQueueActor.Command> queue;
   private TestProbe<AgentCommand> agent;
   private TestProbe<ClusterSharding.ShardCommand> shard;
+  /** The controller's one warm place, which this test's job may take. */
+  private WarmJobs warmJobs;
   private EventSourcedBehaviorTestKit<JobCommand, JobEvent, JobState> job;
 
   @BeforeAll
@@ -166,9 +170,10 @@ class JobEntityTest {
     queues.put(queueName, queue);
     agent = testKit.createTestProbe(AgentCommand.class);
     shard = testKit.createTestProbe(ClusterSharding.ShardCommand.class);
+    warmJobs = new WarmJobs(1);
     job = EventSourcedBehaviorTestKit.create(
         testKit.system(),
-        JobEntity.create(new EntityContext<>(JobProtocol.JOB, jobId, shard.ref()), settings, metrics),
+        JobEntity.create(new EntityContext<>(JobProtocol.JOB, jobId, shard.ref()), settings, metrics, warmJobs),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
   }
 
@@ -761,6 +766,61 @@ class JobEntityTest {
     assertTrue(refused.hasNoEvents());
   }
 
+  // ---- memory
+
+  @Test
+  void aWaitingJobStaysInMemoryPastItsIdleTimeoutWhileItHoldsAWarmPlace() {
+    submit(spec(null, null));
+
+    shard.expectNoMessage(IDLE_TIMEOUT.multipliedBy(3));
+    assertEquals(1, warmJobs.held());
+  }
+
+  @Test
+  void aWaitingJobLeavesMemoryAfterItsIdleTimeoutWhenNoWarmPlaceIsLeft() {
+    assertTrue(warmJobs.tryHold(), "another job takes the only place");
+    submit(spec(null, null));
+
+    shard.expectMessageClass(ClusterSharding.Passivate.class, WAIT);
+    assertEquals(1, warmJobs.held());
+  }
+
+  @Test
+  void aPlacedJobGivesBackItsWarmPlaceAndStaysWhileItHoldsTheHost() {
+    submit(spec(null, null));
+    awaitWarm();
+
+    place(1);
+
+    assertEquals(0, warmJobs.held());
+    shard.expectNoMessage(IDLE_TIMEOUT.multipliedBy(3));
+    assertEquals(0, warmJobs.held());
+  }
+
+  @Test
+  void aFinishedJobHoldsNoWarmPlaceAndLeavesMemory() {
+    submit(spec(null, null));
+    job.<StatusReply<Done>>runCommand(replyTo -> new JobEntity.Cancel(jobId, "not needed", replyTo));
+
+    shard.expectMessageClass(ClusterSharding.Passivate.class, WAIT);
+    assertEquals(0, warmJobs.held());
+  }
+
+  @Test
+  void aWarmJobThatStopsGivesBackItsPlace() {
+    String otherId = jobId + "-stopped";
+    var other = testKit.spawn(JobEntity.create(
+        new EntityContext<>(JobProtocol.JOB, otherId, shard.ref()), settings, metrics, warmJobs));
+    TestProbe<StatusReply<Done>> accepted = testKit.createTestProbe();
+    other.tell(new JobEntity.Submit(otherId, spec(null, null), 1_000, accepted.ref()));
+    assertTrue(accepted.receiveMessage(WAIT).isSuccess());
+    awaitWarm();
+
+    testKit.stop(other, WAIT);
+
+    assertEquals(0, warmJobs.held());
+  }
+
   // ---- restarts
 
   @Test
@@ -858,6 +918,14 @@ class JobEntityTest {
   }
 
   // ---- helpers
+
+  /** Waits until the job's idle timeout passes and it takes the warm place. */
+  private void awaitWarm() {
+    shard.awaitAssert(WAIT, () -> {
+      assertEquals(1, warmJobs.held());
+      return null;
+    });
+  }
 
   /**
    * This test's job as the API accepts it: a SubmitJob request resolved by {@link Submissions}

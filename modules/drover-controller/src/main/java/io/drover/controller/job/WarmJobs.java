@@ -1,0 +1,45 @@
+package io.drover.controller.job;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The places a controller has for RUNNABLE jobs kept in memory past their idle timeout
+ * ({@code drover.controller.job.warm-runnable-jobs}). A waiting job that left memory is replayed
+ * from the journal when the scheduler places it, about seven Cassandra reads; one kept warm is
+ * placed at once. The limit bounds the heap this takes, a few KB a job. Shared by the job entities
+ * of one controller, each on its own thread.
+ */
+final class WarmJobs {
+
+  private final int limit;
+  private final AtomicInteger held = new AtomicInteger();
+
+  WarmJobs(int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("drover.controller.job.warm-runnable-jobs must be 0 or more, not " + limit);
+    }
+    this.limit = limit;
+  }
+
+  /** Takes a place; false when all are taken. */
+  boolean tryHold() {
+    int now;
+    do {
+      now = held.get();
+      if (now >= limit) {
+        return false;
+      }
+    } while (!held.compareAndSet(now, now + 1));
+    return true;
+  }
+
+  /** Gives back a place taken with {@link #tryHold()}. */
+  void release() {
+    held.decrementAndGet();
+  }
+
+  /** Places taken now. */
+  int held() {
+    return held.get();
+  }
+}
