@@ -23,14 +23,7 @@ final class WarmJobs {
 
   /** Takes a place; false when all are taken. */
   boolean tryHold() {
-    int now;
-    do {
-      now = held.get();
-      if (now >= limit) {
-        return false;
-      }
-    } while (!held.compareAndSet(now, now + 1));
-    return true;
+    return held.getAndUpdate(n -> n < limit ? n + 1 : n) < limit;
   }
 
   /** Gives back a place taken with {@link #tryHold()}. */
