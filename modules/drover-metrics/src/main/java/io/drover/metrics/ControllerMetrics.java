@@ -19,8 +19,9 @@ import java.util.function.Supplier;
 /**
  * What a controller counts: jobs (submissions, status changes, retries, time to start), the API,
  * the scheduler's passes and, on the controller that hosts the scheduler singleton, its view of
- * queues and agents; and the cluster-wide jobs per queue and state. Per-queue children are looked up once and cached, so the hot paths cost a
- * map lookup and an atomic add.
+ * queues and agents; the waiting jobs it keeps warm; and the cluster-wide jobs per queue and
+ * state. Per-queue children are looked up once and cached, so the hot paths cost a map lookup and
+ * an atomic add.
  */
 public final class ControllerMetrics {
 
