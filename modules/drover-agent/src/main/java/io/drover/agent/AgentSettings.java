@@ -27,6 +27,8 @@ import java.util.Locale;
  *     them are ignored (statuses list them for three heartbeat intervals, at most this long)
  * @param statusMinInterval the least time between two statuses sent on changes; changes within it
  *     go out together at its end
+ * @param startReportDelay how long an attempt runs before its start is reported to its job; one
+ *     that ends sooner reports its start with its end, which the job records in one journal write
  * @param docker how the Docker executor reaches the engine and confines containers
  * @param process where the process executor runs commands, and as whom
  * @param noopRunTime how long each attempt of the {@code noop} executor runs before it exits 0
@@ -50,6 +52,7 @@ public record AgentSettings(
     Duration reportRetryInterval,
     Duration recentlyEndedWindow,
     Duration statusMinInterval,
+    Duration startReportDelay,
     DockerSettings docker,
     ProcessSettings process,
     Duration noopRunTime,
@@ -100,6 +103,7 @@ public record AgentSettings(
         c.getDuration("report-retry-interval"),
         c.getDuration("recently-ended-window"),
         c.getDuration("status-min-interval"),
+        startReportDelay(c.getDuration("start-report-delay")),
         new DockerSettings(
             docker.getString("host"),
             network.isEmpty() ? null : network,
@@ -133,6 +137,14 @@ public record AgentSettings(
           + "; set it to how long each noop attempt runs, 0s or more.");
     }
     return runTime;
+  }
+
+  private static Duration startReportDelay(Duration delay) {
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("drover.agent.start-report-delay is " + delay.toMillis() + " ms"
+          + "; set it to how long an attempt runs before its start is reported, 0s or more (such as 20ms).");
+    }
+    return delay;
   }
 
   private static long pidsLimit(long limit) {

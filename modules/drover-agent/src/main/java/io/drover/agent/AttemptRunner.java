@@ -31,11 +31,12 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
- * Runs one attempt on this host: starts it through the executor, reports it started, waits for
- * it to end, makes sure its output is stored, then reports how it ended. Each report is resent
- * until the job acknowledges it, so a controller restart in between loses nothing. The agent hears
- * when the attempt's resources are free ({@link Released}) and when the job has its end
- * ({@link Done}); until then the agent still holds the attempt, and does not drain without it.
+ * Runs one attempt on this host: starts it through the executor, reports it started (once it has
+ * run for {@code start-report-delay}; an attempt that ends sooner reports its start with its end),
+ * waits for it to end, makes sure its output is stored, then reports how it ended. Each report is
+ * resent until the job acknowledges it, so a controller restart in between loses nothing. The
+ * agent hears when the attempt's resources are free ({@link Released}) and when the job has its
+ * end ({@link Done}); until then the agent still holds the attempt, and does not drain without it.
  *
  * <p>After an agent restart, a runner {@linkplain #reattach re-attaches} to a container an earlier
  * incarnation left running: it first asks the job whether the attempt is still its current one on
@@ -82,6 +83,9 @@ final class AttemptRunner {
   private record Acknowledged(AttemptReportAck ack, boolean exit) implements Command {}
 
   private record Resend() implements Command {}
+
+  /** The attempt has run for the start-report delay: its start is reported now. */
+  private record ReportStart() implements Command {}
 
   private record Claimed(JobProtocol.ReattachAnswer answer) implements Command {}
 
@@ -274,7 +278,12 @@ final class AttemptRunner {
           if (stopRequested != null) {
             execution.stop(Duration.ofSeconds(stopRequested.graceSeconds()));
           }
-          return reporting(started(), this::running);
+          AttemptStarted start = started();
+          if (settings.startReportDelay().isZero()) {
+            return reporting(start, this::running);
+          }
+          timers.startSingleTimer(ReportStart.class, new ReportStart(), settings.startReportDelay());
+          return startPending(start);
         })
         .onMessage(LaunchFailed.class, msg -> {
           context.getLog().warn("Job {} attempt {} failed to start: {}", jobId, attempt, msg.reason());
@@ -284,6 +293,22 @@ final class AttemptRunner {
         .onMessage(Stop.class, msg -> {
           stopRequested = msg;
           return Behaviors.same();
+        })
+        .build();
+  }
+
+  /**
+   * The attempt runs and its start is not reported yet: it is once the start-report delay has
+   * passed. An attempt that ends sooner reports its start only with its end, so the job records
+   * both in one journal write.
+   */
+  private Behavior<Command> startPending(AttemptStarted start) {
+    return Behaviors.receive(Command.class)
+        .onMessage(ReportStart.class, msg -> reporting(start, this::running))
+        .onMessage(Stop.class, this::onStop)
+        .onMessage(Ended.class, msg -> {
+          timers.cancel(ReportStart.class);
+          return onEnded(msg);
         })
         .build();
   }

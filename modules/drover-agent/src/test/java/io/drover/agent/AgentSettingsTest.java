@@ -11,6 +11,7 @@ import com.github.dockerjava.api.model.Capability;
 import io.drover.agent.exec.DockerSettings;
 import io.drover.core.cost.PriceTable.HostPrices;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -86,6 +87,13 @@ class AgentSettingsTest {
     assertRefused("drover.agent.docker.allowed-host-paths = [data]",
         "drover.agent.docker.allowed-host-paths lists 'data'; list absolute host directories");
     assertRefused("drover.agent.docker.pids-limit = 0", "drover.agent.docker.pids-limit is 0");
+  }
+
+  @Test
+  void aStartReportDelayIsReadAndANegativeOneRefusedNamingTheSetting() {
+    assertEquals(Duration.ofMillis(20), settings("").startReportDelay());
+    assertEquals(Duration.ZERO, settings("drover.agent.start-report-delay = 0s").startReportDelay());
+    assertRefused("drover.agent.start-report-delay = -5ms", "drover.agent.start-report-delay is -5 ms; set it to");
   }
 
   private static void assertRefused(String overrides, String fragment) {

@@ -1,6 +1,7 @@
 package io.drover.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -42,7 +44,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * An attempt's reports to its job are resent until the job acknowledges that very report, and the
  * agent hears the runner is done only then. The job here is a slow stand-in: it acknowledges the
  * attempt's start only after the attempt has ended (so the runner has reported the start again,
- * then the exit), and ignores the first exit.
+ * then the exit), and ignores the first exit. An attempt reports its start once it has run for the
+ * start-report delay; one that ends sooner reports its start only with its end.
  */
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -58,8 +61,13 @@ class AttemptRunnerReportTest {
   final ActorTestKit testKit =
       new JUnit5TestKitBuilder().withName("AttemptRunnerReportTest").withCustomConfig(CONFIG).build();
 
-  private final TestProbe<JobCommand> jobs = testKit.createTestProbe(JobCommand.class);
-  private final AtomicBoolean exitAcknowledged = new AtomicBoolean();
+  /** What each job (by id) was told, and whether it acknowledged an exit. */
+  private final Map<String, TestProbe<JobCommand>> reports = new ConcurrentHashMap<>();
+  private final Map<String, AtomicBoolean> exitAcknowledged = new ConcurrentHashMap<>();
+
+  private TestProbe<JobCommand> reportsTo(String jobId) {
+    return reports.computeIfAbsent(jobId, id -> testKit.createTestProbe(JobCommand.class));
+  }
 
   @BeforeAll
   void joinClusterAndStartTheSlowJob() {
@@ -68,25 +76,27 @@ class AttemptRunnerReportTest {
     cluster.subscriptions().tell(Subscribe.create(up.ref(), SelfUp.class));
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
     up.expectMessageClass(SelfUp.class, Duration.ofSeconds(10));
-    ClusterSharding.get(testKit.system()).init(Entity.of(JobProtocol.JOB, ctx -> slowJob()));
+    ClusterSharding.get(testKit.system()).init(Entity.of(JobProtocol.JOB, ctx -> slowJob(ctx.getEntityId())));
   }
 
   /** Holds the start's acknowledgement until the first exit, which it ignores; acknowledges later exits. */
-  private Behavior<JobCommand> slowJob() {
+  private Behavior<JobCommand> slowJob(String jobId) {
+    TestProbe<JobCommand> told = reportsTo(jobId);
+    AtomicBoolean acknowledged = exitAcknowledged.computeIfAbsent(jobId, id -> new AtomicBoolean());
     List<AttemptStarted> starts = new ArrayList<>();
     int[] exits = {0};
     return Behaviors.receive(JobCommand.class)
         .onMessage(AttemptStarted.class, started -> {
-          jobs.ref().tell(started);
+          told.ref().tell(started);
           starts.add(started);
           return Behaviors.same();
         })
         .onMessage(AttemptExited.class, exited -> {
-          jobs.ref().tell(exited);
+          told.ref().tell(exited);
           if (exits[0]++ == 0) {
             starts.forEach(s -> s.replyTo().tell(new AttemptReportAck(s.jobId(), s.attempt())));
           } else {
-            exitAcknowledged.set(true);
+            acknowledged.set(true);
             exited.replyTo().tell(new AttemptReportAck(exited.jobId(), exited.attempt()));
           }
           return Behaviors.same();
@@ -94,22 +104,28 @@ class AttemptRunnerReportTest {
         .build();
   }
 
+  private static AgentSettings settings(String startReportDelay) {
+    return AgentSettings.from(ConfigFactory.parseString("drover.agent { executor = noop, report-retry-interval = 200ms, "
+            + "logs.flush-timeout = 200ms, start-report-delay = " + startReportDelay + " }")
+        .withFallback(ConfigFactory.load()));
+  }
+
+  private static AttemptLaunch launch(String jobId) {
+    return new AttemptLaunch(jobId, 1, "name", "queue", null, "ce", null, List.of("true"),
+        Map.of(), Resources.of(1, 16, 0), null, false, false);
+  }
+
   @Test
   void aLateAcknowledgementOfTheStartDoesNotStopTheExitFromBeingSentAgainNorEndTheRunner() {
-    AgentSettings settings = AgentSettings.from(ConfigFactory.parseString(
-            "drover.agent { executor = noop, report-retry-interval = 200ms, logs.flush-timeout = 200ms }")
-        .withFallback(ConfigFactory.load()));
     TestProbe<AttemptRunner.Progress> agent = testKit.createTestProbe(AttemptRunner.Progress.class);
-    AttemptLaunch launch = new AttemptLaunch("slow-job", 1, "name", "queue", null, "ce", null, List.of("true"),
-        Map.of(), Resources.of(1, 16, 0), null, false, false);
 
-    ActorRef<AttemptRunner.Command> runner = testKit.spawn(
-        AttemptRunner.create(launch, "agent-1", new NoopAttemptExecutor(Duration.ZERO), settings, agent.ref()));
+    ActorRef<AttemptRunner.Command> runner = testKit.spawn(AttemptRunner.create(
+        launch("slow-job"), "agent-1", new NoopAttemptExecutor(Duration.ZERO), settings("0s"), agent.ref()));
 
     agent.expectMessage(Duration.ofSeconds(10), new AttemptRunner.Released("slow-job", 1));
     List<Long> startTimes = new ArrayList<>();
     List<Long> exitStartTimes = new ArrayList<>();
-    jobs.fishForMessage(Duration.ofSeconds(10), "the exit, sent again after the start's late acknowledgement", report -> {
+    reportsTo("slow-job").fishForMessage(Duration.ofSeconds(10), "the exit, sent again after the start's late acknowledgement", report -> {
       if (report instanceof AttemptStarted started) {
         startTimes.add(started.at());
       } else if (report instanceof AttemptExited exited) {
@@ -120,7 +136,43 @@ class AttemptRunnerReportTest {
     assertEquals(List.of(startTimes.get(0), startTimes.get(0)), exitStartTimes,
         "each exit carries the start, for a job that never got it");
     agent.expectMessage(Duration.ofSeconds(10), new AttemptRunner.Done("slow-job", 1));
-    assertTrue(exitAcknowledged.get(), "the runner was done before the job acknowledged the exit");
+    assertTrue(exitAcknowledged.get("slow-job").get(), "the runner was done before the job acknowledged the exit");
     agent.expectTerminated(runner);
+  }
+
+  @Test
+  void anAttemptThatEndsWithinTheStartReportDelayReportsItsStartOnlyWithItsEnd() {
+    TestProbe<AttemptRunner.Progress> agent = testKit.createTestProbe(AttemptRunner.Progress.class);
+
+    testKit.spawn(AttemptRunner.create(
+        launch("quick-job"), "agent-1", new NoopAttemptExecutor(Duration.ZERO), settings("1h"), agent.ref()));
+
+    TestProbe<JobCommand> jobs = reportsTo("quick-job");
+    AttemptExited first = jobs.expectMessageClass(AttemptExited.class, Duration.ofSeconds(10));
+    assertEquals("quick-job", first.jobId());
+    assertNotNull(first.startedAt(), "the exit carries the start");
+    AttemptExited again = jobs.expectMessageClass(AttemptExited.class, Duration.ofSeconds(10));
+    assertEquals(first.startedAt(), again.startedAt());
+    agent.expectMessage(Duration.ofSeconds(10), new AttemptRunner.Released("quick-job", 1));
+    agent.expectMessage(Duration.ofSeconds(10), new AttemptRunner.Done("quick-job", 1));
+    jobs.expectNoMessage(Duration.ofMillis(300));
+  }
+
+  @Test
+  void anAttemptStillRunningAfterTheStartReportDelayReportsItsStartBeforeItsEnd() {
+    TestProbe<AttemptRunner.Progress> agent = testKit.createTestProbe(AttemptRunner.Progress.class);
+
+    testKit.spawn(AttemptRunner.create(
+        launch("long-job"), "agent-1", new NoopAttemptExecutor(Duration.ofSeconds(1)), settings("50ms"), agent.ref()));
+
+    TestProbe<JobCommand> jobs = reportsTo("long-job");
+    AttemptStarted started = jobs.expectMessageClass(AttemptStarted.class, Duration.ofSeconds(10));
+    assertEquals("long-job", started.jobId());
+    AttemptExited exited = (AttemptExited) jobs.fishForMessage(Duration.ofSeconds(10), "the exit, after the resent starts",
+        report -> report instanceof AttemptExited ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore())
+        .get(0);
+    assertEquals(started.at(), exited.startedAt(), "the exit carries the start the job was told");
+    agent.expectMessage(Duration.ofSeconds(10), new AttemptRunner.Released("long-job", 1));
+    agent.expectMessage(Duration.ofSeconds(10), new AttemptRunner.Done("long-job", 1));
   }
 }

@@ -647,9 +647,10 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   }
 
   /**
-   * The attempt ended. When its start never reached this job (the controller the agent told died
-   * before persisting it), the start the exit carries is persisted with the end, in one write, so
-   * the job still records when it ran.
+   * The attempt ended. When its start never reached this job (an attempt that ends within the
+   * agent's {@code start-report-delay} reports its start only with its end, and a start may have
+   * gone to a controller that died before persisting it), the start the exit carries is persisted
+   * with the end, in one write, so the job still records when it ran.
    */
   private ReplyEffect<JobEvent, JobState> onAttemptExited(JobState state, AttemptExited cmd) {
     boolean startMissed = cmd.startedAt() != null && isCurrent(state, cmd.attempt()) && state.status() == JobStatus.STARTING;
