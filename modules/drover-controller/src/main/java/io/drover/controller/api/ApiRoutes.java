@@ -77,6 +77,8 @@ public final class ApiRoutes extends AllDirectives {
   private final TokenBuckets rateLimits;
   private final SecuritySettings security;
   private final ControllerMetrics metrics;
+  /** Built once: it holds ready answers, which every request would otherwise serialize again. */
+  private final RejectionHandler rejections;
 
   public ApiRoutes(
       ObjectMapper json,
@@ -103,6 +105,7 @@ public final class ApiRoutes extends AllDirectives {
     this.security = security;
     this.rateLimits = new TokenBuckets(
         security.requestsPerSecond(), security.burst(), security.maxCallers(), System::nanoTime);
+    this.rejections = rejections();
   }
 
   /**
@@ -168,7 +171,7 @@ public final class ApiRoutes extends AllDirectives {
             } catch (ApiException e) {
               return complete(error(e));
             }
-            return handleRejections(rejections(), () -> routes(access, body.getData().utf8String()));
+            return handleRejections(rejections, () -> routes(access, body.getData().utf8String()));
           });
         });
   }
