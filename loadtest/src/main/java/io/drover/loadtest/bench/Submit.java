@@ -34,14 +34,14 @@ final class Submit implements BenchMain.Scenario {
 
   @Override
   public String options() {
-    return "--jobs 20000 --clients 64 --warmup 2000";
+    return "--jobs 20000 --clients 64 --warmup 20000";
   }
 
   @Override
   public Report run(Run run) throws Exception {
     int jobs = run.intOption("jobs", 20_000);
     int clients = run.intOption("clients", 64);
-    int warmup = run.intOption("warmup", 2_000);
+    int warmup = run.intOption("warmup", 20_000);
     Stack stack = run.stack();
     stack.startCassandra("1g");
     Stack.Node node = stack.start("controller", "controller", List.of(), List.of(), Map.of(), Map.of(), "2g", List.of());
