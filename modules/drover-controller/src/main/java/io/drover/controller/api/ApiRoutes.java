@@ -306,7 +306,7 @@ public final class ApiRoutes extends AllDirectives {
 
   /** Maps a failure to AWS's error shape. */
   HttpResponse error(Throwable failure) {
-    Throwable e = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    Throwable e = unwrap(failure);
     if (e instanceof AuthenticationError auth) {
       return errorResponse(StatusCodes.get(auth.status()), auth.code(), auth.getMessage());
     }
@@ -319,7 +319,7 @@ public final class ApiRoutes extends AllDirectives {
     if (e instanceof ControlPlaneClient.ControlPlaneUnavailable) {
       return errorResponse(StatusCodes.SERVICE_UNAVAILABLE, "ServerException", e.getMessage());
     }
-    if (e instanceof AskTimeoutException || e instanceof TimeoutException) {
+    if (timedOut(e)) {
       log.warn("A request timed out inside Drover: {}", e.getMessage());
       return errorResponse(StatusCodes.SERVICE_UNAVAILABLE, "ServerException",
           "Drover did not finish the request in time (a controller or Cassandra is slow or restarting). "
@@ -328,6 +328,16 @@ public final class ApiRoutes extends AllDirectives {
     log.error("Request failed unexpectedly", e);
     return errorResponse(StatusCodes.INTERNAL_SERVER_ERROR, "ServerException",
         "Drover failed to serve the request: " + e + ". The controller log has the details.");
+  }
+
+  /** The failure a stage's {@link CompletionException} carries, or the failure itself. */
+  static Throwable unwrap(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+  }
+
+  /** Whether an entity, queue or the control plane did not answer within {@code ask-timeout}. */
+  static boolean timedOut(Throwable e) {
+    return e instanceof AskTimeoutException || e instanceof TimeoutException;
   }
 
   private HttpResponse errorResponse(StatusCode status, String type, String message) {

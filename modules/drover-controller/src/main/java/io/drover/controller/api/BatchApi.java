@@ -68,6 +68,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -76,7 +77,10 @@ import java.util.stream.Stream;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.pattern.StatusReply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The AWS Batch REST/JSON API: {@code POST /v1/<operation>} with AWS's request and response
@@ -84,6 +88,8 @@ import org.apache.pekko.pattern.StatusReply;
  * are matched without regard to case, as AWS's own endpoint does.
  */
 public final class BatchApi {
+
+  private static final Logger log = LoggerFactory.getLogger(BatchApi.class);
 
   /** One operation: its request type and what it does, for a caller, with a parsed request. */
   private record Operation<T>(Class<T> requestType, BiFunction<Access, T, CompletionStage<?>> handler) {
@@ -411,9 +417,10 @@ public final class BatchApi {
    * answers as the first try did.
    */
   private CompletionStage<JobSubmitted> submit(JobSpec spec, String invocationId) {
-    return sharding.entityRefFor(JobProtocol.JOB, spec.jobId())
-        .<StatusReply<Done>>ask(replyTo -> new JobEntity.Submit(spec.jobId(), spec, System.currentTimeMillis(), replyTo),
-            settings.askTimeout())
+    CompletionStage<StatusReply<Done>> asked = sharding.entityRefFor(JobProtocol.JOB, spec.jobId())
+        .ask(replyTo -> new JobEntity.Submit(spec.jobId(), spec, System.currentTimeMillis(), replyTo),
+            settings.askTimeout());
+    return timeoutNamingTheJob(asked, spec.jobId(), invocationId)
         .thenApply(reply -> {
           if (reply.isError()) {
             throw new ClientError(invocationId == null
@@ -425,6 +432,29 @@ public final class BatchApi {
           metrics.submitted(spec.jobQueue());
           return new JobSubmitted(identity.jobArn(spec.jobId()), spec.jobName(), spec.jobId());
         });
+  }
+
+  /**
+   * A job that does not answer its submission in time may still be created (its shard is moving, or
+   * Cassandra is slow), and the caller cannot look for a job whose id it never got: so this 503
+   * names the job, and says whether retrying the call as it is finds that job.
+   */
+  static <T> CompletionStage<T> timeoutNamingTheJob(CompletionStage<T> asked, String jobId, String invocationId) {
+    return asked.exceptionally(failure -> {
+      if (!ApiRoutes.timedOut(ApiRoutes.unwrap(failure))) {
+        throw failure instanceof RuntimeException unchecked ? unchecked : new CompletionException(failure);
+      }
+      log.warn("SubmitJob of job {} got no answer within the ask timeout; the caller got a 503 naming the job, which "
+          + "may still be created. If this repeats, check /ready and the Cassandra latency.", jobId);
+      String retry = invocationId == null
+          ? "This call had no amz-sdk-invocation-id header, so sending it again would submit a second job: "
+          : "Retrying this call as it is (same amz-sdk-invocation-id, as an SDK retries) finds that job if it was "
+              + "created; before a new call, ";
+      throw new ApiException(StatusCodes.SERVICE_UNAVAILABLE, "ServerException",
+          "SubmitJob did not finish in time (a controller or Cassandra is slow or restarting), so job " + jobId
+              + " may or may not have been created. " + retry + "call DescribeJobs with jobs [\"" + jobId
+              + "\"] to see whether it was.");
+    });
   }
 
   /** Lists only the jobs in queues where the caller may describe jobs; the others are left out, as unknown ids are. */
