@@ -14,7 +14,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.services.batch.BatchClient;
+import software.amazon.awssdk.services.batch.model.BatchException;
 import software.amazon.awssdk.services.batch.model.JobDetail;
 import software.amazon.awssdk.services.batch.model.JobStatus;
 
@@ -27,6 +30,8 @@ import software.amazon.awssdk.services.batch.model.JobStatus;
 final class Failover implements BenchMain.Scenario {
 
   private static final String DEFINITION = "bench-true";
+  /** How a SubmitJob 503 after an ask timeout names the job it may still create. */
+  private static final Pattern NAMED_JOB = Pattern.compile("so job (\\S+) may or may not have been created");
 
   @Override
   public String name() {
@@ -70,6 +75,7 @@ final class Failover implements BenchMain.Scenario {
     ConcurrentLinkedQueue<Submission> accepted = new ConcurrentLinkedQueue<>();
     AtomicInteger refused = new AtomicInteger();
     AtomicInteger refusedAfterKill = new AtomicInteger();
+    ConcurrentLinkedQueue<String> refusedJobs = new ConcurrentLinkedQueue<>();
     AtomicBoolean killed = new AtomicBoolean();
     long killedAt;
     try (BatchClient b2 = Drover.client(c2.endpoint()); BatchClient b3 = Drover.client(c3.endpoint())) {
@@ -89,6 +95,12 @@ final class Failover implements BenchMain.Scenario {
             accepted.add(new Submission(at, id));
           } catch (RuntimeException e) {
             refused.incrementAndGet();
+            Matcher named = e instanceof BatchException batchError && batchError.awsErrorDetails() != null
+                ? NAMED_JOB.matcher(String.valueOf(batchError.awsErrorDetails().errorMessage()))
+                : null;
+            if (named != null && named.find()) {
+              refusedJobs.add(named.group(1));
+            }
             if (killed.get()) {
               refusedAfterKill.incrementAndGet();
             }
@@ -108,6 +120,7 @@ final class Failover implements BenchMain.Scenario {
 
       List<String> ids = accepted.stream().map(Submission::jobId).toList();
       List<JobDetail> jobs = Drover.awaitFinished(b2, ids, Duration.ofMinutes(10));
+      List<JobDetail> refusedButCreated = Drover.describe(b2, List.copyOf(refusedJobs));
       Map<String, Long> submittedAt = new TreeMap<>();
       accepted.forEach(s -> submittedAt.put(s.jobId(), s.at()));
       long firstStartAfterKill = Long.MAX_VALUE;
@@ -153,7 +166,9 @@ final class Failover implements BenchMain.Scenario {
           .measured("longest pause in job starts", Report.seconds(longestPause / 1000.0))
           .measured("jobs accepted / refused (refused after the kill)",
               accepted.size() + " / " + refused.get() + " (" + refusedAfterKill.get() + ")")
-          .measured("accepted jobs SUCCEEDED with a start time / not", (jobs.size() - failed) + " / " + failed);
+          .measured("accepted jobs SUCCEEDED with a start time / not", (jobs.size() - failed) + " / " + failed)
+          .measured("refused calls that named their job / whose job was created after all",
+              refusedJobs.size() + " / " + refusedButCreated.size());
       if (!notSucceeded.isEmpty()) {
         report.note("Accepted jobs not SUCCEEDED with a start time (the first 10): "
             + String.join("; ", notSucceeded.subList(0, Math.min(10, notSucceeded.size()))));
