@@ -51,6 +51,15 @@ final class Failover implements BenchMain.Scenario {
 
   private record Submission(long at, String jobId) {}
 
+  /** The job a refused SubmitJob's 503 names as maybe created after all; null when it names none. */
+  private static String namedJob(RuntimeException refusal) {
+    if (!(refusal instanceof BatchException error) || error.awsErrorDetails() == null) {
+      return null;
+    }
+    Matcher named = NAMED_JOB.matcher(String.valueOf(error.awsErrorDetails().errorMessage()));
+    return named.find() ? named.group(1) : null;
+  }
+
   @Override
   public Report run(Run run) throws Exception {
     int rate = run.intOption("rate", 20);
@@ -95,11 +104,9 @@ final class Failover implements BenchMain.Scenario {
             accepted.add(new Submission(at, id));
           } catch (RuntimeException e) {
             refused.incrementAndGet();
-            Matcher named = e instanceof BatchException batchError && batchError.awsErrorDetails() != null
-                ? NAMED_JOB.matcher(String.valueOf(batchError.awsErrorDetails().errorMessage()))
-                : null;
-            if (named != null && named.find()) {
-              refusedJobs.add(named.group(1));
+            String named = namedJob(e);
+            if (named != null) {
+              refusedJobs.add(named);
             }
             if (killed.get()) {
               refusedAfterKill.incrementAndGet();
