@@ -2,6 +2,7 @@ package io.drover.agent.exec;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -13,17 +14,20 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -54,9 +58,11 @@ import org.slf4j.LoggerFactory;
  * mounts. Every attempt runs as the same user, so attempts can see and signal each other, and see
  * whatever that user may on the host. Use the Docker executor wherever that matters.
  *
- * <p>Threads: stdout and stderr are each read by a daemon thread of their own, so a running
- * attempt never holds one of the shared executor's threads (a bounded pool would otherwise starve
- * once it runs more attempts than it has threads). Background children
+ * <p>Threads: stdout and stderr are each read by a thread of the executor's own unbounded pool of
+ * daemon threads, so a running attempt never holds one of the shared executor's threads (a bounded
+ * pool would otherwise starve once it runs more attempts than it has threads). Threads are reused
+ * from one attempt to the next and end after a minute idle: a host running thousands of short
+ * attempts does not create two threads for each. Background children
  * that keep those pipes open keep the attempt from finishing until they exit or {@link
  * Execution#stop} kills them. The exit code is the process's own; a process killed by a signal
  * reports 128 + the signal number.
@@ -82,6 +88,7 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
   private final ProcessUser user;
   private final Executor blocking;
   private final ScheduledExecutorService graceTimer;
+  private final ExecutorService outputReaders;
   private final Set<ProcessExecution> running = ConcurrentHashMap.newKeySet();
   /** Whether attempts get a process group of their own that a stop can signal as one. */
   private final boolean processGroups = Files.isExecutable(SETSID) && Files.isExecutable(KILL);
@@ -111,6 +118,14 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
               Thread thread = new Thread(runnable, "drover-process-grace-timer");
+              thread.setDaemon(true);
+              return thread;
+            });
+    AtomicInteger readerNumber = new AtomicInteger();
+    this.outputReaders =
+        Executors.newCachedThreadPool(
+            runnable -> {
+              Thread thread = new Thread(runnable, "drover-process-output-" + readerNumber.incrementAndGet());
               thread.setDaemon(true);
               return thread;
             });
@@ -175,6 +190,8 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
   public void close() {
     graceTimer.shutdownNow();
     running.forEach(ProcessExecution::kill);
+    // The killed processes' pipes close, so the readers still running end and their threads with them.
+    outputReaders.shutdown();
   }
 
   private Execution launch(LaunchSpec spec, OutputSink sink) {
@@ -238,7 +255,7 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
       execution.kill();
       deleteQuietly(workDir);
       throw new LaunchFailedException(
-          "CannotStartContainerError: the agent has no thread free to read the output", e);
+          "CannotStartContainerError: the agent is shutting down and reads no more output", e);
     }
     log.debug("started pid {} for job {} attempt {}", process.pid(), spec.jobId(), spec.attempt());
     return execution;
@@ -260,9 +277,16 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
     }
   }
 
+  /**
+   * Deletes {@code root} and everything in it; nothing when it does not exist. Most attempts leave
+   * their directory empty, so one removal is tried before walking the tree.
+   */
   private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
+    try {
+      Files.deleteIfExists(root);
       return;
+    } catch (DirectoryNotEmptyException notEmpty) {
+      // Walked below.
     }
     try (Stream<Path> paths = Files.walk(root)) {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
@@ -319,19 +343,12 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
      * process, deletes the working directory and completes the exit.
      */
     void pump() {
+      Executor readers = new MdcPropagatingExecutor(outputReaders);
       CompletableFuture<Void> stdout = CompletableFuture.runAsync(
-          () -> copy(process.getInputStream(), OutputStream.STDOUT), ownThread("drover-stdout-" + process.pid()));
+          () -> copy(process.getInputStream(), OutputStream.STDOUT), readers);
       CompletableFuture<Void> stderr = CompletableFuture.runAsync(
-          () -> copy(process.getErrorStream(), OutputStream.STDERR), ownThread("drover-stderr-" + process.pid()));
+          () -> copy(process.getErrorStream(), OutputStream.STDERR), readers);
       CompletableFuture.allOf(stdout, stderr).whenComplete((ignored, error) -> finish(error));
-    }
-
-    private static Executor ownThread(String name) {
-      return new MdcPropagatingExecutor(task -> {
-        Thread thread = new Thread(task, name);
-        thread.setDaemon(true);
-        thread.start();
-      });
     }
 
     private void finish(Throwable pumpError) {
@@ -352,7 +369,11 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
       }
     }
 
+    /** Reads one stream to its end; the pooled thread is named after it meanwhile, for thread dumps. */
     private void copy(InputStream in, OutputStream stream) {
+      Thread thread = Thread.currentThread();
+      String poolName = thread.getName();
+      thread.setName("drover-" + stream.name().toLowerCase(Locale.ROOT) + "-" + process.pid());
       byte[] buffer = new byte[CHUNK_BYTES];
       try (in) {
         int read;
@@ -363,6 +384,8 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
         }
       } catch (IOException e) {
         log.debug("{} of pid {} ended with {}", stream, process.pid(), e.toString());
+      } finally {
+        thread.setName(poolName);
       }
     }
 

@@ -20,7 +20,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -195,6 +197,25 @@ class ProcessAttemptExecutorTest {
     assertEquals(0, await(execution.exit()).exitCode());
     assertEquals(workDir + "\n", sink.text(OutputStream.STDOUT));
     assertFalse(Files.exists(workDir));
+  }
+
+  @Test
+  void outputReadersAreNamedForTheirStreamAndReusedByTheNextAttempts() throws Exception {
+    Set<Thread> readers = ConcurrentHashMap.newKeySet();
+    for (int i = 0; i < 10; i++) {
+      Set<String> deliveries = ConcurrentHashMap.newKeySet();
+      OutputSink sink = (stream, data) -> {
+        readers.add(Thread.currentThread());
+        deliveries.add(stream + " on " + Thread.currentThread().getName());
+      };
+      Execution execution =
+          await(executor.start(spec("job-reader-" + i, Map.of(), "sh", "-c", "echo out; echo err >&2"), sink));
+
+      assertEquals(0, await(execution.exit()).exitCode());
+      String pid = execution.id().substring("pid:".length());
+      assertEquals(Set.of("STDOUT on drover-stdout-" + pid, "STDERR on drover-stderr-" + pid), deliveries);
+    }
+    assertTrue(readers.size() < 20, "10 attempts read their output on " + readers.size() + " threads: none was reused");
   }
 
   @Test
