@@ -1,6 +1,7 @@
 package io.drover.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,13 +61,15 @@ class AgentSettingsTest {
   }
 
   @Test
-  void byDefaultContainersKeepTheDocumentedCapabilitiesNoHostPathsAndCommandsRunAsNobody() {
+  void byDefaultContainersKeepTheDocumentedCapabilitiesNoHostPathsAndCommandsRunAsNobodyThroughDroverSpawn() {
     AgentSettings settings = settings("");
 
     assertEquals(DockerSettings.DEFAULT_CAPABILITIES, settings.docker().capabilities());
     assertEquals(4096, settings.docker().pidsLimit());
     assertEquals(List.of(), settings.docker().allowedHostPaths());
     assertEquals("nobody", settings.process().runAsUser());
+    assertTrue(settings.process().spawnHelper());
+    assertFalse(settings("drover.agent.process.spawn-helper = off").process().spawnHelper());
   }
 
   @Test

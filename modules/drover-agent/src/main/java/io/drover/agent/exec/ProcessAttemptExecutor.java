@@ -49,9 +49,16 @@ import org.slf4j.LoggerFactory;
  * <p><b>The user:</b> an agent running as root runs every command as {@link
  * ProcessSettings#runAsUser()} (never root; see {@link ProcessUser}), in a working directory that
  * user owns (mode 0700) under a work root only root can write; it refuses to start when that user
- * does not exist, when {@code setpriv} is missing, or when the work root is unsafe or out of the
- * user's reach. An agent running as another user cannot switch and runs commands as itself, which
- * it logs at start.
+ * does not exist, or when the work root is unsafe or out of the user's reach. An agent running as
+ * another user cannot switch and runs commands as itself, which it logs at start.
+ *
+ * <p><b>The launch:</b> each command starts through {@link SpawnHelper drover-spawn}, which gives it
+ * a session and process group of its own and, when switching, drops to the user in the same exec.
+ * Where drover-spawn cannot be used (not built into this jar, a work root mounted noexec, or {@link
+ * ProcessSettings#spawnHelper()} off), which the agent logs at start, util-linux's {@code setsid}
+ * and {@code setpriv} do the same in two more execs; an agent running as root then refuses to start
+ * without {@code setpriv}. With a launcher in front, a command that is not an executable file fails
+ * the launch before anything starts, as a direct start would.
  *
  * <p><b>No other isolation or limits:</b> this executor does not enforce the spec's resources
  * (vCPU, memory, GPUs) and ignores its user, read-only root file system, privileged flag and
@@ -67,11 +74,11 @@ import org.slf4j.LoggerFactory;
  * Execution#stop} kills them. The exit code is the process's own; a process killed by a signal
  * reports 128 + the signal number.
  *
- * <p>Where util-linux's {@code setsid} and procps's {@code kill} exist (as on Debian), each
- * attempt runs in a session and process group of its own, and a stop signals the whole group: a
- * child the command forks at the very moment of the stop cannot escape it (re-parented, it would
+ * <p>Where each attempt runs in a session and process group of its own (through drover-spawn or
+ * {@code setsid}) and procps's {@code kill} exists (as on Debian), a stop signals the whole group:
+ * a child the command forks at the very moment of the stop cannot escape it (re-parented, it would
  * no longer be found among the descendants and would keep the output pipes, and so the attempt,
- * open). Without them the process tree is signalled instead.
+ * open). Otherwise the process tree is signalled instead.
  *
  * <p>There is nothing to re-attach after an agent restart, so {@link #leftovers} is always empty;
  * {@link #close()} therefore kills (SIGKILL) the process trees still running.
@@ -90,8 +97,9 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
   private final ScheduledExecutorService graceTimer;
   private final ExecutorService outputReaders;
   private final Set<ProcessExecution> running = ConcurrentHashMap.newKeySet();
+  private final Launcher launcher;
   /** Whether attempts get a process group of their own that a stop can signal as one. */
-  private final boolean processGroups = Files.isExecutable(SETSID) && Files.isExecutable(KILL);
+  private final boolean processGroups;
 
   /**
    * Finds the user commands run as and prepares the work root; fails, with what to do, when the
@@ -106,8 +114,12 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
     this.blocking = new MdcPropagatingExecutor(blocking);
     if (user.switched()) {
       checkWorkRoot();
-      log.info("The process executor runs job commands as {} (uid {}, gid {}), through setpriv ({})",
-          user.name(), user.uid(), user.gid(), ProcessUser.SETTING);
+    }
+    this.launcher = launcher(settings.spawnHelper());
+    this.processGroups = launcher.ownProcessGroup() && Files.isExecutable(KILL);
+    if (user.switched()) {
+      log.info("The process executor runs job commands as {} (uid {}, gid {}), through {} ({})",
+          user.name(), user.uid(), user.gid(), launcher.name(), ProcessUser.SETTING);
     } else if (user.name().equals(settings.runAsUser())) {
       log.info("The process executor runs job commands as {} (uid {}), the agent's own user", user.name(), user.uid());
     } else {
@@ -129,6 +141,50 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
               thread.setDaemon(true);
               return thread;
             });
+  }
+
+  /**
+   * What goes before each command, named for the log.
+   *
+   * @param prefix the program and its arguments, empty when commands start directly
+   * @param ownProcessGroup whether it gives each command a process group of its own
+   */
+  private record Launcher(String name, List<String> prefix, boolean ownProcessGroup) {}
+
+  /**
+   * drover-spawn when it is wanted and runs here; else {@link #utilLinuxLauncher()}, saying why at
+   * WARN, or at INFO when turned off.
+   */
+  private Launcher launcher(boolean spawnHelper) {
+    if (!spawnHelper) {
+      Launcher fallback = utilLinuxLauncher();
+      log.info("drover.agent.process.spawn-helper is off: job commands start through {}", fallback.name());
+      return fallback;
+    }
+    try {
+      return new Launcher("drover-spawn", SpawnHelper.commandPrefix(SpawnHelper.install(workRoot), user), true);
+    } catch (IllegalStateException unusable) {
+      Launcher fallback = utilLinuxLauncher();
+      log.warn("The process executor cannot use drover-spawn: {}. Job commands start through {} instead, up to two "
+          + "execs more for every attempt. Build Drover where gcc is, or give drover.agent.process.work-dir a file "
+          + "system that allows exec.", unusable.getMessage(), fallback.name());
+      return fallback;
+    }
+  }
+
+  /** setsid where it is, and setpriv when switching users. */
+  private Launcher utilLinuxLauncher() {
+    List<String> prefix = new ArrayList<>();
+    boolean setsid = Files.isExecutable(SETSID);
+    if (setsid) {
+      // --wait: should setsid have to fork (it does when already a group leader), it still
+      // reports the command's exit code.
+      prefix.add(SETSID.toString());
+      prefix.add("--wait");
+    }
+    prefix.addAll(user.setprivPrefix());
+    String name = setsid ? (user.switched() ? "setsid and setpriv" : "setsid") : (user.switched() ? "setpriv" : "nothing");
+    return new Launcher(name, List.copyOf(prefix), setsid);
   }
 
   /**
@@ -163,6 +219,11 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
   @Override
   public String name() {
     return "process";
+  }
+
+  /** What commands start through: drover-spawn, or as much of setsid and setpriv as applies. */
+  String launcherName() {
+    return launcher.name();
   }
 
   @Override
@@ -215,20 +276,13 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
           "CannotStartContainerError: cannot create the working directory " + workDir + ": " + e, e);
     }
     String path = System.getenv("PATH");
-    List<String> command = new ArrayList<>();
-    if (processGroups && !executable(spec.command().get(0), workDir, path)) {
-      // setsid would start and then fail to run it; say so now, as a direct start would.
+    if (!launcher.prefix().isEmpty() && !executable(spec.command().get(0), workDir, path)) {
+      // The launcher would start and then fail to run it; say so now, as a direct start would.
       deleteQuietly(workDir);
       throw new LaunchFailedException("CannotStartContainerError: Cannot run program \"" + spec.command().get(0)
           + "\": no such executable file" + (spec.command().get(0).contains("/") ? "" : " on PATH " + path), null);
     }
-    if (processGroups) {
-      // --wait: should setsid have to fork (it does when already a group leader), it still
-      // reports the command's exit code.
-      command.add(SETSID.toString());
-      command.add("--wait");
-    }
-    command.addAll(user.commandPrefix());
+    List<String> command = new ArrayList<>(launcher.prefix());
     command.addAll(spec.command());
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
     Map<String, String> environment = builder.environment();
@@ -441,7 +495,7 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
       killAll(tree());
     }
 
-    /** Signals the attempt's process group (its process id, as setsid made it a leader). */
+    /** Signals the attempt's process group (its process id, as its launcher made it a leader). */
     private void signalGroup(String signal) {
       if (!processGroups) {
         return;

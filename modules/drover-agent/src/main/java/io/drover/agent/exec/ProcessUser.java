@@ -11,19 +11,19 @@ import java.util.concurrent.TimeUnit;
 /**
  * The user the process executor runs job commands as, and the command prefix that gets them there.
  *
- * <p>An agent running as root never runs a job command as root: it starts each one through
- * util-linux's {@code setpriv}, as {@code drover.agent.process.run-as-user}, with that user's
- * groups (or none besides its own group) and {@code no_new_privs}, so setuid binaries and file
- * capabilities give the job nothing more. An agent running as any other user cannot switch users
- * and runs commands as itself.
+ * <p>An agent running as root never runs a job command as root: it starts each one as {@code
+ * drover.agent.process.run-as-user}, with that user's groups (or none besides its own group) and
+ * {@code no_new_privs}, so setuid binaries and file capabilities give the job nothing more; through
+ * {@link SpawnHelper drover-spawn}, or else util-linux's {@code setpriv}. An agent running as any
+ * other user cannot switch users and runs commands as itself.
  *
  * @param name the user's name
  * @param uid its user id, never 0 when {@code switched}
  * @param gid its primary group id
- * @param supplementaryGroups whether it belongs to groups besides {@code gid}
- * @param switched whether commands start through {@code setpriv} (the agent runs as root)
+ * @param supplementaryGroups the ids of the groups it belongs to besides {@code gid}
+ * @param switched whether commands start as this user rather than the agent's (the agent runs as root)
  */
-record ProcessUser(String name, int uid, int gid, boolean supplementaryGroups, boolean switched) {
+record ProcessUser(String name, int uid, int gid, List<Integer> supplementaryGroups, boolean switched) {
 
   static final String SETTING = "drover.agent.process.run-as-user";
   static final Path SETPRIV = Path.of("/usr/bin/setpriv");
@@ -31,13 +31,14 @@ record ProcessUser(String name, int uid, int gid, boolean supplementaryGroups, b
 
   /**
    * The user commands run as: {@code runAsUser} when this process runs as root (which it refuses
-   * when that user does not exist, is root, or {@code setpriv} is missing), else this process's own.
+   * when that user does not exist or is root), else this process's own.
    */
   static ProcessUser resolve(String runAsUser) {
     int agentUid = Integer.parseInt(id("-u"));
     if (agentUid != 0) {
       String name = id("-un");
-      return new ProcessUser(name == null ? "uid " + agentUid : name, agentUid, Integer.parseInt(id("-g")), false, false);
+      return new ProcessUser(name == null ? "uid " + agentUid : name, agentUid, Integer.parseInt(id("-g")), List.of(),
+          false);
     }
     if (runAsUser.isBlank()) {
       throw new IllegalStateException(SETTING + " is empty, and the agent runs as root: name the unprivileged user "
@@ -53,24 +54,29 @@ record ProcessUser(String name, int uid, int gid, boolean supplementaryGroups, b
       throw new IllegalStateException(SETTING + " is '" + runAsUser + "', which is root (uid 0): Drover never runs "
           + "job commands as root. Name an unprivileged user, such as nobody.");
     }
-    if (!Files.isExecutable(SETPRIV)) {
-      throw new IllegalStateException("The agent runs as root and starts job commands as " + SETTING + " ('"
-          + runAsUser + "') through util-linux's setpriv, which is not at " + SETPRIV + ": install util-linux, or run "
-          + "the agent as an unprivileged user (job commands then run as that user).");
-    }
     int gid = Integer.parseInt(id("-g", "--", runAsUser));
-    boolean supplementary = Arrays.stream(id("-G", "--", runAsUser).split("\\s+"))
-        .anyMatch(group -> Integer.parseInt(group) != gid);
+    List<Integer> supplementary = Arrays.stream(id("-G", "--", runAsUser).split("\\s+"))
+        .map(Integer::valueOf).filter(group -> group != gid).distinct().toList();
     return new ProcessUser(runAsUser, Integer.parseInt(uid), gid, supplementary, true);
   }
 
-  /** What goes before a job's command: {@code setpriv} and its options when switching; else nothing. */
-  List<String> commandPrefix() {
+  /**
+   * What goes before a job's command when it does not start through drover-spawn: {@code setpriv}
+   * and its options when switching; else nothing.
+   *
+   * @throws IllegalStateException when switching and {@code setpriv} is missing, saying what to do
+   */
+  List<String> setprivPrefix() {
     if (!switched) {
       return List.of();
     }
+    if (!Files.isExecutable(SETPRIV)) {
+      throw new IllegalStateException("The agent runs as root and starts job commands as " + SETTING + " ('" + name
+          + "') through util-linux's setpriv when drover-spawn cannot be used, and setpriv is not at " + SETPRIV
+          + ": install util-linux, or run the agent as an unprivileged user (job commands then run as that user).");
+    }
     return List.of(SETPRIV.toString(), "--reuid=" + uid, "--regid=" + gid,
-        supplementaryGroups ? "--init-groups" : "--clear-groups", "--no-new-privs", "--");
+        supplementaryGroups.isEmpty() ? "--clear-groups" : "--init-groups", "--no-new-privs", "--");
   }
 
   /** What {@code id} prints for the arguments, trimmed; null when it fails (no such user). */

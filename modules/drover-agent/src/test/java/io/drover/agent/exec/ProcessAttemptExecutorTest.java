@@ -35,8 +35,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs real processes from the host's /bin and /usr/bin. Run as root (as on the build machine),
- * commands run as nobody; the tests that need root say so.
+ * Runs real processes from the host's /bin and /usr/bin, started through drover-spawn (which the
+ * build compiles where gcc is, as on the build machine); {@link ProcessAttemptExecutorSetprivTest}
+ * runs the same through setsid and setpriv. Run as root (as on the build machine), commands run as
+ * nobody; the tests that need root say so.
  */
 class ProcessAttemptExecutorTest {
 
@@ -51,7 +53,22 @@ class ProcessAttemptExecutorTest {
     // A temporary directory is private (0700); the user commands run as must reach the work root.
     Files.setPosixFilePermissions(workRoot, PosixFilePermissions.fromString("rwxr-xr-x"));
     pool = Executors.newCachedThreadPool();
-    executor = new ProcessAttemptExecutor(new ProcessSettings(workRoot, "nobody"), pool);
+    executor = new ProcessAttemptExecutor(settings(workRoot, "nobody"), pool);
+  }
+
+  /** Whether commands start through drover-spawn. */
+  boolean spawnHelper() {
+    return true;
+  }
+
+  private ProcessSettings settings(Path workDir, String runAsUser) {
+    return new ProcessSettings(workDir, runAsUser, spawnHelper());
+  }
+
+  @Test
+  void commandsStartThroughDroverSpawnUnlessItIsTurnedOff() {
+    String fallback = ROOT ? "setsid and setpriv" : "setsid";
+    assertEquals(spawnHelper() ? "drover-spawn" : fallback, executor.launcherName());
   }
 
   @AfterEach
@@ -240,6 +257,15 @@ class ProcessAttemptExecutorTest {
   }
 
   @Test
+  void commandsRunWithTheGroupsOfTheirUserOnly() throws Exception {
+    RecordingSink sink = new RecordingSink();
+    Execution execution = await(executor.start(spec("job-groups", Map.of(), "id", "-G"), sink));
+
+    assertEquals(0, await(execution.exit()).exitCode());
+    assertEquals(ROOT ? id("-G", "nobody") : id("-G"), sink.text(OutputStream.STDOUT).trim());
+  }
+
+  @Test
   void asRootACommandCannotWriteWhereOnlyRootMayButOwnsItsWorkingDirectory() throws Exception {
     assumeTrue(ROOT, "only an agent running as root switches users");
     Path rootOnly = Files.createDirectories(workRoot.resolve("root-only"));
@@ -272,7 +298,7 @@ class ProcessAttemptExecutorTest {
   void asRootAMissingRunAsUserStopsTheAgentSayingHowToFixIt() {
     assumeTrue(ROOT, "only an agent running as root switches users");
     IllegalStateException refused = assertThrows(IllegalStateException.class,
-        () -> new ProcessAttemptExecutor(new ProcessSettings(workRoot, "drover-no-such-user"), pool));
+        () -> new ProcessAttemptExecutor(settings(workRoot, "drover-no-such-user"), pool));
 
     assertEquals("drover.agent.process.run-as-user is 'drover-no-such-user', which is not a user on this host. The "
         + "agent runs as root and starts job commands as that user: create it (useradd --system --no-create-home "
@@ -285,7 +311,7 @@ class ProcessAttemptExecutorTest {
     assumeTrue(ROOT, "only an agent running as root switches users");
     for (String root : new String[] {"root", "0"}) {
       IllegalStateException refused = assertThrows(IllegalStateException.class,
-          () -> new ProcessAttemptExecutor(new ProcessSettings(workRoot, root), pool));
+          () -> new ProcessAttemptExecutor(settings(workRoot, root), pool));
 
       assertEquals("drover.agent.process.run-as-user is '" + root + "', which is root (uid 0): Drover never runs job "
           + "commands as root. Name an unprivileged user, such as nobody.", refused.getMessage());
@@ -297,10 +323,10 @@ class ProcessAttemptExecutorTest {
     assumeTrue(ROOT, "only an agent running as root switches users");
     Files.setPosixFilePermissions(workRoot, PosixFilePermissions.fromString("rwxrwxrwx"));
     IllegalStateException writable = assertThrows(IllegalStateException.class,
-        () -> new ProcessAttemptExecutor(new ProcessSettings(workRoot, "nobody"), pool));
+        () -> new ProcessAttemptExecutor(settings(workRoot, "nobody"), pool));
     Files.setPosixFilePermissions(workRoot, PosixFilePermissions.fromString("rwx------"));
     IllegalStateException unreachable = assertThrows(IllegalStateException.class,
-        () -> new ProcessAttemptExecutor(new ProcessSettings(workRoot.resolve("attempts"), "nobody"), pool));
+        () -> new ProcessAttemptExecutor(settings(workRoot.resolve("attempts"), "nobody"), pool));
 
     assertEquals("drover.agent.process.work-dir (" + workRoot + ") must be a directory owned by root that only root "
         + "can write: the agent runs as root and gives each attempt a directory there. Remove it (Drover creates it) "
