@@ -71,7 +71,7 @@ final class Array10k implements BenchMain.Scenario {
           .measured("array status", array.status() + " " + array.arrayProperties().statusSummary())
           .measured("CPU, Drover process", String.format(java.util.Locale.ROOT, "%.2f cores", cores.get("drover")))
           .measured("CPU, Cassandra", String.format(java.util.Locale.ROOT, "%.2f cores", cores.get("cassandra")))
-          .measured("CPU, job processes (setsid, true)", String.format(java.util.Locale.ROOT, "%.2f cores", jobCores))
+          .measured("CPU, job processes (launcher and true)", String.format(java.util.Locale.ROOT, "%.2f cores", jobCores))
           .measured("CPU, whole machine", String.format(java.util.Locale.ROOT, "%.2f of %d cores busy", machineCores,
               Runtime.getRuntime().availableProcessors()))
           .measured("Drover heap peak / max after GC", heap.peakMib() + " / " + heap.maxAfterGcMib() + " MiB");
