@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,10 +42,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The spec's command runs directly, without a shell, looked up on the agent's own {@code PATH};
  * the image is ignored and an empty command fails the launch. Each attempt gets a fresh working
- * directory {@code <workRoot>/<jobId>-<attempt>}, deleted after it exits. The environment is built from scratch: {@code PATH} from the agent's own
- * environment, {@code HOME} set to the working directory, then the spec's variables; nothing else
- * from the host leaks in. Standard input is closed. A command that cannot be started fails the
- * launch with {@code CannotStartContainerError: <message>}.
+ * directory {@code <workRoot>/<jobId>-<attempt>}, deleted after it exits. The environment is
+ * built from scratch: {@code PATH} from the agent's own environment, {@code HOME} set to the
+ * working directory, then the spec's variables; nothing else from the host leaks in, and none of it
+ * reaches a program that runs as root before the user is switched. Standard input is closed. A
+ * command that cannot be started fails the launch with {@code CannotStartContainerError: <message>}.
  *
  * <p><b>The user:</b> an agent running as root runs every command as {@link
  * ProcessSettings#runAsUser()} (never root; see {@link ProcessUser}), in a working directory that
@@ -90,6 +92,7 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
   private static final Pattern NOT_DIRECTORY_CHARACTER = Pattern.compile("[^a-zA-Z0-9_.:-]");
   private static final Path SETSID = Path.of("/usr/bin/setsid");
   private static final Path KILL = Path.of("/bin/kill");
+  private static final Path ENV = Path.of("/usr/bin/env");
 
   private final Path workRoot;
   private final ProcessUser user;
@@ -148,8 +151,11 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
    *
    * @param prefix the program and its arguments, empty when commands start directly
    * @param ownProcessGroup whether it gives each command a process group of its own
+   * @param environmentAsArguments whether the job's environment goes to the last program of
+   *     {@code prefix} ({@code env -i --}) as {@code NAME=VALUE} arguments rather than to the
+   *     launcher itself
    */
-  private record Launcher(String name, List<String> prefix, boolean ownProcessGroup) {}
+  private record Launcher(String name, List<String> prefix, boolean ownProcessGroup, boolean environmentAsArguments) {}
 
   /**
    * drover-spawn when it is wanted and runs here; else {@link #utilLinuxLauncher()}, saying why at
@@ -162,7 +168,7 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
       return fallback;
     }
     try {
-      return new Launcher("drover-spawn", SpawnHelper.commandPrefix(SpawnHelper.install(workRoot), user), true);
+      return new Launcher("drover-spawn", SpawnHelper.commandPrefix(SpawnHelper.install(workRoot), user), true, false);
     } catch (IllegalStateException unusable) {
       Launcher fallback = utilLinuxLauncher();
       log.warn("The process executor cannot use drover-spawn: {}. Job commands start through {} instead, up to two "
@@ -172,7 +178,12 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
     }
   }
 
-  /** setsid where it is, and setpriv when switching users. */
+  /**
+   * setsid where it is, and setpriv when switching users. setsid and setpriv then run as root, and
+   * being linked dynamically they would load what a job's {@code LD_PRELOAD} names: so they get the
+   * agent's {@code PATH} only, and coreutils' {@code env}, run by setpriv as the job's user, sets
+   * the job's environment.
+   */
   private Launcher utilLinuxLauncher() {
     List<String> prefix = new ArrayList<>();
     boolean setsid = Files.isExecutable(SETSID);
@@ -183,8 +194,18 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
       prefix.add("--wait");
     }
     prefix.addAll(user.setprivPrefix());
-    String name = setsid ? (user.switched() ? "setsid and setpriv" : "setsid") : (user.switched() ? "setpriv" : "nothing");
-    return new Launcher(name, List.copyOf(prefix), setsid);
+    if (user.switched()) {
+      if (!Files.isExecutable(ENV)) {
+        throw new IllegalStateException("The agent runs as root and starts job commands through setpriv, and then "
+            + "through coreutils' env, which is not at " + ENV + ": install coreutils, or build Drover where gcc is so "
+            + "that drover-spawn starts them.");
+      }
+      prefix.addAll(List.of(ENV.toString(), "-i", "--"));
+    }
+    String name = setsid
+        ? (user.switched() ? "setsid and setpriv" : "setsid")
+        : (user.switched() ? "setpriv" : "nothing");
+    return new Launcher(name, List.copyOf(prefix), setsid, user.switched());
   }
 
   /**
@@ -282,16 +303,33 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
       throw new LaunchFailedException("CannotStartContainerError: Cannot run program \"" + spec.command().get(0)
           + "\": no such executable file" + (spec.command().get(0).contains("/") ? "" : " on PATH " + path), null);
     }
+    Map<String, String> jobEnvironment = new LinkedHashMap<>();
+    if (path != null) {
+      jobEnvironment.put("PATH", path);
+    }
+    jobEnvironment.put("HOME", workDir.toString());
+    jobEnvironment.putAll(spec.environment());
     List<String> command = new ArrayList<>(launcher.prefix());
+    Map<String, String> launcherEnvironment = jobEnvironment;
+    if (launcher.environmentAsArguments()) {
+      String refused = refusedByEnv(spec.command().get(0), jobEnvironment.keySet());
+      if (refused != null) {
+        deleteQuietly(workDir);
+        throw new LaunchFailedException("CannotStartContainerError: " + refused + " cannot be passed through "
+            + "/usr/bin/env, which sets a job's environment when setpriv starts it (drover-spawn has no such limit)",
+            null);
+      }
+      // The launcher runs as root and is linked dynamically: a job's LD_PRELOAD, say, would run
+      // code in it as root. Only the agent's PATH reaches it; env, already the job's user, sets the
+      // job's environment.
+      launcherEnvironment = path == null ? Map.of() : Map.of("PATH", path);
+      jobEnvironment.forEach((name, value) -> command.add(name + "=" + value));
+    }
     command.addAll(spec.command());
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
     Map<String, String> environment = builder.environment();
     environment.clear();
-    if (path != null) {
-      environment.put("PATH", path);
-    }
-    environment.put("HOME", workDir.toString());
-    environment.putAll(spec.environment());
+    environment.putAll(launcherEnvironment);
     Process process;
     try {
       process = builder.start();
@@ -355,6 +393,18 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
     } catch (IOException e) {
       log.warn("cannot delete working directory {}: {}", root, e.toString());
     }
+  }
+
+  /**
+   * What {@code env NAME=VALUE... PROGRAM} would misread, or null: a variable name with {@code =}
+   * in it, or a program whose name has one (it would be taken for a variable).
+   */
+  private static String refusedByEnv(String program, Set<String> names) {
+    if (program.contains("=")) {
+      return "the program \"" + program + "\", whose name contains '=',";
+    }
+    return names.stream().filter(name -> name.contains("=")).findFirst()
+        .map(name -> "the environment variable \"" + name + "\", whose name contains '=',").orElse(null);
   }
 
   /**

@@ -295,6 +295,20 @@ class ProcessAttemptExecutorTest {
   }
 
   @Test
+  void asRootAJobsEnvironmentReachesItsCommandButNotTheLauncherRunningAsRoot() throws Exception {
+    assumeTrue(ROOT, "only an agent running as root switches users");
+    RecordingSink sink = new RecordingSink();
+    Execution execution = await(executor.start(
+        spec("job-preload", Map.of("LD_PRELOAD", "/drover-no-such-library.so"), "true"), sink));
+
+    assertEquals(0, await(execution.exit()).exitCode());
+    // The dynamic loader names a preload it cannot open once in each program that is given it:
+    // here `true`, as the run-as user, and no launcher running as root before it.
+    String stderr = sink.text(OutputStream.STDERR);
+    assertEquals(1, stderr.split("from LD_PRELOAD cannot be preloaded", -1).length - 1, stderr);
+  }
+
+  @Test
   void asRootAMissingRunAsUserStopsTheAgentSayingHowToFixIt() {
     assumeTrue(ROOT, "only an agent running as root switches users");
     IllegalStateException refused = assertThrows(IllegalStateException.class,

@@ -168,6 +168,9 @@ public final class ContainerRules {
       ClientError.require(pair != null && pair.name() != null && !pair.name().isBlank(), field + " entries need a name.");
       ClientError.require(!pair.name().startsWith("AWS_BATCH"),
           field + " variable '" + pair.name() + "' uses the prefix AWS_BATCH, which is reserved for variables Drover sets.");
+      ClientError.require(pair.name().indexOf('=') < 0 && pair.name().indexOf('\0') < 0,
+          field + " variable '" + pair.name() + "' has '=' or a NUL character in its name, which no process environment "
+              + "can hold.");
     }
   }
 

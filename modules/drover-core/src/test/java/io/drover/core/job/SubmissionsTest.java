@@ -201,6 +201,14 @@ class SubmissionsTest {
   }
 
   @Test
+  void overrideEnvironmentNamesCannotHoldAnEqualsSignOrNul() {
+    assertRejected(() -> resolve(app().containerOverrides(overrides(null, List.of(new KeyValuePair("A=B", "x")), null))),
+        "containerOverrides.environment", "'A=B'");
+    assertRejected(() -> resolve(app().containerOverrides(overrides(null, List.of(new KeyValuePair("A\0B", "x")), null))),
+        "containerOverrides.environment", "NUL");
+  }
+
+  @Test
   void overrideResourceRequirementsReplaceOnlyTheirOwnType() {
     JobSpec spec = resolve(app().containerOverrides(overrides(null, null, List.of(memory("4096"), gpu("1")))));
 
