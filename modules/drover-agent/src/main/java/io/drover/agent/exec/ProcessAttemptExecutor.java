@@ -58,8 +58,9 @@ import org.slf4j.LoggerFactory;
  * a session and process group of its own and, when switching, drops to the user in the same exec.
  * Where drover-spawn cannot be used (not built into this jar, a work root mounted noexec, or {@link
  * ProcessSettings#spawnHelper()} off), which the agent logs at start, util-linux's {@code setsid}
- * and {@code setpriv} do the same in two more execs; an agent running as root then refuses to start
- * without {@code setpriv}. With a launcher in front, a command that is not an executable file fails
+ * and {@code setpriv} do the same, with coreutils' {@code env} setting the job's environment after
+ * the switch: two more execs; an agent running as root then refuses to start without {@code
+ * setpriv} or {@code env}. With a launcher in front, a command that is not an executable file fails
  * the launch before anything starts, as a direct start would.
  *
  * <p><b>No other isolation or limits:</b> this executor does not enforce the spec's resources

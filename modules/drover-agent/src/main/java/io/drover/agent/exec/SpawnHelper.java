@@ -16,12 +16,13 @@ import java.util.stream.Collectors;
  * {@code drover-spawn}, the small static program ({@code src/main/c/drover-spawn.c}) the process
  * executor starts job commands through: in one exec it gives the command a session of its own and,
  * when the agent runs as root, drops to the run-as user with no_new_privs, which {@code setsid} and
- * {@code setpriv} did in two. On the machines measured an exec costs 3-6 ms of CPU, as much as
- * everything else Drover does for a short job.
+ * {@code setpriv} did in two. On the machines measured an exec costs 3-6 ms of CPU, and in a
+ * large array of short jobs the jobs' processes took a third of the machine.
  *
- * <p>The build compiles it into the agent's jar, one per architecture, wherever gcc is. The agent
- * writes it into the work root (which only root can write when the agent runs as root) and checks
- * that it runs there before using it.
+ * <p>The build compiles it into the agent's jar wherever gcc is, for the architecture it builds on,
+ * and links it statically: no dynamic loader runs in it, so a job's {@code LD_PRELOAD} and the like
+ * cannot act on it while it is still root. The agent writes it into the work root (which only root
+ * can write when the agent runs as root) and checks that it runs there before using it.
  */
 final class SpawnHelper {
 
