@@ -28,6 +28,8 @@ final class SpawnHelper {
 
   static final String FILE_NAME = ".drover-spawn";
   static final String RESOURCE = "drover-spawn-" + System.getProperty("os.arch");
+  /** How many supplementary groups drover-spawn takes (its {@code MAX_GROUPS}). */
+  static final int MAX_GROUPS = 1024;
   private static final String VERSION = "drover-spawn 1";
 
   private SpawnHelper() {}
@@ -64,10 +66,18 @@ final class SpawnHelper {
     return helper;
   }
 
-  /** What goes before a command to run it through {@code helper}, as {@code user}. */
+  /**
+   * What goes before a command to run it through {@code helper}, as {@code user}.
+   *
+   * @throws IllegalStateException when the user has more supplementary groups than drover-spawn takes
+   */
   static List<String> commandPrefix(Path helper, ProcessUser user) {
     if (!user.switched()) {
       return List.of(helper.toString(), "--");
+    }
+    if (user.supplementaryGroups().size() > MAX_GROUPS) {
+      throw new IllegalStateException(user.name() + " belongs to " + user.supplementaryGroups().size()
+          + " supplementary groups, more than the " + MAX_GROUPS + " it takes");
     }
     String groups = user.supplementaryGroups().stream().map(String::valueOf).collect(Collectors.joining(","));
     return List.of(helper.toString(), "--user", user.uid() + ":" + user.gid() + ":" + groups, "--");

@@ -2,6 +2,7 @@ package io.drover.agent.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,6 +88,21 @@ class SpawnHelperTest {
   void aCommandThatCannotRunExits127SayingWhy() throws Exception {
     assertEquals(new Result(127, "drover-spawn: cannot run drover-no-such-command: No such file or directory\n"),
         run("--", "drover-no-such-command"));
+  }
+
+  @Test
+  void theCommandPrefixNamesTheUsersIdsAndGroupsUpToWhatTheHelperTakes() {
+    assertEquals(List.of(helper.toString(), "--"),
+        SpawnHelper.commandPrefix(helper, new ProcessUser("drover", 1000, 1000, List.of(), false)));
+    assertEquals(List.of(helper.toString(), "--user", "65534:65534:", "--"),
+        SpawnHelper.commandPrefix(helper, new ProcessUser("nobody", 65534, 65534, List.of(), true)));
+    assertEquals(List.of(helper.toString(), "--user", "1001:1001:5,100", "--"),
+        SpawnHelper.commandPrefix(helper, new ProcessUser("jobs", 1001, 1001, List.of(5, 100), true)));
+
+    List<Integer> tooMany = IntStream.range(0, SpawnHelper.MAX_GROUPS + 1).map(group -> group + 2000).boxed().toList();
+    IllegalStateException refused = assertThrows(IllegalStateException.class,
+        () -> SpawnHelper.commandPrefix(helper, new ProcessUser("jobs", 1001, 1001, tooMany, true)));
+    assertEquals("jobs belongs to 1025 supplementary groups, more than the 1024 it takes", refused.getMessage());
   }
 
   private record Result(int exitCode, String output) {}
