@@ -171,6 +171,9 @@ public final class ContainerRules {
       ClientError.require(pair.name().indexOf('=') < 0 && pair.name().indexOf('\0') < 0,
           field + " variable '" + pair.name() + "' has '=' or a NUL character in its name, which no process environment "
               + "can hold.");
+      ClientError.require(pair.value() == null || pair.value().indexOf('\0') < 0,
+          field + " variable '" + pair.name() + "' has a NUL character in its value, which no process environment "
+              + "can hold.");
     }
   }
 

@@ -209,6 +209,14 @@ class SubmissionsTest {
   }
 
   @Test
+  void overrideEnvironmentValuesCannotHoldNulAndTheRefusalKeepsTheValueOut() {
+    String message = assertRejected(
+        () -> resolve(app().containerOverrides(overrides(null, List.of(new KeyValuePair("TOKEN", "se\0cret")), null))),
+        "containerOverrides.environment", "'TOKEN'", "NUL character in its value");
+    assertFalse(message.contains("cret"), message);
+  }
+
+  @Test
   void overrideResourceRequirementsReplaceOnlyTheirOwnType() {
     JobSpec spec = resolve(app().containerOverrides(overrides(null, null, List.of(memory("4096"), gpu("1")))));
 
