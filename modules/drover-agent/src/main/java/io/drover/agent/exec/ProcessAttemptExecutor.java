@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * explicitly ({@code drover.agent.executor = process}); the scheduler places jobs on it only in
  * compute environments that enable it.
  *
- * <p>The spec's command runs directly, without a shell, looked up on the agent's own {@code PATH};
- * the image is ignored and an empty command fails the launch. Each attempt gets a fresh working
+ * <p>The spec's command runs directly, without a shell, looked up on the job's {@code PATH} (the
+ * agent's own unless the spec sets one); the image is ignored and an empty command fails the launch. Each attempt gets a fresh working
  * directory {@code <workRoot>/<jobId>-<attempt>}, deleted after it exits. The environment is
  * built from scratch: {@code PATH} from the agent's own environment, {@code HOME} set to the
  * working directory, then the spec's variables; nothing else from the host leaks in, and none of it
@@ -298,27 +298,34 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
           "CannotStartContainerError: cannot create the working directory " + workDir + ": " + e, e);
     }
     String path = System.getenv("PATH");
-    if (!launcher.prefix().isEmpty() && !executable(spec.command().get(0), workDir, path)) {
-      // The launcher would start and then fail to run it; say so now, as a direct start would.
-      deleteQuietly(workDir);
-      throw new LaunchFailedException("CannotStartContainerError: Cannot run program \"" + spec.command().get(0)
-          + "\": no such executable file" + (spec.command().get(0).contains("/") ? "" : " on PATH " + path), null);
-    }
     Map<String, String> jobEnvironment = new LinkedHashMap<>();
     if (path != null) {
       jobEnvironment.put("PATH", path);
     }
     jobEnvironment.put("HOME", workDir.toString());
     jobEnvironment.putAll(spec.environment());
+    String unusable = unusableVariable(jobEnvironment);
+    if (unusable != null) {
+      // The API refuses these; a job an older controller accepted with one fails here, saying which.
+      deleteQuietly(workDir);
+      throw new LaunchFailedException("CannotStartContainerError: the environment variable \"" + unusable
+          + "\" cannot be set: a name may hold neither '=' nor NUL, a value no NUL", null);
+    }
+    String jobPath = jobEnvironment.get("PATH");
+    if (!launcher.prefix().isEmpty() && !executable(spec.command().get(0), workDir, jobPath)) {
+      // The launcher would start and then fail to run it; say so now, as a direct start would.
+      deleteQuietly(workDir);
+      throw new LaunchFailedException("CannotStartContainerError: Cannot run program \"" + spec.command().get(0)
+          + "\": no such executable file" + (spec.command().get(0).contains("/") ? "" : " on PATH " + jobPath), null);
+    }
     List<String> command = new ArrayList<>(launcher.prefix());
     Map<String, String> launcherEnvironment = jobEnvironment;
     if (launcher.environmentAsArguments()) {
-      String refused = refusedByEnv(spec.command().get(0), jobEnvironment.keySet());
-      if (refused != null) {
+      if (spec.command().get(0).contains("=")) {
         deleteQuietly(workDir);
-        throw new LaunchFailedException("CannotStartContainerError: " + refused + " cannot be passed through "
-            + "/usr/bin/env, which sets a job's environment when setpriv starts it (drover-spawn has no such limit)",
-            null);
+        throw new LaunchFailedException("CannotStartContainerError: the program \"" + spec.command().get(0)
+            + "\", whose name contains '=', cannot be started through /usr/bin/env, which sets a job's "
+            + "environment when setpriv starts it (drover-spawn has no such limit)", null);
       }
       // The launcher runs as root and is linked dynamically: a job's LD_PRELOAD, say, would run
       // code in it as root. Only the agent's PATH reaches it; env, already the job's user, sets the
@@ -397,15 +404,15 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
   }
 
   /**
-   * What {@code env NAME=VALUE... PROGRAM} would misread, or null: a variable name with {@code =}
-   * in it, or a program whose name has one (it would be taken for a variable).
+   * The name of a variable no process can be given (a name with {@code =} or NUL, a value with
+   * NUL), with any NUL shown as {@code \0}; null when every one can.
    */
-  private static String refusedByEnv(String program, Set<String> names) {
-    if (program.contains("=")) {
-      return "the program \"" + program + "\", whose name contains '=',";
-    }
-    return names.stream().filter(name -> name.contains("=")).findFirst()
-        .map(name -> "the environment variable \"" + name + "\", whose name contains '=',").orElse(null);
+  private static String unusableVariable(Map<String, String> environment) {
+    return environment.entrySet().stream()
+        .filter(variable -> variable.getKey().indexOf('=') >= 0 || variable.getKey().indexOf('\0') >= 0
+            || variable.getValue().indexOf('\0') >= 0)
+        .map(variable -> variable.getKey().replace("\0", "\\0"))
+        .findFirst().orElse(null);
   }
 
   /**

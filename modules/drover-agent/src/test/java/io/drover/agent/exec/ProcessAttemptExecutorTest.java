@@ -138,6 +138,44 @@ class ProcessAttemptExecutorTest {
   }
 
   @Test
+  void aCommandIsLookedUpOnTheJobsOwnPathWhenItSetsOne() throws Exception {
+    Path tools = Files.createDirectories(workRoot.resolve("tools"));
+    Path tool = tools.resolve("drover-test-tool");
+    Files.writeString(tool, "#!/bin/sh\necho found on the job PATH\n");
+    Files.setPosixFilePermissions(tools, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwxr-xr-x"));
+    RecordingSink sink = new RecordingSink();
+
+    Execution execution = await(executor.start(
+        spec("job-own-path", Map.of("PATH", tools + ":/usr/bin:/bin"), "drover-test-tool"), sink));
+
+    assertEquals(0, await(execution.exit()).exitCode(), sink.text(OutputStream.STDERR));
+    assertEquals("found on the job PATH\n", sink.text(OutputStream.STDOUT));
+    ExecutionException failure = assertThrows(ExecutionException.class, () -> await(
+        executor.start(spec("job-agent-path", Map.of(), "drover-test-tool"), new RecordingSink())));
+    assertTrue(assertInstanceOf(LaunchFailedException.class, failure.getCause()).getMessage()
+        .contains("on PATH " + System.getenv("PATH")), failure.getCause().getMessage());
+  }
+
+  @Test
+  void aVariableNoProcessCanHoldFailsTheLaunchNamingItButNotItsValue() {
+    Map<String, Map<String, String>> unusable = Map.of(
+        "A=B", Map.of("A=B", "x"),
+        "A\\0B", Map.of("A\0B", "x"),
+        "TOKEN", Map.of("OTHER", "fine", "TOKEN", "secret\0value"));
+    unusable.forEach((shown, environment) -> {
+      String jobId = "job-unusable-" + Math.abs(shown.hashCode());
+      ExecutionException failure = assertThrows(ExecutionException.class,
+          () -> await(executor.start(spec(jobId, environment, "true"), new RecordingSink())));
+
+      String message = assertInstanceOf(LaunchFailedException.class, failure.getCause()).getMessage();
+      assertEquals("CannotStartContainerError: the environment variable \"" + shown + "\" cannot be set: "
+          + "a name may hold neither '=' nor NUL, a value no NUL", message);
+      assertFalse(Files.exists(workRoot.resolve(jobId + "-1")), jobId);
+    });
+  }
+
+  @Test
   void emptyCommandFailsWithCannotStartContainerError() {
     ExecutionException failure =
         assertThrows(
