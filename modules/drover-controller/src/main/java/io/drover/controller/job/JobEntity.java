@@ -996,7 +996,8 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
     JobSpec spec = state.spec();
     Map<String, String> environment = new LinkedHashMap<>();
     if (spec.container().environment() != null) {
-      spec.container().environment().forEach(pair -> environment.put(pair.name(), pair.value()));
+      // A variable submitted without a value is set, empty, as in a shell's "export NAME=".
+      spec.container().environment().forEach(pair -> environment.put(pair.name(), pair.value() == null ? "" : pair.value()));
     }
     environment.put("AWS_BATCH_JOB_ID", jobId);
     // Attempts stopped because their Spot host was reclaimed do not count, here as in the retry strategy.

@@ -12,6 +12,7 @@ import io.drover.controller.controlplane.ControlPlaneRequests;
 import io.drover.controller.job.JobEntity.JobSnapshot;
 import io.drover.controller.job.JobEntity.PlaceResult;
 import io.drover.controller.queue.JobQueueActor;
+import io.drover.core.api.ContainerOverrides;
 import io.drover.core.api.RegisterJobDefinitionRequest;
 import io.drover.core.api.SubmitJobRequest;
 import io.drover.core.controlplane.ControlPlaneRequest;
@@ -425,6 +426,17 @@ class JobEntityTest {
 
     assertEquals(List.of(AttemptEnded.class), result.events().stream().map(Object::getClass).toList());
     assertEquals(3_000L, result.state().startedAt());
+  }
+
+  @Test
+  void aVariableSubmittedWithoutAValueReachesTheLaunchEmpty() {
+    submit(spec(null, null, new ContainerOverrides(null, null, null,
+        List.of(new KeyValuePair("EMPTY", null)), null)));
+    place(1);
+
+    Map<String, String> environment = expectLaunch(1).environment();
+    assertEquals("", environment.get("EMPTY"));
+    assertEquals("hello", environment.get("GREETING"));
   }
 
   @Test
@@ -932,6 +944,10 @@ class JobEntityTest {
    * against a control plane holding this test's queue and the "report" definition.
    */
   private JobSpec spec(RetryStrategy retryStrategy, JobTimeout timeout) {
+    return spec(retryStrategy, timeout, null);
+  }
+
+  private JobSpec spec(RetryStrategy retryStrategy, JobTimeout timeout, ContainerOverrides overrides) {
     ControlPlaneState controlPlane = ControlPlaneState.EMPTY;
     for (ControlPlaneRequest request : List.of(
         ControlPlaneRequests.createComputeEnvironment(COMPUTE_ENVIRONMENT),
@@ -940,7 +956,7 @@ class JobEntityTest {
       controlPlane = controlPlane.apply(ControlPlaneRequests.RULES.execute(controlPlane, request));
     }
     SubmitJobRequest submit = new SubmitJobRequest("nightly-report", queueName, null, null, null, null, "report",
-        Map.of("day", "monday"), null, retryStrategy, null, timeout, Map.of("team", "data"));
+        Map.of("day", "monday"), overrides, retryStrategy, null, timeout, Map.of("team", "data"));
     return Submissions.resolve(controlPlane, ControlPlaneRequests.RULES, submit, jobId);
   }
 
