@@ -41,11 +41,12 @@ import org.slf4j.LoggerFactory;
  * compute environments that enable it.
  *
  * <p>The spec's command runs directly, without a shell, looked up on the job's {@code PATH} (the
- * agent's own unless the spec sets one); the image is ignored and an empty command fails the launch. Each attempt gets a fresh working
- * directory {@code <workRoot>/<jobId>-<attempt>}, deleted after it exits. The environment is
- * built from scratch: {@code PATH} from the agent's own environment, {@code HOME} set to the
- * working directory, then the spec's variables; nothing else from the host leaks in, and none of it
- * reaches a program that runs as root before the user is switched. Standard input is closed. A
+ * agent's own unless the spec sets one); the image is ignored and an empty command fails the
+ * launch. Each attempt gets a fresh working directory {@code <workRoot>/<jobId>-<attempt>}, deleted
+ * after it exits. The environment is built from scratch: {@code PATH} from the agent's own
+ * environment, {@code HOME} set to the working directory, then the spec's variables; nothing else
+ * from the host leaks in, and none of it reaches a program that runs as root before the user is
+ * switched. Standard input is closed. A
  * command that cannot be started fails the launch with {@code CannotStartContainerError: <message>}.
  *
  * <p><b>The user:</b> an agent running as root runs every command as {@link
