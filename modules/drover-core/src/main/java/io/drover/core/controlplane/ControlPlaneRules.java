@@ -396,10 +396,7 @@ public final class ControlPlaneRules {
     List<String> platforms = request.platformCapabilities() == null ? List.of("EC2") : request.platformCapabilities();
     ClientError.require(platforms.stream().allMatch("EC2"::equals),
         "platformCapabilities " + platforms + " is not supported: Drover runs EC2-style containers; use [\"EC2\"].");
-    if (request.parameters() != null) {
-      request.parameters().forEach((key, value) -> ClientError.require(key != null && value != null,
-          "parameters entries need a name and a value; '" + key + "' has none."));
-    }
+    ContainerRules.validateParameters(request.parameters(), "parameters");
     int revision = state.revisions(name).size() + 1;
     JobDefinition definition = new JobDefinition(
         name,

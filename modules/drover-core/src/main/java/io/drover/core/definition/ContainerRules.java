@@ -80,10 +80,7 @@ public final class ContainerRules {
     ClientError.require(resources.memoryMib() >= 4,
         field + " needs a MEMORY resourceRequirement of at least 4 MiB (for example {\"type\":\"MEMORY\",\"value\":\"2048\"}).");
     validateEnvironment(container.environment(), field + ".environment");
-    if (container.command() != null) {
-      ClientError.require(container.command().stream().allMatch(c -> c != null),
-          field + ".command cannot contain null entries.");
-    }
+    validateCommand(container.command(), field + ".command");
     validateVolumes(container.volumes(), container.mountPoints(), field);
   }
 
@@ -161,6 +158,32 @@ public final class ContainerRules {
     if (memory != null) {
       ClientError.require(memory >= 4, field + ".memory must be at least 4 (MiB).");
     }
+  }
+
+  /** Checks a command (null for none): no null entries, and no NUL, which no process argument holds. */
+  public static void validateCommand(List<String> command, String field) {
+    List<String> arguments = nullToEmpty(command);
+    for (int i = 0; i < arguments.size(); i++) {
+      ClientError.require(arguments.get(i) != null, field + " cannot contain null entries.");
+      ClientError.require(arguments.get(i).indexOf('\0') < 0,
+          field + "[" + i + "] has a NUL character, which no process argument can hold.");
+    }
+  }
+
+  /**
+   * Checks job parameters (null for none): each has a name and a value, and no value holds a NUL,
+   * since values are substituted into the command.
+   */
+  public static void validateParameters(Map<String, String> parameters, String field) {
+    if (parameters == null) {
+      return;
+    }
+    parameters.forEach((name, value) -> {
+      ClientError.require(name != null && value != null,
+          field + " entries need a name and a value; '" + name + "' has none.");
+      ClientError.require(value.indexOf('\0') < 0, field + " value of '" + name
+          + "' has a NUL character, which no process argument can hold.");
+    });
   }
 
   public static void validateEnvironment(List<KeyValuePair> environment, String field) {

@@ -76,11 +76,9 @@ public final class Submissions {
     ContainerRules.validateSchedulingPriority(request.schedulingPriorityOverride(), "schedulingPriorityOverride");
 
     Map<String, String> parameters = new LinkedHashMap<>(definition.parameters());
+    ContainerRules.validateParameters(request.parameters(), "parameters");
     if (request.parameters() != null) {
-      request.parameters().forEach((key, value) -> {
-        ClientError.require(key != null && value != null, "parameters entries need a name and a value.");
-        parameters.put(key, value);
-      });
+      parameters.putAll(request.parameters());
     }
     ContainerProperties container = applyOverrides(definition.containerProperties(), request.containerOverrides(), parameters);
     RetryStrategy retry = request.retryStrategy() != null ? request.retryStrategy() : definition.retryStrategy();
@@ -230,8 +228,7 @@ public final class Submissions {
       ContainerRules.validateRequirements(overrides.resourceRequirements(), overrides.vcpus(), overrides.memory(), "containerOverrides");
       ContainerRules.validateEnvironment(overrides.environment(), "containerOverrides.environment");
       if (overrides.command() != null) {
-        ClientError.require(overrides.command().stream().allMatch(c -> c != null),
-            "containerOverrides.command cannot contain null entries.");
+        ContainerRules.validateCommand(overrides.command(), "containerOverrides.command");
         command = overrides.command();
       }
       if (overrides.environment() != null) {

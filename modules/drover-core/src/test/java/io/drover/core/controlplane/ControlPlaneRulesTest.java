@@ -340,7 +340,9 @@ class ControlPlaneRulesTest {
         Arguments.of("unknown type", container(vcpu("1"), memory("512"), new ResourceRequirement("DISK", "10")),
             "containerProperties.resourceRequirements type 'DISK'"),
         Arguments.of("null command entry", container("busybox", Collections.singletonList(null), List.of(),
-            List.of(vcpu("1"), memory("512"))), "containerProperties.command"));
+            List.of(vcpu("1"), memory("512"))), "containerProperties.command"),
+        Arguments.of("NUL in a command entry", container("busybox", List.of("echo", "a\0b"), List.of(),
+            List.of(vcpu("1"), memory("512"))), "containerProperties.command[1] has a NUL character"));
   }
 
   @Nested
@@ -926,6 +928,13 @@ class ControlPlaneRulesTest {
 
       assertRejected(() -> RULES.registerJobDefinition(EMPTY, jobDefinition("app").parameters(parameters).build()),
           "parameters");
+    }
+
+    @Test
+    void aParameterValueWithNulIsAClientErrorNamingTheParameter() {
+      assertRejected(() -> RULES.registerJobDefinition(EMPTY,
+          jobDefinition("app").parameters(Map.of("input", "a\0b")).build()),
+          "parameters value of 'input' has a NUL character");
     }
 
     private static RetryStrategy retryOn(EvaluateOnExit rule) {

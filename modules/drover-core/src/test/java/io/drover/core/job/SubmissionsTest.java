@@ -209,6 +209,14 @@ class SubmissionsTest {
   }
 
   @Test
+  void overrideCommandAndParametersCannotHoldNul() {
+    assertRejected(() -> resolve(app().containerOverrides(overrides(List.of("echo", "a\0b"), null, null))),
+        "containerOverrides.command[1] has a NUL character");
+    assertRejected(() -> resolve(app().parameters(Map.of("day", "mon\0day"))),
+        "parameters value of 'day' has a NUL character");
+  }
+
+  @Test
   void overrideEnvironmentValuesCannotHoldNulAndTheRefusalKeepsTheValueOut() {
     String message = assertRejected(
         () -> resolve(app().containerOverrides(overrides(null, List.of(new KeyValuePair("TOKEN", "se\0cret")), null))),
