@@ -83,7 +83,7 @@ final class Scale implements BenchMain.Scenario {
       long enabledAt = System.currentTimeMillis();
       batch.updateComputeEnvironment(b -> b.computeEnvironment(Drover.COMPUTE_ENVIRONMENT).state(CEState.ENABLED));
       List<JobDetail> done = Drover.awaitFinished(batch, ids, Duration.ofMinutes(60));
-      Map<String, Double> cores = cpu.cores();
+      Map<String, ProcessStats.Cores> cores = cpu.cores();
       CassandraRequests.Counts requests = CassandraRequests.read(stack.cassandraPort()).since(before);
 
       // A job that failed before it started has no start time; it is counted, not plotted.
@@ -134,9 +134,9 @@ final class Scale implements BenchMain.Scenario {
               passes == 0 ? "-" : Report.ms(meanPass / passes) + " / " + Report.ms(longestPass))
           .measured("controller heap peak / max after GC", heap.peakMib() + " / " + heap.maxAfterGcMib() + " MiB", "< 1 GiB",
               heap.peakMib() < 1024)
-          .measured("controller CPU while placing", String.format(Locale.ROOT, "%.2f cores", cores.get("controller")))
-          .measured("fleet CPU / Cassandra CPU while placing", String.format(Locale.ROOT, "%.2f / %.2f cores",
-              cores.get("fleet"), cores.get("cassandra")))
+          .measured("controller CPU while placing", cores.get("controller").toString())
+          .measured("fleet CPU while placing", cores.get("fleet").toString())
+          .measured("Cassandra CPU while placing", cores.get("cassandra").toString())
           .measured("fleet heap peak", fleetHeap.peakMib() + " MiB")
           .measured("fleet process ready in", Report.seconds(fleetSeconds))
           .measured("submission of the jobs", Report.seconds(submitSeconds) + " (" + Report.rate(jobs / submitSeconds, "jobs/s")

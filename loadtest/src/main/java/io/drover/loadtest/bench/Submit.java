@@ -49,7 +49,7 @@ final class Submit implements BenchMain.Scenario {
     List<String> accepted;
     Stats latency;
     double seconds;
-    Map<String, Double> cores;
+    Map<String, ProcessStats.Cores> cores;
     List<double[]> perSecond;
     CassandraRequests.Counts requests;
     try (BatchClient batch = Drover.client(node.endpoint())) {
@@ -106,8 +106,8 @@ final class Submit implements BenchMain.Scenario {
         .measured("accepted / failed calls", accepted.size() + " / " + (jobs - accepted.size()))
         .measured("durable: found after kill -9 + restart", found + " of " + accepted.size(), "all",
             found == accepted.size())
-        .measured("CPU, Drover process", String.format(java.util.Locale.ROOT, "%.2f cores", cores.get("drover")))
-        .measured("CPU, Cassandra", String.format(java.util.Locale.ROOT, "%.2f cores", cores.get("cassandra")))
+        .measured("CPU, Drover process", cores.get("drover").toString())
+        .measured("CPU, Cassandra", cores.get("cassandra").toString())
         .measured("Drover heap peak / max after GC", heap.peakMib() + " / " + heap.maxAfterGcMib() + " MiB");
     requests.addTo(report, "accepted job", accepted.size());
     report.percentilePlot(run.resultsDir(), "latency.png", "submit: SubmitJob latency", Map.of("SubmitJob", latency));

@@ -69,6 +69,24 @@ class ReportingTest {
   }
 
   @Test
+  void theJitCompilersShareOfAJvmsCpuIsCountedFromItsCompilerThreads() {
+    long self = ProcessHandle.current().pid();
+    // Work enough for both compilers: hot lambdas and a stream pipeline reach C2.
+    long sum = 0;
+    for (int round = 1; round <= 50; round++) {
+      long factor = round;
+      sum += IntStream.range(0, 200_000).mapToLong(i -> i * factor % 7).sum();
+    }
+    assertTrue(sum > 0);
+    Map<Long, Double> threads = ProcessStats.compilerCpuSeconds(self);
+    double compilers = threads.values().stream().mapToDouble(Double::doubleValue).sum();
+    assertTrue(compilers > 0, "this JVM has compiled code by now: " + threads);
+    assertTrue(compilers < ProcessStats.cpuSeconds(self), "the compilers are part of the JVM's CPU");
+    assertEquals(Map.of(), ProcessStats.compilerCpuSeconds(Long.MAX_VALUE), "no such process");
+    assertEquals("0.86 cores, JIT compilers 0.25", new ProcessStats.Cores(0.864, 0.251).toString());
+  }
+
+  @Test
   void theSummaryListsEveryResultAgainstItsTargetAndLinksItsPlots() throws Exception {
     System.setProperty("java.awt.headless", "true");
     Report report = new Report("latency", "single jobs").setting("jobs", 3);
