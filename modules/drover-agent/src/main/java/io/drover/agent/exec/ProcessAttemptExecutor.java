@@ -317,7 +317,8 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
       // The launcher would start and then fail to run it; say so now, as a direct start would.
       deleteQuietly(workDir);
       throw new LaunchFailedException("CannotStartContainerError: Cannot run program \"" + spec.command().get(0)
-          + "\": no such executable file" + (spec.command().get(0).contains("/") ? "" : " on PATH " + jobPath), null);
+          + "\": no such executable file" + (user.switched() ? " that " + user.name() + " may run" : "")
+          + (spec.command().get(0).contains("/") ? "" : " on PATH " + jobPath), null);
     }
     List<String> command = new ArrayList<>(launcher.prefix());
     Map<String, String> launcherEnvironment = jobEnvironment;
@@ -417,18 +418,19 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
   }
 
   /**
-   * Whether {@code program} names an executable file: a path (relative ones from the attempt's
-   * working directory), or a name found on {@code path}.
+   * Whether {@code program} names a file the commands' user may run: a path (relative ones from the
+   * attempt's working directory), or a name found on {@code path}, where, as for execvp, an entry
+   * the user may not run is passed over for the next.
    */
-  private static boolean executable(String program, Path workDir, String path) {
+  private boolean executable(String program, Path workDir, String path) {
     if (program.contains("/")) {
-      return Files.isExecutable(workDir.resolve(program));
+      return user.mayExecute(workDir.resolve(program));
     }
     if (path == null) {
       return false;
     }
     for (String dir : path.split(":")) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+      if (!dir.isEmpty() && user.mayExecute(Path.of(dir, program))) {
         return true;
       }
     }

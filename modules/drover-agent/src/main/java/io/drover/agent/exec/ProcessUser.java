@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -77,6 +78,46 @@ record ProcessUser(String name, int uid, int gid, List<Integer> supplementaryGro
     }
     return List.of(SETPRIV.toString(), "--reuid=" + uid, "--regid=" + gid,
         supplementaryGroups.isEmpty() ? "--clear-groups" : "--init-groups", "--no-new-privs", "--");
+  }
+
+  /**
+   * Whether this user may run {@code file}: a regular file that the permission bits of the file
+   * and of every directory on its real path let this user execute and reach, as exec decides (ACLs
+   * are not read). When commands run as the agent's own user, the JVM answers for it.
+   */
+  boolean mayExecute(Path file) {
+    if (!Files.isRegularFile(file)) {
+      return false;
+    }
+    if (!switched) {
+      return Files.isExecutable(file);
+    }
+    try {
+      Path real = file.toRealPath();
+      for (Path path = real; path != null; path = path.getParent()) {
+        if (!permitsExecute(path)) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException | UnsupportedOperationException unreadable) {
+      return false;
+    }
+  }
+
+  /** Whether the execute (search, for a directory) bit of the class this user falls in is set. */
+  private boolean permitsExecute(Path path) throws IOException {
+    Map<String, Object> attributes = Files.readAttributes(path, "unix:mode,uid,gid");
+    int mode = (Integer) attributes.get("mode");
+    int owner = (Integer) attributes.get("uid");
+    int group = (Integer) attributes.get("gid");
+    if (owner == uid) {
+      return (mode & 0100) != 0;
+    }
+    if (group == gid || supplementaryGroups.contains(group)) {
+      return (mode & 0010) != 0;
+    }
+    return (mode & 0001) != 0;
   }
 
   /** What {@code id} prints for the arguments, trimmed; null when it fails (no such user). */

@@ -158,6 +158,35 @@ class ProcessAttemptExecutorTest {
   }
 
   @Test
+  void asRootAProgramTheRunAsUserMayNotRunFailsTheLaunchAndIsPassedOverOnThePath() throws Exception {
+    assumeTrue(ROOT, "only an agent running as root switches users");
+    Path rootOnly = Files.createDirectories(workRoot.resolve("root-only"));
+    Path everyone = Files.createDirectories(workRoot.resolve("everyone"));
+    Path hidden = Files.createDirectories(workRoot.resolve("hidden"));
+    for (Path dir : List.of(rootOnly, everyone, hidden)) {
+      Files.writeString(dir.resolve("drover-test-tool"), "#!/bin/sh\necho ran from " + dir.getFileName() + "\n");
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.setPosixFilePermissions(dir.resolve("drover-test-tool"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    Files.setPosixFilePermissions(rootOnly.resolve("drover-test-tool"), PosixFilePermissions.fromString("rwx------"));
+    Files.setPosixFilePermissions(hidden, PosixFilePermissions.fromString("rwx------"));
+
+    for (Path program : List.of(rootOnly.resolve("drover-test-tool"), hidden.resolve("drover-test-tool"))) {
+      ExecutionException failure = assertThrows(ExecutionException.class, () -> await(
+          executor.start(spec("job-root-only-" + program.getParent().getFileName(), Map.of(), program.toString()),
+              new RecordingSink())));
+      assertEquals("CannotStartContainerError: Cannot run program \"" + program
+          + "\": no such executable file that nobody may run",
+          assertInstanceOf(LaunchFailedException.class, failure.getCause()).getMessage());
+    }
+    RecordingSink sink = new RecordingSink();
+    Execution execution = await(executor.start(spec("job-path-passes-over",
+        Map.of("PATH", rootOnly + ":" + hidden + ":" + everyone + ":/usr/bin:/bin"), "drover-test-tool"), sink));
+    assertEquals(0, await(execution.exit()).exitCode(), sink.text(OutputStream.STDERR));
+    assertEquals("ran from everyone\n", sink.text(OutputStream.STDOUT));
+  }
+
+  @Test
   void aVariableNoProcessCanHoldFailsTheLaunchNamingItButNotItsValue() {
     Map<String, Map<String, String>> unusable = Map.of(
         "A=B", Map.of("A=B", "x"),
