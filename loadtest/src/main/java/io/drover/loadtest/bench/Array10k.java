@@ -1,5 +1,6 @@
 package io.drover.loadtest.bench;
 
+import io.drover.core.job.ArraySpec;
 import io.drover.loadtest.bench.BenchMain.Run;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,9 +22,6 @@ import software.amazon.awssdk.services.batch.model.JobStatus;
 final class Array10k implements BenchMain.Scenario {
 
   private static final String DEFINITION = "bench-true";
-
-  /** The largest array SubmitJob accepts, as in AWS Batch. */
-  private static final int MAX_ARRAY_SIZE = 10_000;
 
   @Override
   public String name() {
@@ -50,8 +48,8 @@ final class Array10k implements BenchMain.Scenario {
     try (BatchClient batch = Drover.client(node.endpoint())) {
       Drover.createQueue(batch);
       Drover.define(batch, DEFINITION, List.of("true"), "1", 16);
-      for (int left = warmup; left > 0; left -= MAX_ARRAY_SIZE) {
-        runArray(batch, Math.max(2, Math.min(left, MAX_ARRAY_SIZE)), new ArrayList<>());
+      for (int left = warmup; left > 0; left -= ArraySpec.MAX_SIZE) {
+        runArray(batch, Math.max(ArraySpec.MIN_SIZE, Math.min(left, ArraySpec.MAX_SIZE)), new ArrayList<>());
       }
       ProcessStats.CpuWindow cpu = new ProcessStats.CpuWindow(Map.of(
           "drover", node.pid(), "cassandra", run.stack().cassandraPid()));
