@@ -312,20 +312,21 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
       throw new LaunchFailedException("CannotStartContainerError: the environment variable \"" + unusable
           + "\" cannot be set: a name may hold neither '=' nor NUL, a value no NUL", null);
     }
+    String program = spec.command().get(0);
     String jobPath = jobEnvironment.get("PATH");
-    if (!launcher.prefix().isEmpty() && !executable(spec.command().get(0), workDir, jobPath)) {
+    if (!launcher.prefix().isEmpty() && !executable(program, workDir, jobPath)) {
       // The launcher would start and then fail to run it; say so now, as a direct start would.
       deleteQuietly(workDir);
-      throw new LaunchFailedException("CannotStartContainerError: Cannot run program \"" + spec.command().get(0)
+      throw new LaunchFailedException("CannotStartContainerError: Cannot run program \"" + program
           + "\": no such executable file" + (user.switched() ? " that " + user.name() + " may run" : "")
-          + (spec.command().get(0).contains("/") ? "" : " on PATH " + jobPath), null);
+          + (program.contains("/") ? "" : " on PATH " + jobPath), null);
     }
     List<String> command = new ArrayList<>(launcher.prefix());
     Map<String, String> launcherEnvironment = jobEnvironment;
     if (launcher.environmentAsArguments()) {
-      if (spec.command().get(0).contains("=")) {
+      if (program.contains("=")) {
         deleteQuietly(workDir);
-        throw new LaunchFailedException("CannotStartContainerError: the program \"" + spec.command().get(0)
+        throw new LaunchFailedException("CannotStartContainerError: the program \"" + program
             + "\", whose name contains '=', cannot be started through /usr/bin/env, which sets a job's "
             + "environment when setpriv starts it (drover-spawn has no such limit)", null);
       }
