@@ -1,11 +1,17 @@
 package io.drover.loadtest.bench;
 
 import io.drover.loadtest.bench.BenchMain.Run;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -24,8 +30,9 @@ import software.amazon.awssdk.services.batch.model.JobStatus;
 /**
  * Three controllers and one agent under a steady stream of short jobs; then kill -9 of the oldest
  * controller (it hosts the scheduler singleton and a third of the jobs' shards). Measured: how long
- * after the kill jobs submitted after it start running (placements resume), the longest pause in
- * job starts, and what clients saw meanwhile.
+ * after the kill jobs submitted after it start running (placements resume), the steps on the way
+ * there as the surviving nodes logged them ({@link FailoverTimeline}), the longest pause in job
+ * starts, and what clients saw meanwhile.
  */
 final class Failover implements BenchMain.Scenario {
 
@@ -58,6 +65,23 @@ final class Failover implements BenchMain.Scenario {
     }
     Matcher named = NAMED_JOB.matcher(String.valueOf(error.awsErrorDetails().errorMessage()));
     return named.find() ? named.group(1) : null;
+  }
+
+  /** The failover's steps as the survivors logged them (see {@link FailoverTimeline}). */
+  private static String timeline(Stack.Node killed, List<Stack.Node> survivors, long killedAt) throws IOException {
+    Optional<String> address = FailoverTimeline.address(lines(killed.log()));
+    if (address.isEmpty()) {
+      return "not found: " + killed.log() + " has no start-up line with its address";
+    }
+    List<List<String>> logs = new ArrayList<>();
+    for (Stack.Node node : survivors) {
+      logs.add(lines(node.log()));
+    }
+    return FailoverTimeline.describe(FailoverTimeline.read(logs, address.get(), killedAt, ZoneId.systemDefault()));
+  }
+
+  private static List<String> lines(Path log) throws IOException {
+    return new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
   }
 
   @Override
@@ -170,6 +194,7 @@ final class Failover implements BenchMain.Scenario {
           .setting("split brain resolver", "keep-majority, stable-after "
               + (stableAfter.isEmpty() ? "as conf/cluster.conf sets it (20s)" : stableAfter));
       report.measured("placements resume after kill -9", Report.seconds(resume), "<= 10 s", resume <= 10)
+          .measured("steps after the kill (surviving nodes' logs)", timeline(c1, List.of(c2, c3, agent), killedAt))
           .measured("longest pause in job starts", Report.seconds(longestPause / 1000.0))
           .measured("jobs accepted / refused (refused after the kill)",
               accepted.size() + " / " + refused.get() + " (" + refusedAfterKill.get() + ")")
