@@ -42,7 +42,7 @@ final class FailoverTimeline {
     }
 
     private String marker(String address) {
-      return marker.contains("%s") ? String.format(Locale.ROOT, marker, address) : marker;
+      return marker.replace("%s", address);
     }
   }
 
@@ -67,12 +67,16 @@ final class FailoverTimeline {
    * or after the kill; steps no log shows are left out.
    */
   static Map<Step, Double> read(List<List<String>> survivorsLogs, String address, long killedAt, ZoneId zone) {
+    Map<Step, String> markers = new EnumMap<>(Step.class);
+    for (Step step : Step.values()) {
+      markers.put(step, step.marker(address));
+    }
     Map<Step, Double> steps = new EnumMap<>(Step.class);
     ZonedDateTime kill = Instant.ofEpochMilli(killedAt).atZone(zone);
     for (List<String> log : survivorsLogs) {
       for (String line : log) {
         for (Step step : Step.values()) {
-          if (!line.contains(step.marker(address))) {
+          if (!line.contains(markers.get(step))) {
             continue;
           }
           Optional<Long> at = at(line, kill, zone);
