@@ -2,9 +2,7 @@ package io.drover.loadtest.bench;
 
 import io.drover.loadtest.bench.BenchMain.Run;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -69,19 +67,15 @@ final class Failover implements BenchMain.Scenario {
 
   /** The failover's steps as the survivors logged them (see {@link FailoverTimeline}). */
   private static String timeline(Stack.Node killed, List<Stack.Node> survivors, long killedAt) throws IOException {
-    Optional<String> address = FailoverTimeline.address(lines(killed.log()));
+    Optional<String> address = FailoverTimeline.address(Files.readAllLines(killed.log()));
     if (address.isEmpty()) {
       return "not found: " + killed.log() + " has no start-up line with its address";
     }
     List<List<String>> logs = new ArrayList<>();
     for (Stack.Node node : survivors) {
-      logs.add(lines(node.log()));
+      logs.add(Files.readAllLines(node.log()));
     }
     return FailoverTimeline.describe(FailoverTimeline.read(logs, address.get(), killedAt, ZoneId.systemDefault()));
-  }
-
-  private static List<String> lines(Path log) throws IOException {
-    return new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
   }
 
   @Override

@@ -1,7 +1,6 @@
 package io.drover.loadtest.bench;
 
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -75,16 +74,12 @@ final class FailoverTimeline {
     ZonedDateTime kill = Instant.ofEpochMilli(killedAt).atZone(zone);
     for (List<String> log : survivorsLogs) {
       for (String line : log) {
-        for (Step step : Step.values()) {
-          if (!line.contains(markers.get(step))) {
-            continue;
+        markers.forEach((step, marker) -> {
+          if (line.contains(marker)) {
+            at(line, kill).filter(logged -> logged >= killedAt)
+                .ifPresent(logged -> steps.merge(step, (logged - killedAt) / 1000.0, Math::min));
           }
-          Optional<Long> at = at(line, kill, zone);
-          if (at.isPresent() && at.get() >= killedAt) {
-            double seconds = (at.get() - killedAt) / 1000.0;
-            steps.merge(step, seconds, Math::min);
-          }
-        }
+        });
       }
     }
     return steps;
@@ -104,7 +99,7 @@ final class FailoverTimeline {
    * When a line was logged, in epoch milliseconds: its time of day on the kill's date, or on the next
    * day when that would put it more than 12 hours before the kill (the run went past midnight).
    */
-  private static Optional<Long> at(String line, ZonedDateTime kill, ZoneId zone) {
+  private static Optional<Long> at(String line, ZonedDateTime kill) {
     Matcher m = TIME.matcher(line);
     if (!m.find()) {
       return Optional.empty();
@@ -115,8 +110,7 @@ final class FailoverTimeline {
     } catch (DateTimeParseException e) {
       return Optional.empty();
     }
-    LocalDate day = kill.toLocalDate();
-    ZonedDateTime logged = ZonedDateTime.of(day, time, zone);
+    ZonedDateTime logged = kill.with(time);
     if (logged.isBefore(kill.minusHours(12))) {
       logged = logged.plusDays(1);
     }
