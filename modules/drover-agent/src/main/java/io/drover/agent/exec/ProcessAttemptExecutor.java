@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -55,31 +56,35 @@ import org.slf4j.LoggerFactory;
  * does not exist, or when the work root is unsafe or out of the user's reach. An agent running as
  * another user cannot switch and runs commands as itself, which it logs at start.
  *
- * <p><b>The launch:</b> each command starts through {@link SpawnHelper drover-spawn}, which gives it
- * a session and process group of its own and, when switching, drops to the user in the same exec.
- * Where drover-spawn cannot be used (not built into this jar, a work root mounted noexec, or {@link
- * ProcessSettings#spawnHelper()} off), which the agent logs at start, util-linux's {@code setsid}
- * and {@code setpriv} do the same, with coreutils' {@code env} setting the job's environment after
- * the switch: two more execs; an agent running as root then refuses to start without {@code
- * setpriv} or {@code env}. With a launcher in front, a command that is not an executable file fails
- * the launch before anything starts, as a direct start would.
+ * <p><b>The launch:</b> each command starts through {@link SpawnServer drover-spawn}, one process
+ * the executor keeps for all attempts (and starts again should it end): it forks the command, gives
+ * it a session and process group of its own and, when switching, drops to the user before the
+ * command's exec, the only one; it then forwards the command's output and exit. A command that
+ * cannot run (missing, or not the user's to run) fails the launch with the exec's own error. Where
+ * drover-spawn cannot be used (not built into this jar, a work root mounted noexec, or {@link
+ * ProcessSettings#spawnHelper()} off), which the agent logs at start, the agent forks each command
+ * itself through util-linux's {@code setsid} and {@code setpriv}, with coreutils' {@code env}
+ * setting the job's environment after the switch: two more execs; an agent running as root then
+ * refuses to start without {@code setpriv} or {@code env}. With that launcher in front, a command
+ * that is not an executable file fails the launch before anything starts, as a direct start would.
  *
  * <p><b>No other isolation or limits:</b> this executor does not enforce the spec's resources
  * (vCPU, memory, GPUs) and ignores its user, read-only root file system, privileged flag and
  * mounts. Every attempt runs as the same user, so attempts can see and signal each other, and see
  * whatever that user may on the host. Use the Docker executor wherever that matters.
  *
- * <p>Threads: stdout and stderr are each read by a thread of the executor's own unbounded pool of
- * daemon threads, so a running attempt never holds one of the shared executor's threads (a bounded
- * pool would otherwise starve once it runs more attempts than it has threads). Threads are reused
- * from one attempt to the next and end after a minute idle: a host running thousands of short
- * attempts does not create two threads for each. Background children
- * that keep those pipes open keep the attempt from finishing until they exit or {@link
+ * <p>Threads: through drover-spawn, one thread reads what it sends for every attempt, and an exit
+ * is completed (the working directory removed) on the blocking pool. Forked by the agent, stdout
+ * and stderr are each read by a thread of the executor's own unbounded pool of daemon threads, so
+ * a running attempt never holds one of the shared executor's threads (a bounded pool would
+ * otherwise starve once it runs more attempts than it has threads); threads are reused from one
+ * attempt to the next and end after a minute idle. Background children
+ * that keep the output pipes open keep the attempt from finishing until they exit or {@link
  * Execution#stop} kills them. The exit code is the process's own; a process killed by a signal
  * reports 128 + the signal number.
  *
- * <p>Where each attempt runs in a session and process group of its own (through drover-spawn or
- * {@code setsid}) and procps's {@code kill} exists (as on Debian), a stop signals the whole group:
+ * <p>Where each attempt runs in a session and process group of its own (through drover-spawn, or
+ * {@code setsid} where procps's {@code kill} exists, as on Debian), a stop signals the whole group:
  * a child the command forks at the very moment of the stop cannot escape it (re-parented, it would
  * no longer be found among the descendants and would keep the output pipes, and so the attempt,
  * open). Otherwise the process tree is signalled instead.
@@ -101,10 +106,17 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
   private final Executor blocking;
   private final ScheduledExecutorService graceTimer;
   private final ExecutorService outputReaders;
-  private final Set<ProcessExecution> running = ConcurrentHashMap.newKeySet();
+  private final Set<RunningAttempt> running = ConcurrentHashMap.newKeySet();
+  /** drover-spawn's path when commands start through it; null when they start through {@link #launcher}. */
+  private final Path spawnHelper;
+  /** How commands start without drover-spawn; null with it. */
   private final Launcher launcher;
-  /** Whether attempts get a process group of their own that a stop can signal as one. */
+  /** Whether attempts started through {@link #launcher} get a process group of their own that a stop can signal. */
   private final boolean processGroups;
+  /** The drover-spawn that starts commands, replaced when it has ended; guarded by this. */
+  private SpawnServer server;
+  /** Guarded by this. */
+  private boolean closed;
 
   /**
    * Finds the user commands run as and prepares the work root; fails, with what to do, when the
@@ -120,11 +132,12 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
     if (user.switched()) {
       checkWorkRoot();
     }
-    this.launcher = launcher(settings.spawnHelper());
-    this.processGroups = launcher.ownProcessGroup() && Files.isExecutable(KILL);
+    this.spawnHelper = startSpawnServer(settings.spawnHelper());
+    this.launcher = spawnHelper == null ? fallbackLauncher(settings.spawnHelper()) : null;
+    this.processGroups = launcher != null && launcher.ownProcessGroup() && Files.isExecutable(KILL);
     if (user.switched()) {
       log.info("The process executor runs job commands as {} (uid {}, gid {}), through {} ({})",
-          user.name(), user.uid(), user.gid(), launcher.name(), ProcessUser.SETTING);
+          user.name(), user.uid(), user.gid(), launcherName(), ProcessUser.SETTING);
     } else if (user.name().equals(settings.runAsUser())) {
       log.info("The process executor runs job commands as {} (uid {}), the agent's own user", user.name(), user.uid());
     } else {
@@ -160,24 +173,35 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
   private record Launcher(String name, List<String> prefix, boolean ownProcessGroup, boolean environmentAsArguments) {}
 
   /**
-   * drover-spawn when it is wanted and runs here; else {@link #utilLinuxLauncher()}, saying why at
-   * WARN, or at INFO when turned off.
+   * Installs drover-spawn and starts it when it is wanted and runs here.
+   *
+   * @return its path, or null when commands start without it ({@link #fallbackLauncher}), saying why
    */
-  private Launcher launcher(boolean spawnHelper) {
-    if (!spawnHelper) {
-      Launcher fallback = utilLinuxLauncher();
-      log.info("drover.agent.process.spawn-helper is off: job commands start through {}", fallback.name());
-      return fallback;
+  private Path startSpawnServer(boolean wanted) {
+    if (!wanted) {
+      return null;
     }
     try {
-      return new Launcher("drover-spawn", SpawnHelper.commandPrefix(SpawnHelper.install(workRoot), user), true, false);
+      SpawnHelper.checkGroups(user);
+      Path helper = SpawnHelper.install(workRoot);
+      server = SpawnServer.start(helper);
+      return helper;
     } catch (IllegalStateException unusable) {
-      Launcher fallback = utilLinuxLauncher();
-      log.warn("The process executor cannot use drover-spawn: {}. Job commands start through {} instead, up to two "
-          + "execs more for every attempt. Build Drover where gcc is, or give drover.agent.process.work-dir a file "
-          + "system that allows exec.", unusable.getMessage(), fallback.name());
-      return fallback;
+      log.warn("The process executor cannot use drover-spawn: {}. Job commands start through setsid and setpriv "
+          + "instead: the agent forks each itself, with up to two execs more and two threads for every attempt. "
+          + "Build Drover where gcc is, or give drover.agent.process.work-dir a file system that allows exec.",
+          unusable.getMessage());
+      return null;
     }
+  }
+
+  /** {@link #utilLinuxLauncher()}, saying so at INFO when drover-spawn was turned off. */
+  private Launcher fallbackLauncher(boolean spawnHelperWanted) {
+    Launcher fallback = utilLinuxLauncher();
+    if (!spawnHelperWanted) {
+      log.info("drover.agent.process.spawn-helper is off: job commands start through {}", fallback.name());
+    }
+    return fallback;
   }
 
   /**
@@ -246,7 +270,7 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
 
   /** What commands start through: drover-spawn, or as much of setsid and setpriv as applies. */
   String launcherName() {
-    return launcher.name();
+    return spawnHelper != null ? "drover-spawn" : launcher.name();
   }
 
   @Override
@@ -273,9 +297,32 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
   @Override
   public void close() {
     graceTimer.shutdownNow();
-    running.forEach(ProcessExecution::kill);
+    running.forEach(RunningAttempt::kill);
+    synchronized (this) {
+      closed = true;
+      if (server != null) {
+        // It kills what still runs and reports each exit before it ends.
+        server.close();
+      }
+    }
     // The killed processes' pipes close, so the readers still running end and their threads with them.
     outputReaders.shutdown();
+  }
+
+  /** The running drover-spawn; a new one when the last has ended. */
+  private synchronized SpawnServer server() throws IOException {
+    if (closed) {
+      throw new IOException("the agent is shutting down");
+    }
+    if (!server.running()) {
+      log.warn("drover-spawn (pid {}) has ended; starting it again", server.pid());
+      try {
+        server = SpawnServer.start(spawnHelper);
+      } catch (IllegalStateException e) {
+        throw new IOException(e.getMessage(), e);
+      }
+    }
+    return server;
   }
 
   private Execution launch(LaunchSpec spec, OutputSink sink) {
@@ -314,12 +361,13 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
     }
     String program = spec.command().get(0);
     String jobPath = jobEnvironment.get("PATH");
+    if (spawnHelper != null) {
+      return launchThroughSpawnServer(spec, sink, workDir, jobEnvironment);
+    }
     if (!launcher.prefix().isEmpty() && !executable(program, workDir, jobPath)) {
       // The launcher would start and then fail to run it; say so now, as a direct start would.
       deleteQuietly(workDir);
-      throw new LaunchFailedException("CannotStartContainerError: Cannot run program \"" + program
-          + "\": no such executable file" + (user.switched() ? " that " + user.name() + " may run" : "")
-          + (program.contains("/") ? "" : " on PATH " + jobPath), null);
+      throw new LaunchFailedException(notExecutable(program, jobPath), null);
     }
     List<String> command = new ArrayList<>(launcher.prefix());
     Map<String, String> launcherEnvironment = jobEnvironment;
@@ -349,7 +397,7 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
       throw new LaunchFailedException("CannotStartContainerError: " + e.getMessage(), e);
     }
     closeStdin(process);
-    ProcessExecution execution = new ProcessExecution(process, workDir, sink);
+    ForkedAttempt execution = new ForkedAttempt(process, workDir, sink);
     running.add(execution);
     try {
       execution.pump();
@@ -362,6 +410,46 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
     }
     log.debug("started pid {} for job {} attempt {}", process.pid(), spec.jobId(), spec.attempt());
     return execution;
+  }
+
+  private Execution launchThroughSpawnServer(LaunchSpec spec, OutputSink sink, Path workDir,
+      Map<String, String> environment) {
+    ServedAttempt attempt = new ServedAttempt(workDir, sink);
+    // Registered first: it may exit, and be removed, before the launch returns.
+    running.add(attempt);
+    String program = spec.command().get(0);
+    try {
+      SpawnServer spawn = server();
+      attempt.started(spawn, spawn.launch(workDir, spec.command(), environment, user, attempt));
+    } catch (SpawnServer.Refused refused) {
+      running.remove(attempt);
+      deleteQuietly(workDir);
+      throw new LaunchFailedException(refused.notExecutable()
+          ? notExecutable(program, environment.get("PATH"))
+          : "CannotStartContainerError: Cannot run program \"" + program + "\": " + refused.getMessage(), refused);
+    } catch (IOException e) {
+      running.remove(attempt);
+      deleteQuietly(workDir);
+      throw new LaunchFailedException("CannotStartContainerError: cannot start the command through drover-spawn: "
+          + e.getMessage(), e);
+    }
+    log.debug("started pid {} for job {} attempt {}", attempt.pid(), spec.jobId(), spec.attempt());
+    return attempt;
+  }
+
+  private String notExecutable(String program, String jobPath) {
+    return "CannotStartContainerError: Cannot run program \"" + program + "\": no such executable file"
+        + (user.switched() ? " that " + user.name() + " may run" : "")
+        + (program.contains("/") ? "" : " on PATH " + jobPath);
+  }
+
+  /** Runs {@code task} on the blocking pool, or here once that no longer takes tasks. */
+  private void offload(Runnable task) {
+    try {
+      blocking.execute(task);
+    } catch (RejectedExecutionException shutDown) {
+      task.run();
+    }
   }
 
   private static void closeStdin(Process process) {
@@ -438,9 +526,21 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
     return false;
   }
 
-  private final class ProcessExecution implements Execution {
+  /** A signal a stop sends, by name for procps's {@code kill} and by number for drover-spawn. */
+  private enum Signal {
+    TERM(SpawnServer.SIGTERM),
+    KILL(SpawnServer.SIGKILL);
 
-    private final Process process;
+    final int number;
+
+    Signal(int number) {
+      this.number = number;
+    }
+  }
+
+  /** An attempt's process, however it was started. */
+  private abstract class RunningAttempt implements Execution {
+
     private final Path workDir;
     private final OutputSink sink;
     private final Object sinkLock = new Object();
@@ -448,10 +548,172 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
     private final CompletableFuture<ExitStatus> exited = new CompletableFuture<>();
     private final CompletionStage<ExitStatus> exit = exited.minimalCompletionStage();
 
-    ProcessExecution(Process process, Path workDir, OutputSink sink) {
-      this.process = process;
+    RunningAttempt(Path workDir, OutputSink sink) {
       this.workDir = workDir;
       this.sink = sink;
+    }
+
+    abstract long pid();
+
+    /** The attempt's process and its descendants, as far as they are still found. */
+    abstract List<ProcessHandle> tree();
+
+    /** Signals the attempt's process group where it can (else only its tree is signalled). */
+    abstract void signalGroup(Signal signal);
+
+    void deliver(OutputStream stream, byte[] data) {
+      synchronized (sinkLock) {
+        try {
+          sink.accept(stream, data);
+        } catch (RuntimeException e) {
+          log.warn("output sink failed; continuing with the next chunk", e);
+        }
+      }
+    }
+
+    /** The process has exited and its output is delivered: removes its directory and completes the exit. */
+    void finish(int exitCode, Throwable error) {
+      running.remove(this);
+      deleteQuietly(workDir);
+      if (error != null) {
+        exited.completeExceptionally(error);
+      } else {
+        exited.complete(new ExitStatus(exitCode, null));
+      }
+    }
+
+    boolean finished() {
+      return exited.isDone();
+    }
+
+    @Override
+    public String id() {
+      return "pid:" + pid();
+    }
+
+    @Override
+    public CompletionStage<ExitStatus> exit() {
+      return exit;
+    }
+
+    @Override
+    public void stop(Duration grace) {
+      if (!stopRequested.compareAndSet(false, true)) {
+        return;
+      }
+      try {
+        blocking.execute(() -> terminate(grace));
+      } catch (RejectedExecutionException e) {
+        log.warn("cannot stop pid {}: the executor rejected the task", pid());
+      }
+    }
+
+    /**
+     * SIGTERM to the process group and to the process and its descendants, remembered now because
+     * they are re-parented (and no longer found as descendants) once the process dies; SIGKILL to
+     * whatever is left after grace.
+     */
+    private void terminate(Duration grace) {
+      List<ProcessHandle> tree = tree();
+      signalGroup(Signal.TERM);
+      tree.forEach(ProcessHandle::destroy);
+      try {
+        graceTimer.schedule(
+            () -> killAll(tree), Math.max(0, grace.toMillis()), TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException closed) {
+        killAll(tree);
+      }
+    }
+
+    void kill() {
+      killAll(tree());
+    }
+
+    void killAll(List<ProcessHandle> remembered) {
+      signalGroup(Signal.KILL);
+      Stream.concat(remembered.stream(), tree().stream())
+          .filter(ProcessHandle::isAlive)
+          .forEach(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  /** An attempt drover-spawn started: its output and exit arrive on the server's reader thread. */
+  private final class ServedAttempt extends RunningAttempt implements SpawnServer.Listener {
+
+    private volatile SpawnServer server;
+    private volatile long id;
+    private volatile long pid;
+    /**
+     * Taken at the start, when the process can only be the command (or gone already): drover-spawn
+     * reaps it, and its process id may then be another process's, which the handle, knowing its
+     * start time, never signals.
+     */
+    private volatile Optional<ProcessHandle> process = Optional.empty();
+
+    ServedAttempt(Path workDir, OutputSink sink) {
+      super(workDir, sink);
+    }
+
+    void started(SpawnServer server, SpawnServer.Started started) {
+      this.id = started.id();
+      this.pid = started.pid();
+      this.process = ProcessHandle.of(started.pid());
+      this.server = server;
+    }
+
+    @Override
+    long pid() {
+      return pid;
+    }
+
+    @Override
+    List<ProcessHandle> tree() {
+      if (finished()) {
+        return List.of();
+      }
+      return process.map(handle -> Stream.concat(Stream.of(handle), handle.descendants()).toList()).orElse(List.of());
+    }
+
+    /** drover-spawn signals the group until it has reported the exit, and never after. */
+    @Override
+    void signalGroup(Signal signal) {
+      try {
+        server.signal(id, signal.number);
+      } catch (IOException e) {
+        log.warn("could not signal process group {} through drover-spawn ({}); signalling its process tree only", pid,
+            e.getMessage());
+      }
+    }
+
+    @Override
+    public void output(OutputStream stream, byte[] data) {
+      deliver(stream, data);
+    }
+
+    @Override
+    public void exited(int code) {
+      // Not on the server's reader thread, which reads every attempt's output.
+      offload(() -> finish(code, null));
+    }
+
+    /** drover-spawn is gone, so the command, should it still run, is killed through its handle. */
+    @Override
+    public void lost(IOException cause) {
+      offload(() -> {
+        tree().forEach(ProcessHandle::destroyForcibly);
+        finish(-1, cause);
+      });
+    }
+  }
+
+  /** An attempt the agent forked itself, through {@link #launcher}: a reader thread per stream. */
+  private final class ForkedAttempt extends RunningAttempt {
+
+    private final Process process;
+
+    ForkedAttempt(Process process, Path workDir, OutputSink sink) {
+      super(workDir, sink);
+      this.process = process;
     }
 
     /**
@@ -464,10 +726,10 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
           () -> copy(process.getInputStream(), OutputStream.STDOUT), readers);
       CompletableFuture<Void> stderr = CompletableFuture.runAsync(
           () -> copy(process.getErrorStream(), OutputStream.STDERR), readers);
-      CompletableFuture.allOf(stdout, stderr).whenComplete((ignored, error) -> finish(error));
+      CompletableFuture.allOf(stdout, stderr).whenComplete((ignored, error) -> waitAndFinish(error));
     }
 
-    private void finish(Throwable pumpError) {
+    private void waitAndFinish(Throwable pumpError) {
       Throwable error = pumpError;
       int exitCode = -1;
       try {
@@ -476,13 +738,7 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
         Thread.currentThread().interrupt();
         error = e;
       }
-      running.remove(this);
-      deleteQuietly(workDir);
-      if (error != null) {
-        exited.completeExceptionally(error);
-      } else {
-        exited.complete(new ExitStatus(exitCode, null));
-      }
+      finish(exitCode, error);
     }
 
     /** Reads one stream to its end; the pooled thread is named after it meanwhile, for thread dumps. */
@@ -505,65 +761,24 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
       }
     }
 
-    private void deliver(OutputStream stream, byte[] data) {
-      synchronized (sinkLock) {
-        try {
-          sink.accept(stream, data);
-        } catch (RuntimeException e) {
-          log.warn("output sink failed; continuing with the next chunk", e);
-        }
-      }
+    @Override
+    long pid() {
+      return process.pid();
     }
 
     @Override
-    public String id() {
-      return "pid:" + process.pid();
+    List<ProcessHandle> tree() {
+      return Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
     }
 
+    /** Through procps's {@code kill}, the process id naming the group its launcher made it lead. */
     @Override
-    public CompletionStage<ExitStatus> exit() {
-      return exit;
-    }
-
-    @Override
-    public void stop(Duration grace) {
-      if (!stopRequested.compareAndSet(false, true)) {
-        return;
-      }
-      try {
-        blocking.execute(() -> terminate(grace));
-      } catch (RejectedExecutionException e) {
-        log.warn("cannot stop pid {}: the executor rejected the task", process.pid());
-      }
-    }
-
-    /**
-     * SIGTERM to the process and its descendants, remembered now because they are re-parented (and
-     * no longer found as descendants) once the process dies; SIGKILL to whatever is left after grace.
-     */
-    private void terminate(Duration grace) {
-      List<ProcessHandle> tree = tree();
-      signalGroup("TERM");
-      tree.forEach(ProcessHandle::destroy);
-      try {
-        graceTimer.schedule(
-            () -> killAll(tree), Math.max(0, grace.toMillis()), TimeUnit.MILLISECONDS);
-      } catch (RejectedExecutionException closed) {
-        killAll(tree);
-      }
-    }
-
-    void kill() {
-      killAll(tree());
-    }
-
-    /** Signals the attempt's process group (its process id, as its launcher made it a leader). */
-    private void signalGroup(String signal) {
+    void signalGroup(Signal signal) {
       if (!processGroups) {
         return;
       }
       try {
-        Process kill = new ProcessBuilder(KILL.toString(), "-s", signal, "--", "-" + process.pid())
+        Process kill = new ProcessBuilder(KILL.toString(), "-s", signal.name(), "--", "-" + process.pid())
             .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         kill.waitFor(5, TimeUnit.SECONDS);
       } catch (IOException e) {
@@ -571,17 +786,6 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }
-
-    private List<ProcessHandle> tree() {
-      return Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
-    }
-
-    private void killAll(List<ProcessHandle> remembered) {
-      signalGroup("KILL");
-      Stream.concat(remembered.stream(), process.descendants())
-          .filter(ProcessHandle::isAlive)
-          .forEach(ProcessHandle::destroyForcibly);
     }
   }
 }

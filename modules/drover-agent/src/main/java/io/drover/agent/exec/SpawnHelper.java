@@ -8,21 +8,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
- * {@code drover-spawn}, the small static program ({@code src/main/c/drover-spawn.c}) the process
- * executor starts job commands through: in one exec it gives the command a session of its own and,
- * when the agent runs as root, drops to the run-as user with no_new_privs, which {@code setsid} and
- * {@code setpriv} did in two. On the machines measured an exec costs 3-6 ms of CPU, and in a
- * large array of short jobs the jobs' processes took a third of the machine.
+ * Installs {@code drover-spawn}, the small static program ({@code src/main/c/drover-spawn.c}) that
+ * starts the process executor's job commands: the agent runs it once ({@link SpawnServer}) and it
+ * forks every command, gives it a session of its own and, when the agent runs as root, drops it to
+ * the run-as user with no_new_privs, which {@code setsid} and {@code setpriv} did in two execs of
+ * their own after the agent's fork. On the machines measured an exec costs 3-6 ms of CPU at rest,
+ * and in a large array of short jobs the jobs' processes took a third of the machine.
  *
  * <p>The build compiles it into the agent's jar wherever gcc is, for the architecture it builds on,
- * and links it statically: no dynamic loader runs in it, so a job's {@code LD_PRELOAD} and the like
- * cannot act on it while it is still root. The agent writes it into the work root (which only root
- * can write when the agent runs as root) and checks that it runs there before using it.
+ * and links it statically: no dynamic loader runs in it, so nothing in a job's environment can act
+ * on it while it is root. The agent writes it into the work root (which only root can write when
+ * the agent runs as root) and checks that it runs there before using it.
  */
 final class SpawnHelper {
 
@@ -30,7 +29,7 @@ final class SpawnHelper {
   static final String RESOURCE = "drover-spawn-" + System.getProperty("os.arch");
   /** How many supplementary groups drover-spawn takes (its {@code MAX_GROUPS}). */
   static final int MAX_GROUPS = 1024;
-  private static final String VERSION = "drover-spawn 1";
+  private static final String VERSION = "drover-spawn 2";
 
   private SpawnHelper() {}
 
@@ -67,20 +66,15 @@ final class SpawnHelper {
   }
 
   /**
-   * What goes before a command to run it through {@code helper}, as {@code user}.
+   * Checks that drover-spawn can give {@code user}'s commands all of the user's groups.
    *
    * @throws IllegalStateException when the user has more supplementary groups than drover-spawn takes
    */
-  static List<String> commandPrefix(Path helper, ProcessUser user) {
-    if (!user.switched()) {
-      return List.of(helper.toString(), "--");
-    }
-    if (user.supplementaryGroups().size() > MAX_GROUPS) {
+  static void checkGroups(ProcessUser user) {
+    if (user.switched() && user.supplementaryGroups().size() > MAX_GROUPS) {
       throw new IllegalStateException(user.name() + " belongs to " + user.supplementaryGroups().size()
           + " supplementary groups, more than the " + MAX_GROUPS + " it takes");
     }
-    String groups = user.supplementaryGroups().stream().map(String::valueOf).collect(Collectors.joining(","));
-    return List.of(helper.toString(), "--user", user.uid() + ":" + user.gid() + ":" + groups, "--");
   }
 
   private static void check(Path helper) {

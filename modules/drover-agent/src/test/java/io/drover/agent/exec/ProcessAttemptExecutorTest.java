@@ -284,7 +284,7 @@ class ProcessAttemptExecutorTest {
   }
 
   @Test
-  void outputReadersAreNamedForTheirStreamAndReusedByTheNextAttempts() throws Exception {
+  void outputIsReadWithoutThreadsOfItsOwnForEachAttempt() throws Exception {
     Set<Thread> readers = ConcurrentHashMap.newKeySet();
     for (int i = 0; i < 10; i++) {
       Set<String> deliveries = ConcurrentHashMap.newKeySet();
@@ -297,9 +297,46 @@ class ProcessAttemptExecutorTest {
 
       assertEquals(0, await(execution.exit()).exitCode());
       String pid = execution.id().substring("pid:".length());
-      assertEquals(Set.of("STDOUT on drover-stdout-" + pid, "STDERR on drover-stderr-" + pid), deliveries);
+      if (spawnHelper()) {
+        // drover-spawn's one reader thread reads every attempt's output.
+        assertEquals(2, deliveries.size(), deliveries.toString());
+        assertTrue(deliveries.stream().allMatch(delivery -> delivery.matches("STD(OUT|ERR) on drover-spawn-output-\\d+")),
+            deliveries.toString());
+      } else {
+        // Pooled reader threads, named for the stream they read meanwhile.
+        assertEquals(Set.of("STDOUT on drover-stdout-" + pid, "STDERR on drover-stderr-" + pid), deliveries);
+      }
     }
-    assertTrue(readers.size() < 20, "10 attempts read their output on " + readers.size() + " threads: none was reused");
+    int most = spawnHelper() ? 1 : 19;
+    assertTrue(readers.size() <= most, "10 attempts read their output on " + readers.size() + " threads");
+  }
+
+  @Test
+  void whenDroverSpawnDiesItsAttemptsEndAsLostAndTheNextLaunchStartsItAgain() throws Exception {
+    assumeTrue(spawnHelper(), "only attempts drover-spawn started depend on it");
+    Execution execution = await(executor.start(spec("job-lost", Map.of(), "sleep", "60"), new RecordingSink()));
+    ProcessHandle command = ProcessHandle.of(Long.parseLong(execution.id().substring("pid:".length()))).orElseThrow();
+    String helper = workRoot.resolve(".drover-spawn").toString();
+    ProcessHandle spawn = ProcessHandle.current().children()
+        .filter(child -> child.info().command().map(helper::equals).orElse(false))
+        .findFirst().orElseThrow(() -> new AssertionError("no drover-spawn runs from " + helper));
+
+    spawn.destroyForcibly();
+
+    ExecutionException lost = assertThrows(ExecutionException.class, () -> await(execution.exit()));
+    assertTrue(lost.getCause().getMessage().startsWith("drover-spawn (pid " + spawn.pid() + ") exited"),
+        lost.getCause().getMessage());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (isRunning(command) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertFalse(isRunning(command), "the lost attempt's process still runs");
+    assertFalse(Files.exists(workRoot.resolve("job-lost-1")));
+
+    RecordingSink sink = new RecordingSink();
+    Execution next = await(executor.start(spec("job-after-lost", Map.of(), "echo", "again"), sink));
+    assertEquals(0, await(next.exit()).exitCode());
+    assertEquals("again\n", sink.text(OutputStream.STDOUT));
   }
 
   @Test
