@@ -60,7 +60,7 @@ final class Array10k implements BenchMain.Scenario {
       double seconds = (System.nanoTime() - t0) / 1e9;
       CassandraRequests.Counts requests = CassandraRequests.read(run.stack().cassandraPort()).since(before);
       Map<String, ProcessStats.Cores> cores = cpu.cores();
-      double jobCores = cpu.childrenCores("drover");
+      double jobCores = cpu.descendantsCores("drover");
       double machineCores = cpu.machineCores();
       ProcessStats.Heap heap = ProcessStats.Heap.from(node.gcLog());
 
@@ -75,7 +75,7 @@ final class Array10k implements BenchMain.Scenario {
           .measured("array status", array.status() + " " + array.arrayProperties().statusSummary())
           .measured("CPU, Drover process", cores.get("drover").toString())
           .measured("CPU, Cassandra", cores.get("cassandra").toString())
-          .measured("CPU, job processes (launcher and true)", String.format(java.util.Locale.ROOT, "%.2f cores", jobCores))
+          .measured("CPU, job processes (drover-spawn and true)", String.format(java.util.Locale.ROOT, "%.2f cores", jobCores))
           .measured("CPU, whole machine", String.format(java.util.Locale.ROOT, "%.2f of %d cores busy", machineCores,
               Runtime.getRuntime().availableProcessors()))
           .measured("Drover heap peak / max after GC", heap.peakMib() + " / " + heap.maxAfterGcMib() + " MiB");

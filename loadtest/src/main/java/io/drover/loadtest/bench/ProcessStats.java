@@ -39,12 +39,21 @@ final class ProcessStats {
   }
 
   /**
-   * CPU seconds (user + system) of the process's children that have ended and been waited for,
-   * or -1 when it is gone: for an agent, the job processes it ran.
+   * CPU seconds (user + system) of the process's descendants, or -1 when it is gone: its children
+   * that have ended and been waited for, and of those still running, what they used and what their
+   * own ended children used. For an agent, the job processes it ran, whether it forked and reaped
+   * them itself or drover-spawn, its child, did.
    */
-  static double childrenCpuSeconds(long pid) {
+  static double descendantsCpuSeconds(long pid) {
     // cutime (16) and cstime (17) of stat(5).
-    return statSeconds(pid, 16);
+    double ended = statSeconds(pid, 16);
+    if (ended < 0) {
+      return -1;
+    }
+    double running = ProcessHandle.of(pid).stream().flatMap(ProcessHandle::children)
+        .mapToDouble(child -> Math.max(0, cpuSeconds(child.pid())) + Math.max(0, statSeconds(child.pid(), 16)))
+        .sum();
+    return ended + running;
   }
 
   /**
@@ -166,7 +175,7 @@ final class ProcessStats {
 
     private final Map<String, Long> pids;
     private final Map<String, Double> startSeconds = new LinkedHashMap<>();
-    private final Map<String, Double> startChildrenSeconds = new LinkedHashMap<>();
+    private final Map<String, Double> startDescendantsSeconds = new LinkedHashMap<>();
     private final Map<String, Map<Long, Double>> startCompilerSeconds = new LinkedHashMap<>();
     private final double startMachineSeconds = machineBusySeconds();
     private final long startNanos = System.nanoTime();
@@ -175,7 +184,7 @@ final class ProcessStats {
       this.pids = pids;
       pids.forEach((name, pid) -> {
         startSeconds.put(name, cpuSeconds(pid));
-        startChildrenSeconds.put(name, childrenCpuSeconds(pid));
+        startDescendantsSeconds.put(name, descendantsCpuSeconds(pid));
         startCompilerSeconds.put(name, compilerCpuSeconds(pid));
       });
     }
@@ -199,9 +208,9 @@ final class ProcessStats {
       return cores;
     }
 
-    /** Average cores the ended children of process {@code name} used from the window's start until now. */
-    double childrenCores(String name) {
-      return (childrenCpuSeconds(pids.get(name)) - startChildrenSeconds.get(name)) / elapsedSeconds();
+    /** Average cores the descendants of process {@code name} used from the window's start until now. */
+    double descendantsCores(String name) {
+      return (descendantsCpuSeconds(pids.get(name)) - startDescendantsSeconds.get(name)) / elapsedSeconds();
     }
 
     /** Average cores the whole machine was busy from the window's start until now. */

@@ -3,6 +3,7 @@ package io.drover.loadtest.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,9 +64,25 @@ class ReportingTest {
     Process child = new ProcessBuilder("sh", "-c", "end=$(($(date +%s%N) + 500000000)); "
         + "while [ $(date +%s%N) -lt $end ]; do :; done").start();
     assertEquals(0, child.waitFor());
-    assertTrue(window.childrenCores("self") > 0, "the child's CPU counts for its parent once it ended");
+    assertTrue(window.descendantsCores("self") > 0, "the child's CPU counts for its parent once it ended");
     assertTrue(window.machineCores() > 0, "the machine was busy while the child spun");
-    assertTrue(ProcessStats.childrenCpuSeconds(self) >= 0.1, "at least 0.1 s of the child's half second");
+    assertTrue(ProcessStats.descendantsCpuSeconds(self) >= 0.1, "at least 0.1 s of the child's half second");
+  }
+
+  /** As drover-spawn does for the agent: a child that stays up runs and reaps the processes that work. */
+  @Test
+  void theCpuOfProcessesALiveChildRanAndReapedCounts() throws Exception {
+    long self = ProcessHandle.current().pid();
+    double before = ProcessStats.descendantsCpuSeconds(self);
+    Process child = new ProcessBuilder("sh", "-c", "sh -c 'end=$(($(date +%s%N) + 500000000)); "
+        + "while [ $(date +%s%N) -lt $end ]; do :; done'; echo spun; sleep 60").start();
+    try {
+      assertEquals("spun", new String(child.getInputStream().readNBytes(4), StandardCharsets.UTF_8));
+      assertTrue(ProcessStats.descendantsCpuSeconds(self) - before >= 0.1,
+          "at least 0.1 s of the grandchild's half second while the child runs");
+    } finally {
+      child.destroyForcibly();
+    }
   }
 
   @Test
