@@ -178,15 +178,28 @@ final class SpawnServer implements AutoCloseable {
       }
       throw new IOException("drover-spawn ended before it answered: " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
-      commands.remove(id);
+      abandon(id);
       throw new IOException("drover-spawn did not answer within " + START_TIMEOUT_SECONDS + " s", e);
     } catch (InterruptedException e) {
-      commands.remove(id);
+      abandon(id);
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while starting the command", e);
     } catch (IOException e) {
       commands.remove(id);
       throw e;
+    }
+  }
+
+  /**
+   * Forgets a command whose start was not waited for, and kills it should it start after all:
+   * drover-spawn carries out requests in order, so the kill follows the launch.
+   */
+  private void abandon(long id) {
+    commands.remove(id);
+    try {
+      signal(id, SIGKILL);
+    } catch (IOException e) {
+      log.debug("could not kill abandoned command {}: {}", id, e.toString());
     }
   }
 
