@@ -12,7 +12,8 @@
  * Frames in both directions are a 4-byte length and that many bytes; numbers are big-endian and a
  * string is a 4-byte length and its bytes. Requests:
  *   'L' id:8 switch:1 uid:4 gid:4 count:4 group:4... workdir:str argc:4 arg:str... envc:4 env:str...
- *       start a command: argv[0] is looked up on the PATH of env ("NAME=VALUE" strings) as execvp does
+ *       start a command in workdir, which becomes the user's alone (mode 0700, no ACL): argv[0] is
+ *       looked up on the PATH of env ("NAME=VALUE" strings) as execvp does
  *   'K' id:8 signal:4        signal the process group of command id (nothing once it has finished)
  * Answers:
  *   'H' version:str                          once, first
@@ -39,9 +40,11 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #define VERSION "drover-spawn 2"
@@ -300,6 +303,26 @@ static void become(int status_pipe, uid_t uid, gid_t gid, const gid_t *groups, s
   }
 }
 
+/*
+ * In the child, in the working directory: makes it the user's alone (mode 0700, no ACL), however
+ * the agent made it or whatever the command that had it before set on it (the agent reuses emptied
+ * directories). Before the user is switched, so that root may give it away.
+ */
+static void prepare_directory(int status_pipe, int switch_user, uid_t uid, gid_t gid) {
+  if (switch_user && chown(".", uid, gid) != 0) {
+    fail_in_child(status_pipe, "giving the working directory to the user");
+  }
+  if (chmod(".", 0700) != 0) {
+    fail_in_child(status_pipe, "making the working directory private");
+  }
+  static const char *const acls[] = {"system.posix_acl_access", "system.posix_acl_default"};
+  for (size_t i = 0; i < sizeof acls / sizeof *acls; i++) {
+    if (removexattr(".", acls[i]) != 0 && errno != ENODATA && errno != ENOTSUP) {
+      fail_in_child(status_pipe, "removing the working directory's ACL");
+    }
+  }
+}
+
 static void answer_failed(uint64_t id, int error, const char *step) {
   char message[512];
   snprintf(message, sizeof message, "%s: %s", step, strerror(error));
@@ -374,6 +397,7 @@ static void launch(struct reader *in) {
         if (chdir(workdir) != 0) {
           fail_in_child(status[1], "changing to the working directory");
         }
+        prepare_directory(status[1], switch_user, uid, gid);
         if (switch_user) {
           become(status[1], uid, gid, groups, group_count);
         }

@@ -100,6 +100,8 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
   private static final Path SETSID = Path.of("/usr/bin/setsid");
   private static final Path KILL = Path.of("/bin/kill");
   private static final Path ENV = Path.of("/usr/bin/env");
+  /** How many emptied working directories drover-spawn's attempts keep for the next ones. */
+  private static final int IDLE_DIRECTORIES = 256;
 
   private final Path workRoot;
   private final ProcessUser user;
@@ -111,6 +113,8 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
   private final Path spawnHelper;
   /** How commands start without drover-spawn; null with it. */
   private final Launcher launcher;
+  /** Working directories for drover-spawn's attempts; null without it. */
+  private final IdleDirectories idleDirectories;
   /** Whether attempts started through {@link #launcher} get a process group of their own that a stop can signal. */
   private final boolean processGroups;
   /** The drover-spawn that starts commands, replaced when it has ended; guarded by this. */
@@ -134,6 +138,7 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
     }
     this.spawnHelper = startSpawnServer(settings.spawnHelper());
     this.launcher = spawnHelper == null ? fallbackLauncher(settings.spawnHelper()) : null;
+    this.idleDirectories = spawnHelper == null ? null : idleDirectories();
     this.processGroups = launcher != null && launcher.ownProcessGroup() && Files.isExecutable(KILL);
     if (user.switched()) {
       log.info("The process executor runs job commands as {} (uid {}, gid {}), through {} ({})",
@@ -192,6 +197,16 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
           + "Build Drover where gcc is, or give drover.agent.process.work-dir a file system that allows exec.",
           unusable.getMessage());
       return null;
+    }
+  }
+
+  private IdleDirectories idleDirectories() {
+    try {
+      return new IdleDirectories(workRoot, IDLE_DIRECTORIES);
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot remove the working directories an earlier run kept in "
+          + "drover.agent.process.work-dir (" + workRoot + "): " + e + ". Remove " + workRoot + "/"
+          + IdleDirectories.PREFIX + "* by hand.", e);
     }
   }
 
@@ -335,11 +350,16 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
             NOT_DIRECTORY_CHARACTER.matcher(spec.jobId()).replaceAll("-") + "-" + spec.attempt());
     try {
       deleteTree(workDir);
-      Files.createDirectories(workDir);
-      if (user.switched()) {
-        Files.setAttribute(workDir, "unix:gid", user.gid(), LinkOption.NOFOLLOW_LINKS);
-        Files.setAttribute(workDir, "unix:uid", user.uid(), LinkOption.NOFOLLOW_LINKS);
-        Files.setPosixFilePermissions(workDir, PosixFilePermissions.fromString("rwx------"));
+      if (idleDirectories != null) {
+        // drover-spawn makes it the user's alone before the command runs.
+        idleDirectories.take(workDir);
+      } else {
+        Files.createDirectories(workDir);
+        if (user.switched()) {
+          Files.setAttribute(workDir, "unix:gid", user.gid(), LinkOption.NOFOLLOW_LINKS);
+          Files.setAttribute(workDir, "unix:uid", user.uid(), LinkOption.NOFOLLOW_LINKS);
+          Files.setPosixFilePermissions(workDir, PosixFilePermissions.fromString("rwx------"));
+        }
       }
     } catch (IOException e) {
       throw new LaunchFailedException(
@@ -472,7 +492,7 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
    * Deletes {@code root} and everything in it; nothing when it does not exist. Most attempts leave
    * their directory empty, so one removal is tried before walking the tree.
    */
-  private static void deleteTree(Path root) throws IOException {
+  static void deleteTree(Path root) throws IOException {
     try {
       Files.deleteIfExists(root);
       return;
@@ -541,7 +561,7 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
   /** An attempt's process, however it was started. */
   private abstract class RunningAttempt implements Execution {
 
-    private final Path workDir;
+    final Path workDir;
     private final OutputSink sink;
     private final Object sinkLock = new Object();
     private final AtomicBoolean stopRequested = new AtomicBoolean();
@@ -574,12 +594,16 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
     /** The process has exited and its output is delivered: removes its directory and completes the exit. */
     void finish(int exitCode, Throwable error) {
       running.remove(this);
-      deleteQuietly(workDir);
+      removeWorkDir();
       if (error != null) {
         exited.completeExceptionally(error);
       } else {
         exited.complete(new ExitStatus(exitCode, null));
       }
+    }
+
+    void removeWorkDir() {
+      deleteQuietly(workDir);
     }
 
     boolean finished() {
@@ -688,6 +712,14 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
     @Override
     public void output(OutputStream stream, byte[] data) {
       deliver(stream, data);
+    }
+
+    /** Kept for a later attempt when it is empty. */
+    @Override
+    void removeWorkDir() {
+      if (!idleDirectories.keep(workDir)) {
+        deleteQuietly(workDir);
+      }
     }
 
     @Override

@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -281,6 +282,55 @@ class ProcessAttemptExecutorTest {
     assertEquals(0, await(execution.exit()).exitCode());
     assertEquals(workDir + "\n", sink.text(OutputStream.STDOUT));
     assertFalse(Files.exists(workDir));
+  }
+
+  @Test
+  void anEmptiedWorkingDirectoryIsReusedPrivateAndWithoutWhatItsLastCommandSetOnIt() throws Exception {
+    assumeTrue(spawnHelper(), "only attempts drover-spawn starts reuse working directories");
+    RecordingSink first = new RecordingSink();
+    Execution opened = await(executor.start(spec("job-opens-its-dir", Map.of(), "sh", "-c",
+        "stat -c %i .; chmod 777 ."), first));
+    assertEquals(0, await(opened.exit()).exitCode(), first.text(OutputStream.STDERR));
+    assertEquals(List.of(".idle-1"), idle());
+
+    RecordingSink second = new RecordingSink();
+    Execution reused = await(executor.start(spec("job-reuses-it", Map.of(), "sh", "-c",
+        "stat -c '%i %a %U' .; ls -A; echo litter > left-behind"), second));
+    assertEquals(0, await(reused.exit()).exitCode(), second.text(OutputStream.STDERR));
+    String user = ROOT ? "nobody" : id("-un");
+    assertEquals(first.text(OutputStream.STDOUT).trim() + " 700 " + user + "\n", second.text(OutputStream.STDOUT));
+    assertEquals(List.of(), idle(), "a directory with something left in it is removed, not kept");
+    assertFalse(Files.exists(workRoot.resolve("job-reuses-it-1")));
+  }
+
+  /** A default ACL would give whom it names the files of every later command in that directory. */
+  @Test
+  void aReusedWorkingDirectoryLosesTheAclItsLastCommandSet() throws Exception {
+    assumeTrue(spawnHelper(), "only attempts drover-spawn starts reuse working directories");
+    Path python = Path.of("/usr/bin/python3");
+    assumeTrue(Files.isExecutable(python), "python3 sets the ACL (no setfacl here)");
+    // A default ACL giving root rwx, in the kernel's format: version 2, then tag, permissions, id.
+    String setAcl = "import os, struct; entries = [(1, 7, 0xFFFFFFFF), (2, 7, 0), (4, 0, 0xFFFFFFFF), "
+        + "(0x10, 7, 0xFFFFFFFF), (0x20, 0, 0xFFFFFFFF)]; os.setxattr('.', 'system.posix_acl_default', "
+        + "struct.pack('<I', 2) + b''.join(struct.pack('<HHI', *e) for e in entries)); "
+        + "print(os.listxattr('.'))";
+    RecordingSink first = new RecordingSink();
+    Execution set = await(executor.start(spec("job-sets-an-acl", Map.of(), python.toString(), "-c", setAcl), first));
+    assumeTrue(await(set.exit()).exitCode() == 0, "this file system takes ACLs: " + first.text(OutputStream.STDERR));
+    assertEquals("['system.posix_acl_default']\n", first.text(OutputStream.STDOUT));
+
+    RecordingSink second = new RecordingSink();
+    Execution next = await(executor.start(spec("job-after-the-acl", Map.of(), python.toString(), "-c",
+        "import os; print(os.listxattr('.'))"), second));
+    assertEquals(0, await(next.exit()).exitCode(), second.text(OutputStream.STDERR));
+    assertEquals("[]\n", second.text(OutputStream.STDOUT));
+  }
+
+  private List<String> idle() throws IOException {
+    try (Stream<Path> entries = Files.list(workRoot)) {
+      return entries.map(path -> path.getFileName().toString()).filter(name -> name.startsWith(".idle-")).sorted()
+          .toList();
+    }
   }
 
   @Test
