@@ -43,8 +43,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The spec's command runs directly, without a shell, looked up on the job's {@code PATH} (the
  * agent's own unless the spec sets one); the image is ignored and an empty command fails the
- * launch. Each attempt gets a fresh working directory {@code <workRoot>/<jobId>-<attempt>}, deleted
- * after it exits. The environment is built from scratch: {@code PATH} from the agent's own
+ * launch. Each attempt gets an empty working directory {@code <workRoot>/<jobId>-<attempt>}, deleted
+ * after it exits; through drover-spawn one it left empty is kept instead ({@link IdleDirectories},
+ * at most 256) for a later attempt, and drover-spawn makes it that attempt's user's alone again
+ * (owner, mode 0700, no ACL) before the command runs. The environment is built from scratch: {@code PATH} from the agent's own
  * environment, {@code HOME} set to the working directory, then the spec's variables; nothing else
  * from the host leaks in, and none of it reaches a program that runs as root before the user is
  * switched. Standard input is closed. A
