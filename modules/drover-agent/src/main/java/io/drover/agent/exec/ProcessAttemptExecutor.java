@@ -202,10 +202,12 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
     }
   }
 
+  /** Those of drover-spawn's attempts; should that fail, drover-spawn is stopped again. */
   private IdleDirectories idleDirectories() {
     try {
       return new IdleDirectories(workRoot, IDLE_DIRECTORIES);
     } catch (IOException e) {
+      server.close();
       throw new IllegalStateException("Cannot remove the working directories an earlier run kept in "
           + "drover.agent.process.work-dir (" + workRoot + "): " + e + ". Remove " + workRoot + "/"
           + IdleDirectories.PREFIX + "* by hand.", e);
