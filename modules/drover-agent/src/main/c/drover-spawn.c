@@ -274,7 +274,7 @@ static void free_strings(char **strings) {
 static void fail_in_child(int status_pipe, const char *step) {
   unsigned char report[4 + 64];
   put32(report, (uint32_t) errno);
-  size_t length = strlen(step);
+  size_t length = strnlen(step, sizeof report - 4);
   memcpy(report + 4, step, length);
   ssize_t ignored = write(status_pipe, report, 4 + length);
   (void) ignored;
