@@ -46,11 +46,11 @@ import org.slf4j.LoggerFactory;
  * launch. Each attempt gets an empty working directory {@code <workRoot>/<jobId>-<attempt>}, deleted
  * after it exits; through drover-spawn one it left empty is kept instead ({@link IdleDirectories},
  * at most 256) for a later attempt, and drover-spawn makes it that attempt's user's alone again
- * (owner, mode 0700, no ACL) before the command runs. The environment is built from scratch: {@code PATH} from the agent's own
- * environment, {@code HOME} set to the working directory, then the spec's variables; nothing else
- * from the host leaks in, and none of it reaches a program that runs as root before the user is
- * switched. Standard input is closed. A
- * command that cannot be started fails the launch with {@code CannotStartContainerError: <message>}.
+ * (owner, mode 0700, no ACL) before the command runs. The environment is built from scratch:
+ * {@code PATH} from the agent's own environment, {@code HOME} set to the working directory, then
+ * the spec's variables; nothing else from the host leaks in, and none of it reaches a program that
+ * runs as root before the user is switched. Standard input is closed. A command that cannot be
+ * started fails the launch with {@code CannotStartContainerError: <message>}.
  *
  * <p><b>The user:</b> an agent running as root runs every command as {@link
  * ProcessSettings#runAsUser()} (never root; see {@link ProcessUser}), in a working directory that
