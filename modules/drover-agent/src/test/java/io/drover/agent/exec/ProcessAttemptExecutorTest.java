@@ -376,11 +376,7 @@ class ProcessAttemptExecutorTest {
     ExecutionException lost = assertThrows(ExecutionException.class, () -> await(execution.exit()));
     assertTrue(lost.getCause().getMessage().startsWith("drover-spawn (pid " + spawn.pid() + ") exited"),
         lost.getCause().getMessage());
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (isRunning(command) && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertFalse(isRunning(command), "the lost attempt's process still runs");
+    assertEndsWithin10s(command, "the lost attempt's process still runs");
     assertFalse(Files.exists(workRoot.resolve("job-lost-1")));
 
     RecordingSink sink = new RecordingSink();
@@ -524,7 +520,7 @@ class ProcessAttemptExecutorTest {
    * A killed orphan stays a zombie until the host's init reaps it, and {@link ProcessHandle#isAlive}
    * counts zombies as alive.
    */
-  private static boolean isRunning(ProcessHandle process) {
+  static boolean isRunning(ProcessHandle process) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
       char state = stat.charAt(stat.lastIndexOf(')') + 2);
@@ -532,6 +528,15 @@ class ProcessAttemptExecutorTest {
     } catch (IOException gone) {
       return false;
     }
+  }
+
+  /** Waits up to 10 s for {@code process} to end (see {@link #isRunning}); fails with {@code message} if it does not. */
+  static void assertEndsWithin10s(ProcessHandle process, String message) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (isRunning(process) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertFalse(isRunning(process), message);
   }
 
   private static LaunchSpec spec(String jobId, Map<String, String> environment, String... command) {

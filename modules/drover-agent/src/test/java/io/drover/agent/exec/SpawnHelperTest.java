@@ -143,22 +143,7 @@ class SpawnHelperTest {
     assertEquals(128 + 15, run.exit.get(10, TimeUnit.SECONDS));
     assertEquals("", run.stdout());
     for (ProcessHandle child : children) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (running(child) && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      assertFalse(running(child), "child " + child.pid() + " survived");
-    }
-  }
-
-  /** Whether it runs: a killed orphan stays a zombie until the host's init reaps it. */
-  private static boolean running(ProcessHandle process) {
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-      char state = stat.charAt(stat.lastIndexOf(')') + 2);
-      return state != 'Z' && state != 'X';
-    } catch (IOException gone) {
-      return false;
+      ProcessAttemptExecutorTest.assertEndsWithin10s(child, "child " + child.pid() + " survived");
     }
   }
 
