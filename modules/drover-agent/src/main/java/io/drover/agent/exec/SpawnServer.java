@@ -64,17 +64,16 @@ final class SpawnServer implements AutoCloseable {
     static final int ENOTDIR = 20;
 
     private final int errno;
-    private final String step;
 
+    /** @param message {@code <step>: <why>} */
     Refused(int errno, String message) {
       super(message);
       this.errno = errno;
-      this.step = message.substring(0, Math.max(0, message.indexOf(':')));
     }
 
     /** Whether the command itself could not be found or run by its user (execvp's own failures). */
     boolean notExecutable() {
-      return step.equals("exec") && (errno == ENOENT || errno == EACCES || errno == ENOTDIR);
+      return getMessage().startsWith("exec: ") && (errno == ENOENT || errno == EACCES || errno == ENOTDIR);
     }
   }
 
