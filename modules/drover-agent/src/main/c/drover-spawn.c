@@ -184,16 +184,21 @@ static void answer_finished(void) {
   command_count = kept;
 }
 
+/* Records that the command whose process was `pid` exited with wait status `status`. */
+static void record_exit(pid_t pid, int status) {
+  for (size_t i = 0; i < command_count; i++) {
+    if (commands[i].pid == pid && !commands[i].exited) {
+      commands[i].exited = 1;
+      commands[i].code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+  }
+}
+
 static void reap(void) {
   int status;
   pid_t pid;
   while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-    for (size_t i = 0; i < command_count; i++) {
-      if (commands[i].pid == pid && !commands[i].exited) {
-        commands[i].exited = 1;
-        commands[i].code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-    }
+    record_exit(pid, status);
   }
 }
 
@@ -526,12 +531,7 @@ static void finish(void) {
   int status;
   pid_t pid;
   while (command_count > 0 && (pid = waitpid(-1, &status, 0)) > 0) {
-    for (size_t i = 0; i < command_count; i++) {
-      if (commands[i].pid == pid) {
-        commands[i].exited = 1;
-        commands[i].code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-    }
+    record_exit(pid, status);
     answer_finished();
   }
   exit(0);
