@@ -51,9 +51,19 @@ final class ProcessStats {
       return -1;
     }
     double running = ProcessHandle.of(pid).stream().flatMap(ProcessHandle::children)
-        .mapToDouble(child -> Math.max(0, cpuSeconds(child.pid())) + Math.max(0, statSeconds(child.pid(), 16)))
+        .mapToDouble(child -> ownAndEndedChildrenSeconds(child.pid()))
         .sum();
     return ended + running;
+  }
+
+  /** utime + stime and cutime + cstime of one stat(5) read; 0 when the process is gone. */
+  private static double ownAndEndedChildrenSeconds(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      return statSeconds(stat, 14) + statSeconds(stat, 16);
+    } catch (IOException | RuntimeException gone) {
+      return 0;
+    }
   }
 
   /**
