@@ -2,7 +2,9 @@ package io.drover.agent.exec;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Deque;
@@ -48,19 +50,41 @@ final class IdleDirectories {
     }
   }
 
-  /** Makes the directory {@code dir}, which does not exist: a kept one renamed, or a new one. */
+  /**
+   * Makes the directory {@code dir}: a kept one renamed, or a new one. Whatever is already at
+   * {@code dir} (left by an agent that crashed during that attempt) is removed, but looked for only
+   * when the rename or the creation fails, so the usual launch costs no lookup.
+   */
   void take(Path dir) throws IOException {
     Path kept;
     while ((kept = idle.pollFirst()) != null) {
       count.decrementAndGet();
       try {
-        Files.move(kept, dir, StandardCopyOption.ATOMIC_MOVE);
+        moveReplacingLeftover(kept, dir);
         return;
       } catch (IOException e) {
         log.debug("cannot reuse {} for {}: {}", kept, dir, e.toString());
       }
     }
-    Files.createDirectory(dir);
+    try {
+      Files.createDirectory(dir);
+    } catch (FileAlreadyExistsException leftover) {
+      ProcessAttemptExecutor.deleteTree(dir);
+      Files.createDirectory(dir);
+    }
+  }
+
+  /** A rename replaces an empty directory on its own; a leftover with something in it makes it fail. */
+  private static void moveReplacingLeftover(Path kept, Path dir) throws IOException {
+    try {
+      Files.move(kept, dir, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+        throw e;
+      }
+      ProcessAttemptExecutor.deleteTree(dir);
+      Files.move(kept, dir, StandardCopyOption.ATOMIC_MOVE);
+    }
   }
 
   /**

@@ -353,11 +353,11 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
         workRoot.resolve(
             NOT_DIRECTORY_CHARACTER.matcher(spec.jobId()).replaceAll("-") + "-" + spec.attempt());
     try {
-      deleteTree(workDir);
       if (idleDirectories != null) {
         // drover-spawn makes it the user's alone before the command runs.
         idleDirectories.take(workDir);
       } else {
+        deleteTree(workDir);
         Files.createDirectories(workDir);
         if (user.switched()) {
           Files.setAttribute(workDir, "unix:gid", user.gid(), LinkOption.NOFOLLOW_LINKS);

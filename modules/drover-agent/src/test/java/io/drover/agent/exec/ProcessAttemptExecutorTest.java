@@ -303,6 +303,28 @@ class ProcessAttemptExecutorTest {
     assertFalse(Files.exists(workRoot.resolve("job-reuses-it-1")));
   }
 
+  /** An agent that crashed during an attempt leaves its directory behind, full or empty. */
+  @Test
+  void aKeptDirectoryReplacesWhatACrashedAgentLeftUnderTheAttemptsName() throws Exception {
+    assumeTrue(spawnHelper(), "only attempts drover-spawn starts reuse working directories");
+    for (String leftover : List.of("full", "empty")) {
+      RecordingSink first = new RecordingSink();
+      Execution keeps = await(executor.start(spec("job-keeps-" + leftover, Map.of(), "stat", "-c", "%i", "."), first));
+      assertEquals(0, await(keeps.exit()).exitCode(), first.text(OutputStream.STDERR));
+      assertEquals(1, idle().size());
+
+      Path crashed = Files.createDirectories(workRoot.resolve("job-after-a-crash-" + leftover + "-1"));
+      if (leftover.equals("full")) {
+        Files.writeString(Files.createDirectories(crashed.resolve("out")).resolve("result"), "from before the crash");
+      }
+      RecordingSink second = new RecordingSink();
+      Execution next = await(executor.start(spec("job-after-a-crash-" + leftover, Map.of(), "sh", "-c",
+          "stat -c %i .; ls -A"), second));
+      assertEquals(0, await(next.exit()).exitCode(), second.text(OutputStream.STDERR));
+      assertEquals(first.text(OutputStream.STDOUT), second.text(OutputStream.STDOUT), leftover + " leftover");
+    }
+  }
+
   /** A default ACL would give whom it names the files of every later command in that directory. */
   @Test
   void aReusedWorkingDirectoryLosesTheAclItsLastCommandSet() throws Exception {
