@@ -438,27 +438,30 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
 
   private Execution launchThroughSpawnServer(LaunchSpec spec, OutputSink sink, Path workDir,
       Map<String, String> environment) {
-    ServedAttempt attempt = new ServedAttempt(workDir, sink);
-    // Registered first: it may exit, and be removed, before the launch returns.
-    running.add(attempt);
     String program = spec.command().get(0);
     try {
       SpawnServer spawn = server();
-      attempt.started(spawn, spawn.launch(workDir, spec.command(), environment, user, attempt));
+      ServedAttempt attempt = new ServedAttempt(spawn, workDir, sink);
+      // Registered first: it may exit, and be removed, before the launch returns.
+      running.add(attempt);
+      try {
+        spawn.launch(workDir, spec.command(), environment, user, attempt);
+      } catch (SpawnServer.Refused | IOException e) {
+        running.remove(attempt);
+        throw e;
+      }
+      log.debug("started pid {} for job {} attempt {}", attempt.pid(), spec.jobId(), spec.attempt());
+      return attempt;
     } catch (SpawnServer.Refused refused) {
-      running.remove(attempt);
       deleteQuietly(workDir);
       throw new LaunchFailedException(refused.notExecutable()
           ? notExecutable(program, environment.get("PATH"))
           : "CannotStartContainerError: Cannot run program \"" + program + "\": " + refused.getMessage(), refused);
     } catch (IOException e) {
-      running.remove(attempt);
       deleteQuietly(workDir);
       throw new LaunchFailedException("CannotStartContainerError: cannot start the command through drover-spawn: "
           + e.getMessage(), e);
     }
-    log.debug("started pid {} for job {} attempt {}", attempt.pid(), spec.jobId(), spec.attempt());
-    return attempt;
   }
 
   private String notExecutable(String program, String jobPath) {
@@ -668,7 +671,7 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
   /** An attempt drover-spawn started: its output and exit arrive on the server's reader thread. */
   private final class ServedAttempt extends RunningAttempt implements SpawnServer.Listener {
 
-    private volatile SpawnServer server;
+    private final SpawnServer server;
     private volatile long id;
     private volatile long pid;
     /**
@@ -678,15 +681,17 @@ public final class ProcessAttemptExecutor implements AttemptExecutor {
      */
     private volatile Optional<ProcessHandle> process = Optional.empty();
 
-    ServedAttempt(Path workDir, OutputSink sink) {
+    ServedAttempt(SpawnServer server, Path workDir, OutputSink sink) {
       super(workDir, sink);
+      this.server = server;
     }
 
-    void started(SpawnServer server, SpawnServer.Started started) {
+    /** On the server's reader thread, so its loss, should it follow at once, finds the handle. */
+    @Override
+    public void started(SpawnServer.Started started) {
       this.id = started.id();
       this.pid = started.pid();
       this.process = ProcessHandle.of(started.pid());
-      this.server = server;
     }
 
     @Override

@@ -26,10 +26,10 @@ import org.slf4j.LoggerFactory;
  * all attempts, so starting a command costs one fork of a small process and the command's own exec,
  * and no JVM thread waits on each process or reads its pipes: one thread here reads everything.
  *
- * <p>Commands it has started hear about their output and exit through their {@link Listener}, on
- * that reader thread and in order. When the process ends while commands run (it crashed, or was
- * killed), each of them is told it is {@link Listener#lost lost}; when the agent closes it, the
- * server kills every command's process group and reports their exits first.
+ * <p>Commands it has started hear about their start, output and exit through their {@link
+ * Listener}, on that reader thread and in order. When the process ends while commands run (it
+ * crashed, or was killed), each of them is told it is {@link Listener#lost lost}; when the agent
+ * closes it, the server kills every command's process group and reports their exits first.
  */
 final class SpawnServer implements AutoCloseable {
 
@@ -43,6 +43,9 @@ final class SpawnServer implements AutoCloseable {
 
   /** What happens to a started command; called on the server's reader thread, never concurrently. */
   interface Listener {
+
+    /** The command runs; heard before anything else of it, and before {@link #launch} returns. */
+    void started(Started started);
 
     void output(OutputStream stream, byte[] data);
 
@@ -280,6 +283,7 @@ final class SpawnServer implements AutoCloseable {
           case 'S' -> {
             long pid = in.readInt() & 0xFFFFFFFFL;
             if (command != null) {
+              command.listener().started(new Started(id, pid));
               command.started().complete(pid);
             }
           }

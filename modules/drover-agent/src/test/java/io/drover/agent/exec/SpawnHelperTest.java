@@ -206,7 +206,12 @@ class SpawnHelperTest {
     private final StringBuilder stdout = new StringBuilder();
     private final StringBuilder stderr = new StringBuilder();
     final CompletableFuture<Integer> exit = new CompletableFuture<>();
-    private SpawnServer.Started started;
+    private volatile SpawnServer.Started started;
+
+    @Override
+    public void started(SpawnServer.Started started) {
+      this.started = started;
+    }
 
     @Override
     public synchronized void output(OutputStream stream, byte[] data) {
@@ -242,7 +247,7 @@ class SpawnHelperTest {
 
   private Run run(ProcessUser user, Map<String, String> environment, String... command) throws Exception {
     Run run = new Run();
-    run.started = server.launch(dir, List.of(command), environment, user, run);
+    server.launch(dir, List.of(command), environment, user, run);
     run.exit.get(30, TimeUnit.SECONDS);
     return run;
   }
