@@ -192,10 +192,16 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   /** Children's outcomes arriving within this window are recorded in one event on the array job. */
   private static final Duration CHILD_OUTCOME_BATCH_WINDOW = Duration.ofMillis(100);
 
+  /** One for every entity: jobs never snapshot. */
+  private static final Recovery WITHOUT_SNAPSHOTS = Recovery.withSnapshotSelectionCriteria(SnapshotSelectionCriteria.none());
+
   /** Registers the entity with sharding on controllers. */
   public static void init(ActorSystem<?> system, ControllerSettings settings, ControllerMetrics metrics) {
     WarmJobs warmJobs = new WarmJobs(settings.warmRunnableJobs());
     metrics.warmJobs(warmJobs::held);
+    system.log().info("Up to {} waiting jobs stay in memory on this controller, ready to place without a journal replay "
+        + "(drover.controller.job.warm-runnable-jobs; heap at most {} MiB)", settings.warmRunnableJobs(),
+        Runtime.getRuntime().maxMemory() / (1024 * 1024));
     ClusterSharding.get(system).init(Entity.of(JobProtocol.JOB, ctx -> create(ctx, settings, metrics, warmJobs))
         .withRole(Roles.CONTROLLER)
         .withStopMessage(new Passivate(""))
@@ -275,7 +281,7 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   /** Jobs never snapshot (a job's history is short), so recovery does not ask the snapshot store. */
   @Override
   public Recovery recovery() {
-    return Recovery.withSnapshotSelectionCriteria(SnapshotSelectionCriteria.none());
+    return WITHOUT_SNAPSHOTS;
   }
 
   @Override

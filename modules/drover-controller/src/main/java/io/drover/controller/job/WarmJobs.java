@@ -14,10 +14,8 @@ final class WarmJobs {
   private final int limit;
   private final AtomicInteger held = new AtomicInteger();
 
+  /** {@code limit} is 0 or more, as {@code ControllerSettings} checks the setting. */
   WarmJobs(int limit) {
-    if (limit < 0) {
-      throw new IllegalArgumentException("drover.controller.job.warm-runnable-jobs must be 0 or more, not " + limit);
-    }
     this.limit = limit;
   }
 

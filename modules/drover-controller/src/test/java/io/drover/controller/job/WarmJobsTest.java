@@ -2,7 +2,6 @@ package io.drover.controller.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -31,11 +30,5 @@ class WarmJobsTest {
 
     assertFalse(warm.tryHold());
     assertEquals(0, warm.held());
-  }
-
-  @Test
-  void aNegativeLimitIsRefusedNamingTheSetting() {
-    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> new WarmJobs(-1));
-    assertEquals("drover.controller.job.warm-runnable-jobs must be 0 or more, not -1", refused.getMessage());
   }
 }
