@@ -69,6 +69,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforc
 import org.apache.pekko.persistence.typed.javadsl.Recovery;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -199,9 +200,10 @@ public final class JobEntity extends EventSourcedBehaviorWithEnforcedReplies<Job
   public static void init(ActorSystem<?> system, ControllerSettings settings, ControllerMetrics metrics) {
     WarmJobs warmJobs = new WarmJobs(settings.warmRunnableJobs());
     metrics.warmJobs(warmJobs::held);
-    system.log().info("Up to {} waiting jobs stay in memory on this controller, ready to place without a journal replay "
-        + "(drover.controller.job.warm-runnable-jobs; heap at most {} MiB)", settings.warmRunnableJobs(),
-        Runtime.getRuntime().maxMemory() / (1024 * 1024));
+    LoggerFactory.getLogger(JobEntity.class).info(
+        "Up to {} waiting jobs stay in memory on this controller, ready to place without a journal replay "
+            + "(drover.controller.job.warm-runnable-jobs; heap at most {} MiB)",
+        settings.warmRunnableJobs(), Runtime.getRuntime().maxMemory() / (1024 * 1024));
     ClusterSharding.get(system).init(Entity.of(JobProtocol.JOB, ctx -> create(ctx, settings, metrics, warmJobs))
         .withRole(Roles.CONTROLLER)
         .withStopMessage(new Passivate(""))
