@@ -35,8 +35,8 @@ class ControllerSettingsTest {
   void theDefaultIsAuto() {
     Config reference = ConfigFactory.defaultReference().getConfig("drover.controller");
 
-    assertEquals(ControllerSettings.warmRunnableJobs(job("warm-runnable-jobs = auto"), 2 * GIB),
-        ControllerSettings.warmRunnableJobs(reference, 2 * GIB));
+    assertEquals("auto", reference.getString("job.warm-runnable-jobs"));
+    assertEquals(43_690, ControllerSettings.warmRunnableJobs(reference, 2 * GIB));
   }
 
   @Test
