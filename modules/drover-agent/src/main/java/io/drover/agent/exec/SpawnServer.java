@@ -80,7 +80,7 @@ final class SpawnServer implements AutoCloseable {
     }
   }
 
-  private record Command(CompletableFuture<Long> started, Listener listener) {}
+  private record Command(CompletableFuture<Started> started, Listener listener) {}
 
   private final Process process;
   private final DataOutputStream requests;
@@ -172,7 +172,7 @@ final class SpawnServer implements AutoCloseable {
     commands.put(id, pending);
     try {
       send(bytes.toByteArray());
-      return new Started(id, pending.started().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+      return pending.started().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       commands.remove(id);
       if (e.getCause() instanceof Refused refused) {
@@ -283,8 +283,9 @@ final class SpawnServer implements AutoCloseable {
           case 'S' -> {
             long pid = in.readInt() & 0xFFFFFFFFL;
             if (command != null) {
-              command.listener().started(new Started(id, pid));
-              command.started().complete(pid);
+              Started started = new Started(id, pid);
+              command.listener().started(started);
+              command.started().complete(started);
             }
           }
           case 'F' -> {
