@@ -11,6 +11,7 @@ import io.drover.it.support.Await;
 import io.drover.it.support.DroverTestNode;
 import io.drover.node.admin.SignedClient;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -285,6 +286,17 @@ class SecurityTest {
   }
 
   @Test
+  void aBodySentInChunksIsReadWholeAndHeldToTheSameLimit() throws Exception {
+    // With no Content-Length the body streams in, unlike the whole bodies the SDKs send.
+    String queues = "{\"jobQueues\":[\"team-a\"]}";
+    HttpResponse<String> described = sendChunked(admin.request("POST", "/v1/describejobqueues", queues), queues);
+    assertEquals(200, described.statusCode(), described.body());
+    assertTrue(described.body().contains("team-a"), described.body());
+    String huge = "{\"jobQueues\":[\"" + "x".repeat(31 * 1024) + "\"]}";
+    assertRefused(sendChunked(admin.request("POST", "/v1/describejobqueues", huge), huge), 413, "ClientException");
+  }
+
+  @Test
   void enablingTheProcessExecutorNeedsItsOwnGrant() throws Exception {
     adminCall("CreateUser", Map.of("userName", "builder"));
     adminCall("PutUserPolicy", Map.of("userName", "builder", "policyName", "ce", "policyDocument",
@@ -313,6 +325,16 @@ class SecurityTest {
   private static HttpRequest sign(String method, String path, String body, Clock clock, String invocationId) {
     return new SignedClient(URI.create(node.endpoint()), "us-east-1", AwsBasicCredentials.create(aliceKey, aliceSecret),
         clock).request(method, path, body, invocationId);
+  }
+
+  /** {@code signed} with its body sent in chunks, of no length given beforehand. */
+  private static HttpResponse<String> sendChunked(HttpRequest signed, String body) throws Exception {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    HttpRequest chunked = HttpRequest.newBuilder(signed, (name, value) -> true)
+        .version(HttpClient.Version.HTTP_1_1)
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes)))
+        .build();
+    return admin.http().send(chunked, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
   }
 
   private static void awaitSucceeded(String jobId) {

@@ -79,6 +79,7 @@ public final class ApiRoutes extends AllDirectives {
   private final ControllerMetrics metrics;
   /** Built once: it holds ready answers, which every request would otherwise serialize again. */
   private final RejectionHandler rejections;
+  private final ExceptionHandler failures;
 
   public ApiRoutes(
       ObjectMapper json,
@@ -106,6 +107,10 @@ public final class ApiRoutes extends AllDirectives {
     this.rateLimits = new TokenBuckets(
         security.requestsPerSecond(), security.burst(), security.maxCallers(), System::nanoTime);
     this.rejections = rejections();
+    this.failures = ExceptionHandler.newBuilder()
+        .match(EntityStreamSizeException.class, e -> complete(tooLarge()))
+        .match(RuntimeException.class, e -> complete(error(e)))
+        .build();
   }
 
   /**
@@ -149,31 +154,38 @@ public final class ApiRoutes extends AllDirectives {
   }
 
   private Route checkedRoutes(HttpRequest request, String operation) {
-    return handleExceptions(ExceptionHandler.newBuilder()
-            .match(EntityStreamSizeException.class, e -> complete(tooLarge()))
-            .match(RuntimeException.class, e -> complete(error(e)))
-            .build(),
-        () -> {
-          if (request.entity().getContentLengthOption().orElse(0L) > security.maxRequestBytes()) {
-            // The body is read and dropped before the answer (it is at most pekko.http's
-            // max-content-length): a connection closed on unread bytes is reset, and the caller,
-            // still sending, would get no answer at all instead of this 413.
-            return extractMaterializer(materializer ->
-                onComplete(request.discardEntityBytes(materializer).completionStage(), discarded -> complete(tooLarge())));
-          }
-          return extractStrictEntity(READ_BODY_TIMEOUT, security.maxRequestBytes(), body -> {
-            Access access;
-            try {
-              access = authorize(request, body, operation);
-            } catch (AuthenticationError e) {
-              log.debug("Refused {} {}: {} ({})", request.method().value(), request.getUri().path(), e.code(), e.getMessage());
-              return complete(errorResponse(StatusCodes.get(e.status()), e.code(), e.getMessage()));
-            } catch (ApiException e) {
-              return complete(error(e));
-            }
-            return handleRejections(rejections, () -> routes(access, body.getData().utf8String()));
-          });
-        });
+    return handleExceptions(failures, () -> {
+      if (request.entity().getContentLengthOption().orElse(0L) > security.maxRequestBytes()) {
+        // The body is read and dropped before the answer (it is at most pekko.http's
+        // max-content-length): a connection closed on unread bytes is reset, and the caller,
+        // still sending, would get no answer at all instead of this 413.
+        return extractMaterializer(materializer ->
+            onComplete(request.discardEntityBytes(materializer).completionStage(), discarded -> complete(tooLarge())));
+      }
+      if (request.entity() instanceof HttpEntity.Strict body) {
+        // Most bodies arrive whole and come as strict entities already, within the limit by
+        // the length checked above; extractStrictEntity would run a stream for each of them.
+        return authorizedRoutes(request, body, operation);
+      }
+      // A body of no stated length (sent in chunks) is held to the limit as it streams in, which
+      // fails the stream with the EntityStreamSizeException answered above; extractStrictEntity's
+      // own limit would fail it with a 400 instead.
+      return withSizeLimit(security.maxRequestBytes(), () ->
+          extractStrictEntity(READ_BODY_TIMEOUT, Long.MAX_VALUE, body -> authorizedRoutes(request, body, operation)));
+    });
+  }
+
+  private Route authorizedRoutes(HttpRequest request, HttpEntity.Strict body, String operation) {
+    Access access;
+    try {
+      access = authorize(request, body, operation);
+    } catch (AuthenticationError e) {
+      log.debug("Refused {} {}: {} ({})", request.method().value(), request.getUri().path(), e.code(), e.getMessage());
+      return complete(errorResponse(StatusCodes.get(e.status()), e.code(), e.getMessage()));
+    } catch (ApiException e) {
+      return complete(error(e));
+    }
+    return handleRejections(rejections, () -> routes(access, body.getData().utf8String()));
   }
 
   private Route routes(Access access, String body) {
