@@ -79,6 +79,7 @@ public final class ApiRoutes extends AllDirectives {
   private final ControllerMetrics metrics;
   /** Built once: it holds ready answers, which every request would otherwise serialize again. */
   private final RejectionHandler rejections;
+  /** Built once, like {@link #rejections}: what a failed request is answered. */
   private final ExceptionHandler failures;
 
   public ApiRoutes(
