@@ -17,6 +17,7 @@ import io.drover.protocol.JobProtocol.AttemptExited;
 import io.drover.protocol.JobProtocol.AttemptReportAck;
 import io.drover.protocol.JobProtocol.AttemptStarted;
 import io.drover.protocol.JobProtocol.JobCommand;
+import io.drover.protocol.JobRoutes;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,8 +28,6 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
  * Runs one attempt on this host: starts it through the executor, reports it started (once it has
@@ -158,7 +157,7 @@ final class AttemptRunner {
   private final AgentMetrics metrics;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
-  private final EntityRef<JobCommand> job;
+  private final JobRoutes jobs;
   /** Where the job acknowledges the attempt's start... */
   private final ActorRef<AttemptReportAck> startAcks;
   /**
@@ -193,7 +192,7 @@ final class AttemptRunner {
     this.timers = timers;
     this.metrics = NodeMetrics.get(context.getSystem()).agent();
     context.setLoggerName(AttemptRunner.class);
-    this.job = ClusterSharding.get(context.getSystem()).entityRefFor(JobProtocol.JOB, jobId);
+    this.jobs = JobRoutes.get(context.getSystem());
     this.startAcks = context.messageAdapter(AttemptReportAck.class, ack -> new Acknowledged(ack, false));
     ActorRef<Command> self = context.getSelf();
     this.exitAcks = context.spawn(Behaviors.receiveMessage(ack -> {
@@ -211,11 +210,11 @@ final class AttemptRunner {
   private Behavior<Command> claiming(LeftoverExecution leftover, ActorRef<AgentCommand> agent) {
     ActorRef<JobProtocol.ReattachAnswer> answers = context.messageAdapter(JobProtocol.ReattachAnswer.class, Claimed::new);
     JobProtocol.ReattachAttempt claim = new JobProtocol.ReattachAttempt(jobId, attempt, agentId, agent, answers);
-    job.tell(claim);
+    jobs.tell(claim);
     timers.startTimerWithFixedDelay(Resend.class, new Resend(), settings.reportRetryInterval());
     return Behaviors.receive(Command.class)
         .onMessage(Resend.class, msg -> {
-          job.tell(claim);
+          jobs.tell(claim);
           return Behaviors.same();
         })
         .onMessage(Claimed.class, msg -> {
@@ -360,7 +359,7 @@ final class AttemptRunner {
   /** Sends {@code report} until the job acknowledges it, then continues with {@code next}. */
   private Behavior<Command> reporting(JobCommand report, Supplier<Behavior<Command>> next) {
     boolean exit = report instanceof AttemptExited;
-    job.tell(report);
+    jobs.tell(report);
     timers.startTimerWithFixedDelay(Resend.class, new Resend(), settings.reportRetryInterval());
     return Behaviors.receive(Command.class)
         .onMessage(Acknowledged.class, msg -> {
@@ -371,7 +370,7 @@ final class AttemptRunner {
           return next.get();
         })
         .onMessage(Resend.class, msg -> {
-          job.tell(report);
+          jobs.tell(report);
           return Behaviors.same();
         })
         .onMessage(Stop.class, this::onStop)
@@ -380,7 +379,7 @@ final class AttemptRunner {
           // after the start once more (the first may have gone to a controller that has since
           // died), so the job records when the attempt ran; a job that has it ignores the repeat.
           timers.cancel(Resend.class);
-          job.tell(report);
+          jobs.tell(report);
           return onEnded(msg);
         })
         .build();

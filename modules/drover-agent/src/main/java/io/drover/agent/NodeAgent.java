@@ -13,8 +13,8 @@ import io.drover.protocol.AgentProtocol.AgentCommand;
 import io.drover.protocol.AgentProtocol.LaunchAccepted;
 import io.drover.protocol.AgentProtocol.LaunchAttempt;
 import io.drover.protocol.AgentProtocol.StopAttempt;
-import io.drover.protocol.JobProtocol;
 import io.drover.protocol.JobProtocol.AttemptExited;
+import io.drover.protocol.JobRoutes;
 import io.drover.protocol.SchedulerProtocol;
 import io.drover.protocol.SchedulerProtocol.AgentInfo;
 import io.drover.protocol.SchedulerProtocol.AgentStatus;
@@ -41,7 +41,6 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.slf4j.MDC;
 
 /**
@@ -285,7 +284,7 @@ public final class NodeAgent {
   private void endUnstarted(String jobId, int attempt, String reason, boolean hostReclaimed) {
     long now = System.currentTimeMillis();
     rememberEnded(new HostedAttempt(jobId, attempt, Resources.ZERO, null, null), now);
-    ClusterSharding.get(context.getSystem()).entityRefFor(JobProtocol.JOB, jobId).tell(new AttemptExited(
+    JobRoutes.get(context.getSystem()).tell(new AttemptExited(
         jobId, attempt, info.agentId(), null, null, reason, now, context.getSystem().ignoreRef(), hostReclaimed, null));
   }
 

@@ -35,6 +35,7 @@ import io.drover.core.job.JobStateChange;
 import io.drover.metrics.ControllerMetrics;
 import io.drover.metrics.NodeMetrics;
 import io.drover.metrics.RequestLatencies;
+import io.drover.protocol.JobProtocol;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -105,6 +106,7 @@ public final class DroverController {
     ControllerMetrics metrics = NodeMetrics.get(system).controller();
     metrics.cassandraRequests(() -> requestLatencies(session));
     JobEntity.init(system, settings, metrics);
+    system.systemActorOf(JobProtocol.gateway(), "job-gateway", Props.empty());
     CapacitySettings capacitySettings = CapacitySettings.from(system.settings().config());
     ActorRef<SchedulerActor.Command> scheduler = SchedulerActor.init(system, settings, controlPlane, readStore,
         CapacityProviders.start(system, capacitySettings), capacitySettings, metrics);

@@ -4,7 +4,7 @@ import com.typesafe.config.Config;
 import io.drover.agent.DroverAgent;
 import io.drover.controller.DroverController;
 import io.drover.node.tls.ClusterTls;
-import io.drover.protocol.JobProtocol;
+import io.drover.protocol.JobRoutes;
 import io.drover.protocol.Roles;
 import java.util.List;
 import java.util.Optional;
@@ -52,9 +52,8 @@ public final class DroverNode {
       PekkoManagement.get(system).start();
       join(system, config.getString("drover.node.join"));
       DroverController controller = roles.contains(Roles.CONTROLLER) ? DroverController.start(system) : null;
-      if (controller == null) {
-        JobProtocol.initProxy(system);
-      }
+      // Follows the controllers' job gateways from now on, so an agent's first report finds them.
+      JobRoutes.get(system);
       DroverAgent agent = roles.contains(Roles.AGENT) ? DroverAgent.start(system) : null;
       return new DroverNode(system, controller, agent);
     } catch (RuntimeException e) {

@@ -11,7 +11,7 @@ import io.drover.agent.exec.AttemptExecutor;
 import io.drover.core.cost.PriceTable;
 import io.drover.core.model.Resources;
 import io.drover.node.tls.ClusterTls;
-import io.drover.protocol.JobProtocol;
+import io.drover.protocol.JobRoutes;
 import io.drover.protocol.SchedulerProtocol;
 import io.drover.protocol.SchedulerProtocol.AgentInfo;
 import java.io.PrintStream;
@@ -190,7 +190,8 @@ public final class FleetMode {
     try {
       PekkoManagement.get(system).start();
       ClusterBootstrap.get(system).start();
-      JobProtocol.initProxy(system);
+      // Follows the controllers' job gateways from now on, for every virtual agent's reports.
+      JobRoutes.get(system);
     } catch (RuntimeException e) {
       system.terminate();
       throw e;

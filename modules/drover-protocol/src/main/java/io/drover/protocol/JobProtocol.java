@@ -3,7 +3,10 @@ package io.drover.protocol;
 import io.drover.core.CborSerializable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -12,7 +15,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
  * The part of the job entity's protocol that agents use: they report what happened to the
  * attempts they run. Reports are retried until acknowledged, and a job ignores (but acknowledges)
  * reports about attempts that are not its current one, so delivery is at least once and
- * idempotent.
+ * idempotent. Agents send them through a controller's job gateway ({@link JobRoutes}).
  */
 public final class JobProtocol {
 
@@ -24,11 +27,30 @@ public final class JobProtocol {
   /** Sharded job entities, one per job id. */
   public static final EntityTypeKey<JobCommand> JOB = EntityTypeKey.create(JobCommand.class, "Job");
 
+  /** Every controller's job gateway, under which {@link #gateway()} registers. */
+  public static final ServiceKey<JobCommand> GATEWAY = ServiceKey.create(JobCommand.class, "drover-job-gateway");
+
   /**
-   * On a node without the controller role: a sharding proxy, so this node's agent can reach jobs
-   * (which live on controllers only). Controllers register the real entity instead.
+   * A controller's job gateway: it passes each message on to its job through this controller's
+   * shard region, so that nodes without the controller role reach jobs without a sharding proxy
+   * of their own (see {@link JobRoutes}).
    */
-  public static void initProxy(ActorSystem<?> system) {
+  public static Behavior<JobCommand> gateway() {
+    return Behaviors.setup(ctx -> {
+      ctx.getSystem().receptionist().tell(Receptionist.register(GATEWAY, ctx.getSelf()));
+      ClusterSharding sharding = ClusterSharding.get(ctx.getSystem());
+      return Behaviors.receiveMessage(command -> {
+        sharding.entityRefFor(JOB, command.jobId()).tell(command);
+        return Behaviors.same();
+      });
+    });
+  }
+
+  /**
+   * A sharding proxy for jobs, registered with the job shards' coordinator: what nodes without the
+   * controller role used before controllers had gateways, and still use while none offers one.
+   */
+  static void initProxy(ActorSystem<?> system) {
     ClusterSharding.get(system).init(Entity.of(JOB, ctx -> Behaviors.<JobCommand>stopped()).withRole(Roles.CONTROLLER));
   }
 
