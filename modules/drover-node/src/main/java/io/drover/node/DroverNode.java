@@ -2,6 +2,7 @@ package io.drover.node;
 
 import com.typesafe.config.Config;
 import io.drover.agent.DroverAgent;
+import io.drover.controller.ClusterShards;
 import io.drover.controller.DroverController;
 import io.drover.node.tls.ClusterTls;
 import io.drover.protocol.JobRoutes;
@@ -41,12 +42,15 @@ public final class DroverNode {
    *
    * @throws IllegalArgumentException if the cluster TLS settings are missing or wrong (the message
    *     says which, and how to create certificates)
+   * @throws IllegalStateException if a controller cannot read or record its cluster's number of
+   *     shards in Cassandra (see {@link ClusterShards})
    */
   public static DroverNode start(Config given) {
-    Config config = ClusterTls.configure(given);
+    Config tls = ClusterTls.configure(given);
+    List<String> roles = tls.getStringList("pekko.cluster.roles");
+    Config config = roles.contains(Roles.CONTROLLER) ? ClusterShards.resolve(tls) : tls;
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "drover", config);
     try {
-      List<String> roles = config.getStringList("pekko.cluster.roles");
       Member self = Cluster.get(system).selfMember();
       log.info("Drover node {} starting: app version {}, roles {}", self.address(), self.appVersion(), roles);
       PekkoManagement.get(system).start();

@@ -129,7 +129,7 @@ public final class JobReadStore {
     this.counts = new JobCountStore(session, keyspace, retention);
   }
 
-  static String createKeyspaceStatement(String keyspace, int replicationFactor) {
+  public static String createKeyspaceStatement(String keyspace, int replicationFactor) {
     return "CREATE KEYSPACE IF NOT EXISTS " + keyspace
         + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': " + replicationFactor + "}";
   }

@@ -3,10 +3,13 @@ package io.drover.node.compat;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigUtil;
+import io.drover.controller.ClusterShards;
+import io.drover.protocol.Roles;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BiFunction;
+import java.util.stream.Stream;
 import org.apache.pekko.cluster.ConfigValidation;
 import org.apache.pekko.cluster.Invalid;
 import org.apache.pekko.cluster.JoinConfigCompatChecker;
@@ -34,6 +37,13 @@ import scala.jdk.javaapi.CollectionConverters;
  * node of an older version neither sends it nor sends it back.
  */
 public final class DroverConfigCompatChecker extends JoinConfigCompatChecker {
+
+  /**
+   * A node's roles, sent with the settings so that the number of shards is compared only between
+   * nodes that host shards (an older node does not send them and is compared as one that might).
+   */
+  static final String ROLES = "pekko.cluster.roles";
+  static final String NUMBER_OF_SHARDS = ClusterShards.NUMBER_OF_SHARDS;
 
   /** The serialization binding of everything Drover sends or persists (drover-protocol's reference.conf). */
   static final String CBOR_BINDING =
@@ -68,7 +78,8 @@ public final class DroverConfigCompatChecker extends JoinConfigCompatChecker {
       text("drover.controller.read-side.keyspace", "every controller reads and writes the same read side"),
       text("pekko.projection.cassandra.offset-store.keyspace", "projections resume from the offsets stored there"),
       number("drover.controller.read-side.job-tags", "job events are tagged, and projected, by it"),
-      number("pekko.cluster.sharding.number-of-shards", "it decides which shard, and so which node, holds an entity"),
+      number(NUMBER_OF_SHARDS, "it decides which shard, and so which controller, holds an entity; only controllers "
+          + "host shards, and a cluster's controllers use the number recorded in its cluster_settings"),
       text("pekko.cluster.downing-provider-class", "members must agree on who downs unreachable members"),
       text("pekko.cluster.split-brain-resolver.active-strategy", "members must agree on which side of a split survives"),
       text(CBOR_BINDING, "it names the serializer of every message and event"),
@@ -84,8 +95,8 @@ public final class DroverConfigCompatChecker extends JoinConfigCompatChecker {
           "a larger message (a control-plane snapshot) breaks the connection to a node with a smaller frame",
           Config::getBytes));
 
-  private static final scala.collection.immutable.Seq<String> REQUIRED_KEYS =
-      seq(SETTINGS.stream().flatMap(s -> s.paths().stream()).toList());
+  private static final scala.collection.immutable.Seq<String> REQUIRED_KEYS = seq(Stream.concat(
+      SETTINGS.stream().flatMap(s -> s.paths().stream()), Stream.of(ROLES)).toList());
 
   private static final scala.collection.immutable.Seq<String> ALWAYS_PRESENT =
       seq(SETTINGS.stream().map(s -> s.paths().get(s.paths().size() - 1)).toList());
@@ -102,6 +113,9 @@ public final class DroverConfigCompatChecker extends JoinConfigCompatChecker {
       problems.addAll(CollectionConverters.asJava(missing.errorMessages()));
     }
     for (Setting setting : SETTINGS) {
+      if (setting.name().equals(NUMBER_OF_SHARDS) && !(hostsShards(toCheck) && hostsShards(actualConfig))) {
+        continue;
+      }
       String joining = setting.pathIn(toCheck);
       String own = setting.pathIn(actualConfig);
       if (joining != null && own != null
@@ -111,6 +125,10 @@ public final class DroverConfigCompatChecker extends JoinConfigCompatChecker {
       }
     }
     return problems.isEmpty() ? Valid.getInstance() : new Invalid(seq(problems));
+  }
+
+  private static boolean hostsShards(Config config) {
+    return !config.hasPath(ROLES) || config.getStringList(ROLES).contains(Roles.CONTROLLER);
   }
 
   /** The effective value, or the raw text when it does not even parse (which never equals a parsed value). */

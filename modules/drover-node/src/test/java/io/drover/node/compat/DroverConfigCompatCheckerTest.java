@@ -114,6 +114,25 @@ class DroverConfigCompatCheckerTest {
   }
 
   @Test
+  void theNumberOfShardsIsComparedOnlyBetweenNodesThatHostShards() {
+    Config cluster = shards(CONTROLLER, 100);
+    Config agent = shards(mode("agent"), 1000);
+
+    assertEquals(Valid.getInstance(), checker.check(sentBy(agent), cluster), "an agent joins");
+    assertEquals(Valid.getInstance(), checker.check(sentBy(cluster), agent), "and checks the controller's answer");
+    assertEquals(List.of(DroverConfigCompatChecker.NUMBER_OF_SHARDS + " must be the same on every node ("
+            + DroverConfigCompatChecker.SETTINGS.stream().filter(s -> s.name().equals(DroverConfigCompatChecker.NUMBER_OF_SHARDS))
+                .findFirst().orElseThrow().why() + "): the joining node has [1000], this node [100]"),
+        messages(checker.check(sentBy(shards(CONTROLLER, 1000)), cluster)), "a controller");
+    assertEquals(1, messages(checker.check(sentBy(agent).withoutPath(DroverConfigCompatChecker.ROLES), cluster)).size(),
+        "a node of an older Drover sends no roles, so it is compared as one that may host shards");
+  }
+
+  private static Config shards(Config node, int shards) {
+    return node.withValue(DroverConfigCompatChecker.NUMBER_OF_SHARDS, ConfigValueFactory.fromAnyRef(shards));
+  }
+
+  @Test
   void aSettingTheJoiningNodeDoesNotSendIsNamed() {
     List<String> messages = messages(checker.check(sentBy(CONTROLLER.withoutPath("drover.aws.region")), CONTROLLER));
 

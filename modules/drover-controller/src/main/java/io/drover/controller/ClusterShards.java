@@ -1,0 +1,119 @@
+package io.drover.controller;
+
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.internal.core.config.typesafe.DefaultDriverConfigLoader;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
+import io.drover.controller.readside.JobReadStore;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How many shards the cluster's entity types have ({@code pekko.cluster.sharding.number-of-shards}),
+ * decided once per cluster and recorded in Cassandra, so that every controller uses the same
+ * number: two controllers with different numbers would each place a job in a shard of their own,
+ * and the job could run twice. A controller reads the record before its actor system starts and
+ * sets the number from it, so Pekko's join check ({@code DroverConfigCompatChecker}) still refuses
+ * a controller with another number, such as one of an older Drover in a newer cluster.
+ *
+ * <p>A cluster's first controller records {@code drover.controller.new-cluster-shards} (100: the
+ * shard coordinator gives shards a home one at a time, so after a controller is lost its third of
+ * the shards waits in turn, and the fewer the sooner). A cluster that existed before the record
+ * (its journal has a table already) records Pekko's default, 1,000, which its controllers have
+ * used all along. Agents host no shards and need no number (they reach jobs through the
+ * controllers' gateways).
+ */
+public final class ClusterShards {
+
+  private static final Logger log = LoggerFactory.getLogger(ClusterShards.class);
+
+  public static final String NUMBER_OF_SHARDS = "pekko.cluster.sharding.number-of-shards";
+  /** What controllers of a cluster made before the record used: Pekko's default. */
+  static final int BEFORE_THE_RECORD = 1000;
+  private static final String SETTING = "number-of-shards";
+  private static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
+
+  private ClusterShards() {}
+
+  /** {@code config} with the cluster's number of shards, recording it first for a new cluster. */
+  public static Config resolve(Config config) {
+    String keyspace = config.getString("drover.controller.read-side.keyspace");
+    try (CqlSession session = CqlSession.builder()
+        .withConfigLoader(new DefaultDriverConfigLoader(() -> config.getConfig("datastax-java-driver")))
+        .build()) {
+      int shards = recorded(session, keyspace, config);
+      return config.withValue(NUMBER_OF_SHARDS, ConfigValueFactory.fromAnyRef(shards));
+    } catch (DriverException e) {
+      throw new IllegalStateException("Drover could not read the cluster's number of shards from " + keyspace
+          + ".cluster_settings in Cassandra (check datastax-java-driver.basic.contact-points and that Cassandra is "
+          + "running): " + e.getMessage(), e);
+    }
+  }
+
+  private static int recorded(CqlSession session, String keyspace, Config config) {
+    Integer recorded = read(session, keyspace);
+    if (recorded != null) {
+      log.info("This cluster's entity types have {} shards, as recorded in {}.cluster_settings", recorded, keyspace);
+      return recorded;
+    }
+    boolean createSchema = config.getBoolean("drover.cassandra.create-schema");
+    boolean existing = journalExists(session, config.getString("pekko.persistence.cassandra.journal.keyspace"));
+    if (!createSchema && !tableExists(session, keyspace, "cluster_settings")) {
+      if (existing) {
+        log.info("This cluster's entity types keep Pekko's {} shards: the cluster is from before Drover recorded "
+            + "the number, and {}.cluster_settings does not exist (docs/operations.md, \"Rolling upgrades\")",
+            BEFORE_THE_RECORD, keyspace);
+        return BEFORE_THE_RECORD;
+      }
+      throw new IllegalStateException("Drover cannot start this controller: its cluster is new (no journal in "
+          + "Cassandra yet) and drover.cassandra.create-schema is off, so nothing would create the schema. Start the "
+          + "cluster's first controller with DROVER_CREATE_SCHEMA=on.");
+    }
+    int shards = existing ? BEFORE_THE_RECORD : config.getInt("drover.controller.new-cluster-shards");
+    if (createSchema) {
+      ddl(session, JobReadStore.createKeyspaceStatement(keyspace,
+          config.getInt("drover.controller.read-side.replication-factor")));
+      ddl(session, createTableStatement(keyspace));
+    }
+    Row applied = session.execute(SimpleStatement.newInstance(
+        "INSERT INTO " + keyspace + ".cluster_settings (name, value) VALUES (?, ?) IF NOT EXISTS",
+        SETTING, Integer.toString(shards))).one();
+    int agreed = applied.getBoolean("[applied]") ? shards : Integer.parseInt(applied.getString("value"));
+    log.info("This cluster's entity types have {} shards, now recorded in {}.cluster_settings ({})", agreed, keyspace,
+        existing ? "a cluster from before the record keeps Pekko's default" : "a new cluster");
+    return agreed;
+  }
+
+  public static String createTableStatement(String keyspace) {
+    return "CREATE TABLE IF NOT EXISTS " + keyspace + ".cluster_settings (name text PRIMARY KEY, value text)";
+  }
+
+  private static Integer read(CqlSession session, String keyspace) {
+    if (!tableExists(session, keyspace, "cluster_settings")) {
+      return null;
+    }
+    Row row = session.execute(SimpleStatement.newInstance(
+        "SELECT value FROM " + keyspace + ".cluster_settings WHERE name = ?", SETTING)
+        .setConsistencyLevel(ConsistencyLevel.QUORUM)).one();
+    return row == null ? null : Integer.parseInt(row.getString("value"));
+  }
+
+  private static boolean journalExists(CqlSession session, String journalKeyspace) {
+    return tableExists(session, journalKeyspace, "messages");
+  }
+
+  private static boolean tableExists(CqlSession session, String keyspace, String table) {
+    return session.execute(SimpleStatement.newInstance(
+        "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?", keyspace, table))
+        .one() != null;
+  }
+
+  private static void ddl(CqlSession session, String cql) {
+    session.execute(SimpleStatement.newInstance(cql).setTimeout(DDL_TIMEOUT));
+  }
+}

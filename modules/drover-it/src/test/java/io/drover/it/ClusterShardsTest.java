@@ -1,0 +1,75 @@
+package io.drover.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.drover.it.support.DroverTestNode;
+import io.drover.it.support.TestCassandra;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every controller of a cluster uses the number of shards recorded at the cluster's first start: a
+ * new cluster records {@code drover.controller.new-cluster-shards}, a cluster from before the
+ * record (its journal there, no record) keeps Pekko's 1,000, and the record wins over the setting.
+ */
+class ClusterShardsTest {
+
+  private static CqlSession session;
+
+  @BeforeAll
+  static void connect() {
+    session = TestCassandra.connect();
+  }
+
+  @AfterAll
+  static void close() {
+    session.close();
+  }
+
+  private static DroverTestNode start(String keyspace, int newClusterShards) {
+    return DroverTestNode.start(keyspace, "shards-ce", DroverTestNode.Executor.PROCESS,
+        Map.of("drover.controller.new-cluster-shards", newClusterShards));
+  }
+
+  private static int shardsOf(DroverTestNode node) {
+    return node.node().system().settings().config().getInt("pekko.cluster.sharding.number-of-shards");
+  }
+
+  private static String recorded(String keyspace) {
+    Row row = session.execute(SimpleStatement.newInstance(
+        "SELECT value FROM " + keyspace + ".cluster_settings WHERE name = 'number-of-shards'")).one();
+    return row == null ? null : row.getString("value");
+  }
+
+  @Test
+  void aNewClusterRecordsItsNumberAndKeepsItWhateverTheSettingSaysLater() {
+    String keyspace = DroverTestNode.uniqueKeyspacePrefix("it_shards_new");
+    try (DroverTestNode node = start(keyspace, 100)) {
+      assertEquals(100, shardsOf(node));
+    }
+    assertEquals("100", recorded(keyspace));
+
+    try (DroverTestNode node = start(keyspace, 300)) {
+      assertEquals(100, shardsOf(node));
+    }
+    assertEquals("100", recorded(keyspace));
+  }
+
+  @Test
+  void aClusterFromBeforeTheRecordKeepsPekkosThousandAndRecordsIt() {
+    String keyspace = DroverTestNode.uniqueKeyspacePrefix("it_shards_old");
+    start(keyspace, 100).close();
+    session.execute(SimpleStatement.newInstance(
+        "DELETE FROM " + keyspace + ".cluster_settings WHERE name = 'number-of-shards'"));
+
+    try (DroverTestNode node = start(keyspace, 100)) {
+      assertEquals(1000, shardsOf(node));
+    }
+    assertEquals("1000", recorded(keyspace));
+  }
+}
