@@ -24,17 +24,15 @@ import org.slf4j.LoggerFactory;
  * <p>A cluster's first controller records {@code drover.controller.new-cluster-shards} (100: the
  * shard coordinator gives shards a home one at a time, so after a controller is lost its third of
  * the shards waits in turn, and the fewer the sooner). A cluster that existed before the record
- * (its journal has a table already) records Pekko's default, 1,000, which its controllers have
- * used all along. Agents host no shards and need no number (they reach jobs through the
- * controllers' gateways).
+ * (its journal has a table already) records the number its controllers have used all along:
+ * {@code pekko.cluster.sharding.number-of-shards}, Pekko's 1,000 unless configured otherwise.
+ * Agents host no shards and need no number (they reach jobs through the controllers' gateways).
  */
 public final class ClusterShards {
 
   private static final Logger log = LoggerFactory.getLogger(ClusterShards.class);
 
   public static final String NUMBER_OF_SHARDS = "pekko.cluster.sharding.number-of-shards";
-  /** What controllers of a cluster made before the record used: Pekko's default. */
-  static final int BEFORE_THE_RECORD = 1000;
   private static final String SETTING = "number-of-shards";
   private static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
 
@@ -63,18 +61,20 @@ public final class ClusterShards {
     }
     boolean createSchema = config.getBoolean("drover.cassandra.create-schema");
     boolean existing = journalExists(session, config.getString("pekko.persistence.cassandra.journal.keyspace"));
+    // What the controllers of a cluster from before the record have used: Pekko's 1,000 unless configured.
+    int configured = config.getInt(NUMBER_OF_SHARDS);
     if (!createSchema && !tableExists(session, keyspace, "cluster_settings")) {
       if (existing) {
-        log.info("This cluster's entity types keep Pekko's {} shards: the cluster is from before Drover recorded "
+        log.info("This cluster's entity types keep the {} shards of {}: the cluster is from before Drover recorded "
             + "the number, and {}.cluster_settings does not exist (docs/operations.md, \"Rolling upgrades\")",
-            BEFORE_THE_RECORD, keyspace);
-        return BEFORE_THE_RECORD;
+            configured, NUMBER_OF_SHARDS, keyspace);
+        return configured;
       }
       throw new IllegalStateException("Drover cannot start this controller: its cluster is new (no journal in "
           + "Cassandra yet) and drover.cassandra.create-schema is off, so nothing would create the schema. Start the "
           + "cluster's first controller with DROVER_CREATE_SCHEMA=on.");
     }
-    int shards = existing ? BEFORE_THE_RECORD : config.getInt("drover.controller.new-cluster-shards");
+    int shards = existing ? configured : config.getInt("drover.controller.new-cluster-shards");
     if (createSchema) {
       ddl(session, JobReadStore.createKeyspaceStatement(keyspace,
           config.getInt("drover.controller.read-side.replication-factor")));
@@ -85,7 +85,7 @@ public final class ClusterShards {
         SETTING, Integer.toString(shards))).one();
     int agreed = applied.getBoolean("[applied]") ? shards : Integer.parseInt(applied.getString("value"));
     log.info("This cluster's entity types have {} shards, now recorded in {}.cluster_settings ({})", agreed, keyspace,
-        existing ? "a cluster from before the record keeps Pekko's default" : "a new cluster");
+        existing ? "a cluster from before the record keeps the number its controllers used" : "a new cluster");
     return agreed;
   }
 
