@@ -71,6 +71,23 @@ class JoinRefusalTest {
     assertEquals(Set.of(firstAddress, Cluster.get(like).selfMember().address()), members(first));
   }
 
+  @Test
+  void anAgentWithAnotherNumberOfShardsJoinsWhileAControllerWithItIsRefused() throws Exception {
+    ActorSystem<Void> first = node("pekko.cluster.roles = [controller]\npekko.cluster.sharding.number-of-shards = 100");
+    Address firstAddress = Cluster.get(first).selfMember().address();
+    Cluster.get(first).manager().tell(Join.create(firstAddress));
+    awaitTrue(() -> Cluster.get(first).selfMember().status().equals(MemberStatus.up()));
+
+    ActorSystem<Void> agent = node("pekko.cluster.roles = [agent]");
+    Cluster.get(agent).manager().tell(new JoinSeedNodes(List.of(firstAddress)));
+    ActorSystem<Void> controller = node("pekko.cluster.roles = [controller]");
+    Cluster.get(controller).manager().tell(new JoinSeedNodes(List.of(firstAddress)));
+
+    controller.getWhenTerminated().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    awaitTrue(() -> Cluster.get(agent).selfMember().status().equals(MemberStatus.up()));
+    assertEquals(Set.of(firstAddress, Cluster.get(agent).selfMember().address()), members(first));
+  }
+
   private static Set<Address> members(ActorSystem<?> system) {
     return StreamSupport.stream(Cluster.get(system).state().getMembers().spliterator(), false)
         .map(Member::address)
