@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.internal.core.config.typesafe.DefaultDriverConfigLoader;
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueFactory;
 import io.drover.controller.readside.JobReadStore;
 import java.time.Duration;
@@ -33,6 +34,8 @@ public final class ClusterShards {
   private static final Logger log = LoggerFactory.getLogger(ClusterShards.class);
 
   public static final String NUMBER_OF_SHARDS = "pekko.cluster.sharding.number-of-shards";
+  private static final String NEW_CLUSTER_SHARDS = "drover.controller.new-cluster-shards";
+  private static final String TABLE = "cluster_settings";
   private static final String SETTING = "number-of-shards";
   private static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
 
@@ -48,63 +51,83 @@ public final class ClusterShards {
       return config.withValue(NUMBER_OF_SHARDS, ConfigValueFactory.fromAnyRef(shards));
     } catch (DriverException e) {
       throw new IllegalStateException("Drover could not read the cluster's number of shards from " + keyspace
-          + ".cluster_settings in Cassandra (check datastax-java-driver.basic.contact-points and that Cassandra is "
+          + "." + TABLE + " in Cassandra (check datastax-java-driver.basic.contact-points and that Cassandra is "
           + "running): " + e.getMessage(), e);
     }
   }
 
   private static int recorded(CqlSession session, String keyspace, Config config) {
-    Integer recorded = read(session, keyspace);
+    boolean table = tableExists(session, keyspace, TABLE);
+    Integer recorded = table ? read(session, keyspace) : null;
     if (recorded != null) {
-      log.info("This cluster's entity types have {} shards, as recorded in {}.cluster_settings", recorded, keyspace);
+      log.info("This cluster's entity types have {} shards, as recorded in {}.{}", recorded, keyspace, TABLE);
       return recorded;
     }
     boolean createSchema = config.getBoolean("drover.cassandra.create-schema");
-    boolean existing = journalExists(session, config.getString("pekko.persistence.cassandra.journal.keyspace"));
+    boolean existing = tableExists(session, config.getString("pekko.persistence.cassandra.journal.keyspace"),
+        config.getString("pekko.persistence.cassandra.journal.table"));
     // What the controllers of a cluster from before the record have used: Pekko's 1,000 unless configured.
     int configured = config.getInt(NUMBER_OF_SHARDS);
-    if (!createSchema && !tableExists(session, keyspace, "cluster_settings")) {
+    if (!createSchema && !table) {
       if (existing) {
         log.info("This cluster's entity types keep the {} shards of {}: the cluster is from before Drover recorded "
-            + "the number, and {}.cluster_settings does not exist (docs/operations.md, \"Rolling upgrades\")",
-            configured, NUMBER_OF_SHARDS, keyspace);
+            + "the number, and {}.{} does not exist (docs/operations.md, \"Rolling upgrades\")",
+            configured, NUMBER_OF_SHARDS, keyspace, TABLE);
         return configured;
       }
       throw new IllegalStateException("Drover cannot start this controller: its cluster is new (no journal in "
           + "Cassandra yet) and drover.cassandra.create-schema is off, so nothing would create the schema. Start the "
           + "cluster's first controller with DROVER_CREATE_SCHEMA=on.");
     }
-    int shards = existing ? configured : config.getInt("drover.controller.new-cluster-shards");
+    int shards = existing ? configured : newClusterShards(config);
     if (createSchema) {
       ddl(session, JobReadStore.createKeyspaceStatement(keyspace,
           config.getInt("drover.controller.read-side.replication-factor")));
       ddl(session, createTableStatement(keyspace));
     }
     Row applied = session.execute(SimpleStatement.newInstance(
-        "INSERT INTO " + keyspace + ".cluster_settings (name, value) VALUES (?, ?) IF NOT EXISTS",
+        "INSERT INTO " + keyspace + "." + TABLE + " (name, value) VALUES (?, ?) IF NOT EXISTS",
         SETTING, Integer.toString(shards))).one();
-    int agreed = applied.getBoolean("[applied]") ? shards : Integer.parseInt(applied.getString("value"));
-    log.info("This cluster's entity types have {} shards, now recorded in {}.cluster_settings ({})", agreed, keyspace,
+    int agreed = applied.getBoolean("[applied]") ? shards : parse(applied.getString("value"), keyspace);
+    log.info("This cluster's entity types have {} shards, now recorded in {}.{} ({})", agreed, keyspace, TABLE,
         existing ? "a cluster from before the record keeps the number its controllers used" : "a new cluster");
     return agreed;
   }
 
+  private static int newClusterShards(Config config) {
+    int shards = config.getInt(NEW_CLUSTER_SHARDS);
+    if (shards < 1) {
+      throw new ConfigException.BadValue(NEW_CLUSTER_SHARDS, "is " + shards + "; it must be 1 or more (100 by default)");
+    }
+    return shards;
+  }
+
+  /** The recorded number, which an operator may have written by hand. */
+  private static int parse(String value, String keyspace) {
+    int shards;
+    try {
+      shards = Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      shards = 0;
+    }
+    if (shards >= 1) {
+      return shards;
+    }
+    throw new IllegalStateException(keyspace + "." + TABLE + " records '" + value + "' as the cluster's "
+        + SETTING + "; it must be a whole number, 1 or more. With every controller stopped, set it with UPDATE "
+        + keyspace + "." + TABLE + " SET value = '100' WHERE name = '" + SETTING + "' (the number the cluster "
+        + "used before, if it ran).");
+  }
+
   public static String createTableStatement(String keyspace) {
-    return "CREATE TABLE IF NOT EXISTS " + keyspace + ".cluster_settings (name text PRIMARY KEY, value text)";
+    return "CREATE TABLE IF NOT EXISTS " + keyspace + "." + TABLE + " (name text PRIMARY KEY, value text)";
   }
 
   private static Integer read(CqlSession session, String keyspace) {
-    if (!tableExists(session, keyspace, "cluster_settings")) {
-      return null;
-    }
     Row row = session.execute(SimpleStatement.newInstance(
-        "SELECT value FROM " + keyspace + ".cluster_settings WHERE name = ?", SETTING)
+        "SELECT value FROM " + keyspace + "." + TABLE + " WHERE name = ?", SETTING)
         .setConsistencyLevel(ConsistencyLevel.QUORUM)).one();
-    return row == null ? null : Integer.parseInt(row.getString("value"));
-  }
-
-  private static boolean journalExists(CqlSession session, String journalKeyspace) {
-    return tableExists(session, journalKeyspace, "messages");
+    return row == null ? null : parse(row.getString("value"), keyspace);
   }
 
   private static boolean tableExists(CqlSession session, String keyspace, String table) {

@@ -1,6 +1,8 @@
 package io.drover.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -15,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Every controller of a cluster uses the number of shards recorded at the cluster's first start: a
  * new cluster records {@code drover.controller.new-cluster-shards}, a cluster from before the
- * record (its journal there, no record) keeps Pekko's 1,000, and the record wins over the setting.
+ * record (its journal there, no record) keeps Pekko's 1,000, the record wins over the setting, and
+ * a record that is no number stops the controller with a message saying how to mend it.
  */
 class ClusterShardsTest {
 
@@ -58,6 +61,19 @@ class ClusterShardsTest {
       assertEquals(100, shardsOf(node));
     }
     assertEquals("100", recorded(keyspace));
+  }
+
+  @Test
+  void aRecordThatIsNoNumberStopsTheControllerAndSaysHowToMendIt() {
+    String keyspace = DroverTestNode.uniqueKeyspacePrefix("it_shards_bad");
+    start(keyspace, 100).close();
+    session.execute(SimpleStatement.newInstance(
+        "UPDATE " + keyspace + ".cluster_settings SET value = 'lots' WHERE name = 'number-of-shards'"));
+
+    IllegalStateException refused = assertThrows(IllegalStateException.class, () -> start(keyspace, 100));
+
+    assertTrue(refused.getMessage().startsWith(keyspace + ".cluster_settings records 'lots' as the cluster's "
+        + "number-of-shards; it must be a whole number"), refused.getMessage());
   }
 
   @Test
