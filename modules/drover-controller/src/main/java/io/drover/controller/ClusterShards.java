@@ -57,13 +57,21 @@ public final class ClusterShards {
   }
 
   private static int recorded(CqlSession session, String keyspace, Config config) {
-    boolean table = tableExists(session, keyspace, TABLE);
+    boolean createSchema = config.getBoolean("drover.cassandra.create-schema");
+    if (createSchema) {
+      // First, even when another controller starting now has made them: its table can be listed in
+      // system_schema a moment before this node answers queries on it, and our own creation returns
+      // only once it does.
+      ddl(session, JobReadStore.createKeyspaceStatement(keyspace,
+          config.getInt("drover.controller.read-side.replication-factor")));
+      ddl(session, createTableStatement(keyspace));
+    }
+    boolean table = createSchema || tableExists(session, keyspace, TABLE);
     Integer recorded = table ? read(session, keyspace) : null;
     if (recorded != null) {
       log.info("This cluster's entity types have {} shards, as recorded in {}.{}", recorded, keyspace, TABLE);
       return recorded;
     }
-    boolean createSchema = config.getBoolean("drover.cassandra.create-schema");
     boolean existing = tableExists(session, config.getString("pekko.persistence.cassandra.journal.keyspace"),
         config.getString("pekko.persistence.cassandra.journal.table"));
     // What the controllers of a cluster from before the record have used: Pekko's 1,000 unless configured.
@@ -80,11 +88,6 @@ public final class ClusterShards {
           + "cluster's first controller with DROVER_CREATE_SCHEMA=on.");
     }
     int shards = existing ? configured : newClusterShards(config);
-    if (createSchema) {
-      ddl(session, JobReadStore.createKeyspaceStatement(keyspace,
-          config.getInt("drover.controller.read-side.replication-factor")));
-      ddl(session, createTableStatement(keyspace));
-    }
     Row applied = session.execute(SimpleStatement.newInstance(
         "INSERT INTO " + keyspace + "." + TABLE + " (name, value) VALUES (?, ?) IF NOT EXISTS",
         SETTING, Integer.toString(shards))).one();

@@ -7,9 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.typesafe.config.Config;
+import io.drover.controller.ClusterShards;
 import io.drover.it.support.DroverTestNode;
 import io.drover.it.support.TestCassandra;
+import io.drover.node.NodeConfig;
+import io.drover.node.cassandra.RepoRoot;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * new cluster records {@code drover.controller.new-cluster-shards}, a cluster from before the
  * record (its journal there, no record) keeps Pekko's 1,000, the record wins over the setting, and
  * a record that is no number stops the controller with a message saying how to mend it.
+ * Controllers of a new cluster starting at once agree on one number.
  */
 class ClusterShardsTest {
 
@@ -59,6 +70,28 @@ class ClusterShardsTest {
 
     try (DroverTestNode node = start(keyspace, 300)) {
       assertEquals(100, shardsOf(node));
+    }
+    assertEquals("100", recorded(keyspace));
+  }
+
+  @Test
+  void controllersStartingTogetherOnANewClusterAgreeOnOneNumber() throws Exception {
+    String keyspace = DroverTestNode.uniqueKeyspacePrefix("it_shards_together");
+    Config config = NodeConfig.load(RepoRoot.locate().resolve("conf/dev.conf"), Map.of(
+        "drover.cassandra.contact-points", TestCassandra.contactPoint(),
+        "pekko.persistence.cassandra.journal.keyspace", keyspace + "_journal",
+        "drover.controller.read-side.keyspace", keyspace));
+    ExecutorService controllers = Executors.newFixedThreadPool(3);
+    try {
+      List<Future<Integer>> numbers = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        numbers.add(controllers.submit(() -> ClusterShards.resolve(config).getInt(ClusterShards.NUMBER_OF_SHARDS)));
+      }
+      for (Future<Integer> number : numbers) {
+        assertEquals(100, number.get(2, TimeUnit.MINUTES));
+      }
+    } finally {
+      controllers.shutdownNow();
     }
     assertEquals("100", recorded(keyspace));
   }
