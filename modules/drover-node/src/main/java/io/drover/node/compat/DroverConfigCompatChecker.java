@@ -39,7 +39,7 @@ import scala.jdk.javaapi.CollectionConverters;
 public final class DroverConfigCompatChecker extends JoinConfigCompatChecker {
 
   /**
-   * A node's roles, sent with the settings so that the number of shards is compared only between
+   * A node's roles, sent with the settings so that settings about shards are compared only between
    * nodes that host shards (an older node does not send them and is compared as one that might).
    */
   static final String ROLES = "pekko.cluster.roles";
@@ -57,8 +57,13 @@ public final class DroverConfigCompatChecker extends JoinConfigCompatChecker {
    *     present on a Drover node
    * @param why what breaks when two nodes differ
    * @param read the effective value, so that equal values written differently compare equal
+   * @param shardHostsOnly compared only between nodes that host shards (controllers)
    */
-  record Setting(List<String> paths, String why, BiFunction<Config, String, Object> read) {
+  record Setting(List<String> paths, String why, BiFunction<Config, String, Object> read, boolean shardHostsOnly) {
+
+    Setting(List<String> paths, String why, BiFunction<Config, String, Object> read) {
+      this(paths, why, read, false);
+    }
 
     String name() {
       return paths.get(0);
@@ -78,8 +83,9 @@ public final class DroverConfigCompatChecker extends JoinConfigCompatChecker {
       text("drover.controller.read-side.keyspace", "every controller reads and writes the same read side"),
       text("pekko.projection.cassandra.offset-store.keyspace", "projections resume from the offsets stored there"),
       number("drover.controller.read-side.job-tags", "job events are tagged, and projected, by it"),
-      number(NUMBER_OF_SHARDS, "it decides which shard, and so which controller, holds an entity; only controllers "
-          + "host shards, and a cluster's controllers use the number recorded in its cluster_settings"),
+      new Setting(List.of(NUMBER_OF_SHARDS), "it decides which shard, and so which controller, holds an entity; only "
+          + "controllers host shards, and a cluster's controllers use the number recorded in its cluster_settings",
+          Config::getLong, true),
       text("pekko.cluster.downing-provider-class", "members must agree on who downs unreachable members"),
       text("pekko.cluster.split-brain-resolver.active-strategy", "members must agree on which side of a split survives"),
       text(CBOR_BINDING, "it names the serializer of every message and event"),
@@ -113,7 +119,7 @@ public final class DroverConfigCompatChecker extends JoinConfigCompatChecker {
       problems.addAll(CollectionConverters.asJava(missing.errorMessages()));
     }
     for (Setting setting : SETTINGS) {
-      if (setting.name().equals(NUMBER_OF_SHARDS) && !(hostsShards(toCheck) && hostsShards(actualConfig))) {
+      if (setting.shardHostsOnly() && !(hostsShards(toCheck) && hostsShards(actualConfig))) {
         continue;
       }
       String joining = setting.pathIn(toCheck);
