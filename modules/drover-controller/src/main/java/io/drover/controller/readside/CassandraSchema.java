@@ -3,7 +3,6 @@ package io.drover.controller.readside;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import io.drover.controller.ClusterShards;
 import io.drover.controller.ControllerSettings;
 import io.drover.controller.lease.NodeLease;
 import java.time.Duration;
@@ -45,7 +44,6 @@ public final class CassandraSchema {
     tables.addAll(persistence.getCreateSnapshotTablesStatements());
     tables.addAll(JobReadStore.createTableStatements(settings.readSideKeyspace()));
     tables.add(NodeLease.createTableStatement(settings.readSideKeyspace()));
-    tables.add(ClusterShards.createTableStatement(settings.readSideKeyspace()));
     // Each table costs Cassandra about a second of schema work; issued together they overlap.
     CompletableFuture.allOf(tables.stream()
             .map(cql -> session.executeAsync(ddl(cql)).toCompletableFuture())
