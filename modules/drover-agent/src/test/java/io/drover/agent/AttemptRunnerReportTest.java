@@ -55,6 +55,8 @@ class AttemptRunnerReportTest {
       pekko.actor.provider = cluster
       pekko.remote.artery.canonical.hostname = 127.0.0.1
       pekko.remote.artery.canonical.port = 0
+      # The stand-in jobs are sharded on this node itself, which offers no job gateway.
+      drover.node.job-gateway-wait = 0s
       """);
 
   @JUnit5TestKit

@@ -1,10 +1,13 @@
 package io.drover.protocol;
 
 import io.drover.protocol.JobProtocol.JobCommand;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
 import org.apache.pekko.actor.typed.Props;
@@ -12,6 +15,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.SelfUp;
+import org.apache.pekko.cluster.typed.Subscribe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,19 +24,25 @@ import org.slf4j.LoggerFactory;
  * How a node reaches job entities. A controller hosts them, so it tells its own shard region. A
  * node without the controller role (an agent, a fleet of simulated agents) sends each message to a
  * controller's job gateway ({@link JobProtocol#GATEWAY}), among the reachable ones the same one for
- * the same job; while no controller offers a gateway (during a rolling upgrade, controllers of a
- * Drover from before gateways) it falls back to a sharding proxy of its own, as such nodes had
- * before.
+ * the same job. Until it has heard of a gateway, for at most {@code drover.node.job-gateway-wait}
+ * after it is Up, it holds its messages; if none is listed by then (during a rolling upgrade,
+ * controllers of a Drover from before gateways) it falls back to a sharding proxy of its own, as
+ * such nodes had before, and uses it while no gateway is listed.
  *
  * <p>Why not a proxy on every node: the job shards' coordinator keeps every shard region and proxy
  * in its state, and on each change writes all of that state to every controller, one change at a
  * time, while requests for shards without a home wait. With a proxy per worker host, every host
  * that joins or leaves is such a write, and every one makes each later write larger: thousands of
- * hosts joining, or Spot hosts reclaimed by the hundred, would hold up new jobs for minutes.
+ * hosts joining, or Spot hosts reclaimed by the hundred, would hold up new jobs for minutes. The
+ * wait keeps a node whose first report comes before the receptionist has told it of any gateway
+ * (just after it joined) from taking such a proxy for the rest of its life.
  */
 public final class JobRoutes implements Extension {
 
   private static final Logger log = LoggerFactory.getLogger(JobRoutes.class);
+
+  /** Messages held while waiting for a gateway; beyond it they are dropped, and their senders resend. */
+  private static final int HELD_LIMIT = 10_000;
 
   public static final ExtensionId<JobRoutes> ID = new ExtensionId<>() {
     @Override
@@ -45,28 +56,32 @@ public final class JobRoutes implements Extension {
     return system.registerExtension(ID);
   }
 
+  private interface Event {}
+
+  private record Listed(Receptionist.Listing listing) implements Event {}
+
+  private record Up() implements Event {}
+
+  private record WaitOver() implements Event {}
+
+  private record Held(JobCommand command) implements Event {}
+
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
   private final boolean controller;
   /** The reachable gateways, in a fixed order so that a job keeps its gateway. */
   private volatile List<ActorRef<JobCommand>> gateways = List.of();
+  /** No gateway has been listed yet, and the wait for one is not over: messages are held. */
+  private volatile boolean waiting = true;
   private volatile boolean proxyStarted;
+  private final ActorRef<Event> follower;
 
   private JobRoutes(ActorSystem<?> system) {
     this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.controller = Cluster.get(system).selfMember().hasRole(Roles.CONTROLLER);
-    if (!controller) {
-      system.systemActorOf(Behaviors.<Receptionist.Listing>setup(ctx -> {
-        ctx.getSystem().receptionist().tell(Receptionist.subscribe(JobProtocol.GATEWAY, ctx.getSelf()));
-        return Behaviors.receiveMessage(listing -> {
-          gateways = listing.getServiceInstances(JobProtocol.GATEWAY).stream()
-              .sorted(Comparator.comparing(gateway -> gateway.path().toString()))
-              .toList();
-          return Behaviors.same();
-        });
-      }), "job-gateways", Props.empty());
-    }
+    this.follower = controller ? null : system.systemActorOf(
+        follow(system.settings().config().getDuration("drover.node.job-gateway-wait")), "job-gateways", Props.empty());
   }
 
   /** Sends {@code command} to its job, at most once: callers that need it delivered resend until answered. */
@@ -75,6 +90,10 @@ public final class JobRoutes implements Extension {
       List<ActorRef<JobCommand>> known = gateways;
       if (!known.isEmpty()) {
         known.get(Math.floorMod(command.jobId().hashCode(), known.size())).tell(command);
+        return;
+      }
+      if (waiting) {
+        follower.tell(new Held(command));
         return;
       }
       startProxy();
@@ -87,6 +106,57 @@ public final class JobRoutes implements Extension {
     return gateways;
   }
 
+  /**
+   * Follows the gateways the receptionist lists, and holds the messages sent before the first one
+   * is listed, for at most {@code wait} after this node is Up; then sends them on.
+   */
+  private Behavior<Event> follow(Duration wait) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      ctx.getSystem().receptionist().tell(
+          Receptionist.subscribe(JobProtocol.GATEWAY, ctx.messageAdapter(Receptionist.Listing.class, Listed::new)));
+      Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(ctx.messageAdapter(SelfUp.class, up -> new Up()), SelfUp.class));
+      List<JobCommand> held = new ArrayList<>();
+      Runnable sendHeld = () -> {
+        waiting = false;
+        timers.cancelAll();
+        held.forEach(this::tell);
+        held.clear();
+      };
+      return Behaviors.receive(Event.class)
+          .onMessage(Listed.class, msg -> {
+            gateways = msg.listing().getServiceInstances(JobProtocol.GATEWAY).stream()
+                .sorted(Comparator.comparing(gateway -> gateway.path().toString()))
+                .toList();
+            if (waiting && !gateways.isEmpty()) {
+              sendHeld.run();
+            }
+            return Behaviors.same();
+          })
+          .onMessage(Up.class, msg -> {
+            if (waiting) {
+              timers.startSingleTimer(new WaitOver(), wait);
+            }
+            return Behaviors.same();
+          })
+          .onMessage(WaitOver.class, msg -> {
+            sendHeld.run();
+            return Behaviors.same();
+          })
+          .onMessage(Held.class, msg -> {
+            if (!waiting) {
+              tell(msg.command());
+            } else if (held.size() >= HELD_LIMIT) {
+              ctx.getLog().warn("{} messages to jobs wait for a controller's job gateway; dropped one to job {} "
+                  + "(its sender resends it)", HELD_LIMIT, msg.command().jobId());
+            } else {
+              held.add(msg.command());
+            }
+            return Behaviors.same();
+          })
+          .build();
+    }));
+  }
+
   private void startProxy() {
     if (proxyStarted) {
       return;
@@ -94,7 +164,7 @@ public final class JobRoutes implements Extension {
     synchronized (this) {
       if (!proxyStarted) {
         log.info("No reachable controller offers a job gateway (controllers of an older Drover, during a rolling "
-            + "upgrade, or none reachable yet): this node starts a sharding proxy for jobs and uses it while no gateway "
+            + "upgrade, or none reachable): this node starts a sharding proxy for jobs and uses it while no gateway "
             + "is listed. The proxy stays registered with the job shards' coordinator until this node restarts.");
         JobProtocol.initProxy(system);
         proxyStarted = true;

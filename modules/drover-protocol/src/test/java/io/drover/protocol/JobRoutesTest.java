@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Nodes without the controller role reach jobs through the controllers' gateways, with no sharding
  * proxy of their own (which would put them in the job shards' coordinator state); with no gateway
- * offered, as with controllers of an older Drover, through a proxy; and when a gateway's controller
+ * offered, as with controllers of an older Drover, through a proxy once the wait for one is over;
+ * what they send before the first gateway is listed waits for it; and when a gateway's controller
  * leaves, through the gateways that remain.
  */
 class JobRoutesTest {
@@ -54,13 +55,19 @@ class JobRoutesTest {
 
   /** A node of the test's cluster (each cluster's nodes share the actor system's name), joining {@code join} or itself. */
   private ActorTestKit node(String role, Address join) {
+    return node(role, join, Duration.ofSeconds(10));
+  }
+
+  /** A node that waits {@code gatewayWait} for a job gateway before it falls back to a proxy. */
+  private ActorTestKit node(String role, Address join, Duration gatewayWait) {
     Config config = ConfigFactory.parseString("""
         pekko.actor.provider = cluster
         pekko.remote.artery.canonical.hostname = 127.0.0.1
         pekko.remote.artery.canonical.port = 0
         pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
         pekko.cluster.roles = [%s]
-        """.formatted(role)).withFallback(ConfigFactory.load());
+        drover.node.job-gateway-wait = %d ms
+        """.formatted(role, gatewayWait.toMillis())).withFallback(ConfigFactory.load());
     ActorTestKit kit = ActorTestKit.create("JobRoutesTest", config);
     kits.add(kit);
     Cluster cluster = Cluster.get(kit.system());
@@ -146,13 +153,29 @@ class JobRoutesTest {
   @Test
   void withNoGatewayOfferedAnAgentReachesJobsThroughAShardingProxy() {
     ActorTestKit controller = controller("older controller", null, false);
-    ActorTestKit agent = node(Roles.AGENT, address(controller));
+    ActorTestKit agent = node(Roles.AGENT, address(controller), Duration.ofSeconds(1));
     awaitUp(agent, 2);
 
     reportStart(agent, "job-3");
 
     assertEquals(List.of("older controller"), heardBy.get("job-3"));
     assertTrue(hasJobShardingProxy(agent.system()));
+  }
+
+  @Test
+  void reportsSentBeforeAnyGatewayIsListedWaitForOneInsteadOfStartingAProxy() {
+    ActorTestKit controller = controller("controller", null, false);
+    ActorTestKit agent = node(Roles.AGENT, address(controller));
+    awaitUp(agent, 2);
+    TestProbe<AttemptReportAck> acks = agent.createTestProbe(AttemptReportAck.class);
+    JobRoutes.get(agent.system()).tell(new AttemptStarted("job-early", 1, "agent", 1L, acks.ref()));
+    acks.expectNoMessage(Duration.ofSeconds(1));
+
+    controller.system().systemActorOf(JobProtocol.gateway(), "job-gateway", Props.empty());
+
+    assertEquals(new AttemptReportAck("job-early", 1), acks.receiveMessage(WAIT));
+    assertEquals(List.of("controller"), heardBy.get("job-early"));
+    assertFalse(hasJobShardingProxy(agent.system()), "the agent started a sharding proxy for jobs");
   }
 
   @Test
