@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -96,11 +97,15 @@ final class AttemptRunner {
   /** Time between SIGTERM and SIGKILL when a leftover container nobody claims is stopped. */
   static final Duration LEFTOVER_STOP_GRACE = Duration.ofSeconds(10);
 
-  static Behavior<Command> create(
-      AttemptLaunch launch, String agentId, AttemptExecutor executor, AgentSettings settings, ActorRef<Progress> parent) {
+  /**
+   * A runner for a new attempt, launched by the controller at {@code launchedBy}, whose job
+   * gateway its reports go to while that controller is reachable.
+   */
+  static Behavior<Command> create(AttemptLaunch launch, Address launchedBy, String agentId, AttemptExecutor executor,
+      AgentSettings settings, ActorRef<Progress> parent) {
     return withMdc(launch.jobId(), launch.attempt(), agentId, Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      AttemptRunner runner =
-          new AttemptRunner(launch.jobId(), launch.attempt(), agentId, executor, settings, parent, false, ctx, timers);
+      AttemptRunner runner = new AttemptRunner(
+          launch.jobId(), launch.attempt(), agentId, executor, settings, parent, false, launchedBy, ctx, timers);
       ctx.pipeToSelf(executor.start(spec(launch, agentId), runner.sink()),
           (started, error) -> started != null
               ? new Launched(started)
@@ -122,7 +127,7 @@ final class AttemptRunner {
   static Behavior<Command> reattach(LeftoverExecution leftover, String agentId, ActorRef<AgentCommand> agent,
       AttemptExecutor executor, AgentSettings settings, ActorRef<Progress> parent) {
     return withMdc(leftover.jobId(), leftover.attempt(), agentId, Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new AttemptRunner(leftover.jobId(), leftover.attempt(), agentId, executor, settings, parent, true, ctx, timers)
+        new AttemptRunner(leftover.jobId(), leftover.attempt(), agentId, executor, settings, parent, true, null, ctx, timers)
             .claiming(leftover, agent))));
   }
 
@@ -158,6 +163,8 @@ final class AttemptRunner {
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final JobRoutes jobs;
+  /** The controller that launched the attempt, where its reports go first; null for a leftover this runner re-attached to. */
+  private final Address launchedBy;
   /** Where the job acknowledges the attempt's start... */
   private final ActorRef<AttemptReportAck> startAcks;
   /**
@@ -180,6 +187,7 @@ final class AttemptRunner {
       AgentSettings settings,
       ActorRef<Progress> parent,
       boolean reattached,
+      Address launchedBy,
       ActorContext<Command> context,
       TimerScheduler<Command> timers) {
     this.jobId = jobId;
@@ -188,6 +196,7 @@ final class AttemptRunner {
     this.executor = executor;
     this.settings = settings;
     this.parent = parent;
+    this.launchedBy = launchedBy;
     this.context = context;
     this.timers = timers;
     this.metrics = NodeMetrics.get(context.getSystem()).agent();
@@ -210,11 +219,11 @@ final class AttemptRunner {
   private Behavior<Command> claiming(LeftoverExecution leftover, ActorRef<AgentCommand> agent) {
     ActorRef<JobProtocol.ReattachAnswer> answers = context.messageAdapter(JobProtocol.ReattachAnswer.class, Claimed::new);
     JobProtocol.ReattachAttempt claim = new JobProtocol.ReattachAttempt(jobId, attempt, agentId, agent, answers);
-    jobs.tell(claim);
+    jobs.tell(claim, launchedBy);
     timers.startTimerWithFixedDelay(Resend.class, new Resend(), settings.reportRetryInterval());
     return Behaviors.receive(Command.class)
         .onMessage(Resend.class, msg -> {
-          jobs.tell(claim);
+          jobs.tell(claim, launchedBy);
           return Behaviors.same();
         })
         .onMessage(Claimed.class, msg -> {
@@ -359,7 +368,7 @@ final class AttemptRunner {
   /** Sends {@code report} until the job acknowledges it, then continues with {@code next}. */
   private Behavior<Command> reporting(JobCommand report, Supplier<Behavior<Command>> next) {
     boolean exit = report instanceof AttemptExited;
-    jobs.tell(report);
+    jobs.tell(report, launchedBy);
     timers.startTimerWithFixedDelay(Resend.class, new Resend(), settings.reportRetryInterval());
     return Behaviors.receive(Command.class)
         .onMessage(Acknowledged.class, msg -> {
@@ -370,7 +379,7 @@ final class AttemptRunner {
           return next.get();
         })
         .onMessage(Resend.class, msg -> {
-          jobs.tell(report);
+          jobs.tell(report, launchedBy);
           return Behaviors.same();
         })
         .onMessage(Stop.class, this::onStop)
@@ -379,7 +388,7 @@ final class AttemptRunner {
           // after the start once more (the first may have gone to a controller that has since
           // died), so the job records when the attempt ran; a job that has it ignores the repeat.
           timers.cancel(Resend.class);
-          jobs.tell(report);
+          jobs.tell(report, launchedBy);
           return onEnded(msg);
         })
         .build();

@@ -247,7 +247,7 @@ public final class NodeAgent {
         }
       }
       ActorRef<AttemptRunner.Command> runner = context.spawn(
-          AttemptRunner.create(launch, info.agentId(), executor, settings, progressAdapter),
+          AttemptRunner.create(launch, msg.replyTo().path().address(), info.agentId(), executor, settings, progressAdapter),
           runnerName(launch.jobId(), launch.attempt()));
       HostedAttempt hosted = new HostedAttempt(
           launch.jobId(), launch.attempt(), launch.resources(), launch.jobQueue(), launch.shareIdentifier());

@@ -122,7 +122,7 @@ class AttemptRunnerReportTest {
     TestProbe<AttemptRunner.Progress> agent = testKit.createTestProbe(AttemptRunner.Progress.class);
 
     ActorRef<AttemptRunner.Command> runner = testKit.spawn(AttemptRunner.create(
-        launch("slow-job"), "agent-1", new NoopAttemptExecutor(Duration.ZERO), settings("0s"), agent.ref()));
+        launch("slow-job"), null, "agent-1", new NoopAttemptExecutor(Duration.ZERO), settings("0s"), agent.ref()));
 
     agent.expectMessage(Duration.ofSeconds(10), new AttemptRunner.Released("slow-job", 1));
     List<Long> startTimes = new ArrayList<>();
@@ -147,7 +147,7 @@ class AttemptRunnerReportTest {
     TestProbe<AttemptRunner.Progress> agent = testKit.createTestProbe(AttemptRunner.Progress.class);
 
     testKit.spawn(AttemptRunner.create(
-        launch("quick-job"), "agent-1", new NoopAttemptExecutor(Duration.ZERO), settings("1h"), agent.ref()));
+        launch("quick-job"), null, "agent-1", new NoopAttemptExecutor(Duration.ZERO), settings("1h"), agent.ref()));
 
     TestProbe<JobCommand> jobs = reportsTo("quick-job");
     AttemptExited first = jobs.expectMessageClass(AttemptExited.class, Duration.ofSeconds(10));
@@ -165,7 +165,7 @@ class AttemptRunnerReportTest {
     TestProbe<AttemptRunner.Progress> agent = testKit.createTestProbe(AttemptRunner.Progress.class);
 
     testKit.spawn(AttemptRunner.create(
-        launch("long-job"), "agent-1", new NoopAttemptExecutor(Duration.ofSeconds(1)), settings("50ms"), agent.ref()));
+        launch("long-job"), null, "agent-1", new NoopAttemptExecutor(Duration.ofSeconds(1)), settings("50ms"), agent.ref()));
 
     TestProbe<JobCommand> jobs = reportsTo("long-job");
     AttemptStarted started = jobs.expectMessageClass(AttemptStarted.class, Duration.ofSeconds(10));

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -23,8 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * How a node reaches job entities. A controller hosts them, so it tells its own shard region. A
  * node without the controller role (an agent, a fleet of simulated agents) sends each message to a
- * controller's job gateway ({@link JobProtocol#GATEWAY}), among the reachable ones the same one for
- * the same job. Until it has heard of a gateway, for at most {@code drover.node.job-gateway-wait}
+ * controller's job gateway ({@link JobProtocol#GATEWAY}): to the gateway of the controller it names
+ * (the one that launched the attempt the message is about, which hosts the job unless the job has
+ * moved since), or, when it names none or that one is not reachable, to one of the reachable
+ * gateways chosen by the job id, the same one for the same job. Until it has heard of a gateway, for at most {@code drover.node.job-gateway-wait}
  * after it is Up, it holds its messages; if none is listed by then (during a rolling upgrade,
  * controllers of a Drover from before gateways) it falls back to a sharding proxy of its own, as
  * such nodes had before, and uses it while no gateway is listed.
@@ -64,7 +67,7 @@ public final class JobRoutes implements Extension {
 
   private record WaitOver() implements Event {}
 
-  private record Held(JobCommand command) implements Event {}
+  private record Held(JobCommand command, Address near) implements Event {}
 
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
@@ -86,19 +89,39 @@ public final class JobRoutes implements Extension {
 
   /** Sends {@code command} to its job, at most once: callers that need it delivered resend until answered. */
   public void tell(JobCommand command) {
+    tell(command, null);
+  }
+
+  /**
+   * Sends {@code command} to its job through the gateway of the controller at {@code near} while
+   * that one is reachable (so that it needs no further hop when the job is there), as {@link
+   * #tell(JobCommand)} otherwise.
+   */
+  public void tell(JobCommand command, Address near) {
     if (!controller) {
       List<ActorRef<JobCommand>> known = gateways;
       if (!known.isEmpty()) {
-        known.get(Math.floorMod(command.jobId().hashCode(), known.size())).tell(command);
+        gateway(known, command.jobId(), near).tell(command);
         return;
       }
       if (waiting) {
-        follower.tell(new Held(command));
+        follower.tell(new Held(command, near));
         return;
       }
       startProxy();
     }
     sharding.entityRefFor(JobProtocol.JOB, command.jobId()).tell(command);
+  }
+
+  private static ActorRef<JobCommand> gateway(List<ActorRef<JobCommand>> known, String jobId, Address near) {
+    if (near != null) {
+      for (ActorRef<JobCommand> gateway : known) {
+        if (gateway.path().address().equals(near)) {
+          return gateway;
+        }
+      }
+    }
+    return known.get(Math.floorMod(jobId.hashCode(), known.size()));
   }
 
   /** The gateways this node sends through now, in order. */
@@ -115,11 +138,11 @@ public final class JobRoutes implements Extension {
       ctx.getSystem().receptionist().tell(
           Receptionist.subscribe(JobProtocol.GATEWAY, ctx.messageAdapter(Receptionist.Listing.class, Listed::new)));
       Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(ctx.messageAdapter(SelfUp.class, up -> new Up()), SelfUp.class));
-      List<JobCommand> held = new ArrayList<>();
+      List<Held> held = new ArrayList<>();
       Runnable sendHeld = () -> {
         waiting = false;
         timers.cancelAll();
-        held.forEach(this::tell);
+        held.forEach(message -> tell(message.command(), message.near()));
         held.clear();
       };
       return Behaviors.receive(Event.class)
@@ -144,12 +167,12 @@ public final class JobRoutes implements Extension {
           })
           .onMessage(Held.class, msg -> {
             if (!waiting) {
-              tell(msg.command());
+              tell(msg.command(), msg.near());
             } else if (held.size() >= HELD_LIMIT) {
               ctx.getLog().warn("{} messages to jobs wait for a controller's job gateway; dropped one to job {} "
                   + "(its sender resends it)", HELD_LIMIT, msg.command().jobId());
             } else {
-              held.add(msg.command());
+              held.add(msg);
             }
             return Behaviors.same();
           })

@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
@@ -114,8 +115,13 @@ class JobRoutesTest {
 
   /** Tells job {@code jobId} that its attempt started, from {@code agent}, and waits for the job's acknowledgement. */
   private static void reportStart(ActorTestKit agent, String jobId) {
+    reportStart(agent, jobId, null);
+  }
+
+  /** As {@link #reportStart(ActorTestKit, String)}, through the gateway at {@code near} if it is listed. */
+  private static void reportStart(ActorTestKit agent, String jobId, Address near) {
     TestProbe<AttemptReportAck> acks = agent.createTestProbe(AttemptReportAck.class);
-    JobRoutes.get(agent.system()).tell(new AttemptStarted(jobId, 1, "agent", 1L, acks.ref()));
+    JobRoutes.get(agent.system()).tell(new AttemptStarted(jobId, 1, "agent", 1L, acks.ref()), near);
     assertEquals(new AttemptReportAck(jobId, 1), acks.receiveMessage(WAIT));
   }
 
@@ -176,6 +182,46 @@ class JobRoutesTest {
     assertEquals(new AttemptReportAck("job-early", 1), acks.receiveMessage(WAIT));
     assertEquals(List.of("controller"), heardBy.get("job-early"));
     assertFalse(hasJobShardingProxy(agent.system()), "the agent started a sharding proxy for jobs");
+  }
+
+  @Test
+  void reportsGoThroughTheGatewayOfTheControllerTheyNameWhileItIsListed() {
+    ActorTestKit first = controller("first", null, false);
+    ActorTestKit second = controller("second", address(first), false);
+    TestProbe<JobCommand> throughFirst = first.createTestProbe(JobCommand.class);
+    TestProbe<JobCommand> throughSecond = second.createTestProbe(JobCommand.class);
+    first.system().systemActorOf(
+        Behaviors.monitor(JobCommand.class, throughFirst.ref(), JobProtocol.gateway()), "job-gateway", Props.empty());
+    second.system().systemActorOf(
+        Behaviors.monitor(JobCommand.class, throughSecond.ref(), JobProtocol.gateway()), "job-gateway", Props.empty());
+    ActorTestKit agent = node(Roles.AGENT, address(first));
+    awaitUp(agent, 3);
+    awaitGateways(agent, 2);
+
+    for (int i = 0; i < 10; i++) {
+      reportStart(agent, "job-near-second-" + i, address(second));
+    }
+    assertEquals(10, throughSecond.receiveSeveralMessages(10, WAIT).size());
+    throughFirst.expectNoMessage(Duration.ofMillis(200));
+    for (int i = 0; i < 10; i++) {
+      reportStart(agent, "job-near-first-" + i, address(first));
+    }
+    assertEquals(10, throughFirst.receiveSeveralMessages(10, WAIT).size());
+    throughSecond.expectNoMessage(Duration.ofMillis(200));
+
+    // A node with no gateway named: the job id chooses among the listed ones, as with none named.
+    List<ActorRef<JobCommand>> listed = JobRoutes.get(agent.system()).gateways();
+    int toFirst = 0;
+    for (int i = 0; i < 10; i++) {
+      String job = "job-near-none-" + i;
+      reportStart(agent, job, address(agent));
+      if (listed.get(Math.floorMod(job.hashCode(), listed.size())).path().address().equals(address(first))) {
+        toFirst++;
+      }
+    }
+    assertTrue(toFirst > 0 && toFirst < 10, "the job ids chose one gateway only: " + toFirst);
+    assertEquals(toFirst, throughFirst.receiveSeveralMessages(toFirst, WAIT).size());
+    assertEquals(10 - toFirst, throughSecond.receiveSeveralMessages(10 - toFirst, WAIT).size());
   }
 
   @Test
