@@ -127,8 +127,8 @@ final class AttemptRunner {
   static Behavior<Command> reattach(LeftoverExecution leftover, String agentId, ActorRef<AgentCommand> agent,
       AttemptExecutor executor, AgentSettings settings, ActorRef<Progress> parent) {
     return withMdc(leftover.jobId(), leftover.attempt(), agentId, Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new AttemptRunner(leftover.jobId(), leftover.attempt(), agentId, executor, settings, parent, true, null, ctx, timers)
-            .claiming(leftover, agent))));
+        new AttemptRunner(leftover.jobId(), leftover.attempt(), agentId, executor, settings, parent, true, null, ctx,
+            timers).claiming(leftover, agent))));
   }
 
   private static LaunchSpec spec(AttemptLaunch launch, String agentId) {
@@ -163,7 +163,7 @@ final class AttemptRunner {
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final JobRoutes jobs;
-  /** The controller that launched the attempt, where its reports go first; null for a leftover this runner re-attached to. */
+  /** The controller that launched the attempt, where its reports go first; null for a re-attached leftover. */
   private final Address launchedBy;
   /** Where the job acknowledges the attempt's start... */
   private final ActorRef<AttemptReportAck> startAcks;

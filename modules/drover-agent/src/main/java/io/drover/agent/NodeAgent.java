@@ -34,6 +34,7 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -246,8 +247,10 @@ public final class NodeAgent {
               launch.resources().describe(), free.describe());
         }
       }
+      // The launch's reply goes to the controller that launched it: the attempt's reports go there first.
+      Address launchedBy = msg.replyTo().path().address();
       ActorRef<AttemptRunner.Command> runner = context.spawn(
-          AttemptRunner.create(launch, msg.replyTo().path().address(), info.agentId(), executor, settings, progressAdapter),
+          AttemptRunner.create(launch, launchedBy, info.agentId(), executor, settings, progressAdapter),
           runnerName(launch.jobId(), launch.attempt()));
       HostedAttempt hosted = new HostedAttempt(
           launch.jobId(), launch.attempt(), launch.resources(), launch.jobQueue(), launch.shareIdentifier());

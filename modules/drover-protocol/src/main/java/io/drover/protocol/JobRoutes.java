@@ -13,6 +13,7 @@ import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -27,10 +28,11 @@ import org.slf4j.LoggerFactory;
  * controller's job gateway ({@link JobProtocol#GATEWAY}): to the gateway of the controller it names
  * (the one that launched the attempt the message is about, which hosts the job unless the job has
  * moved since), or, when it names none or that one is not reachable, to one of the reachable
- * gateways chosen by the job id, the same one for the same job. Until it has heard of a gateway, for at most {@code drover.node.job-gateway-wait}
- * after it is Up, it holds its messages; if none is listed by then (during a rolling upgrade,
- * controllers of a Drover from before gateways) it falls back to a sharding proxy of its own, as
- * such nodes had before, and uses it while no gateway is listed.
+ * gateways chosen by the job id, the same one for the same job. Until it has heard of a gateway,
+ * for at most {@code drover.node.job-gateway-wait} after it is Up, it holds its messages; if none
+ * is listed by then (during a rolling upgrade, controllers of a Drover from before gateways) it
+ * falls back to a sharding proxy of its own, as such nodes had before, and uses it while no
+ * gateway is listed.
  *
  * <p>Why not a proxy on every node: the job shards' coordinator keeps every shard region and proxy
  * in its state, and on each change writes all of that state to every controller, one change at a
@@ -137,21 +139,32 @@ public final class JobRoutes implements Extension {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       ctx.getSystem().receptionist().tell(
           Receptionist.subscribe(JobProtocol.GATEWAY, ctx.messageAdapter(Receptionist.Listing.class, Listed::new)));
-      Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(ctx.messageAdapter(SelfUp.class, up -> new Up()), SelfUp.class));
-      List<Held> held = new ArrayList<>();
-      Runnable sendHeld = () -> {
-        waiting = false;
-        timers.cancelAll();
-        held.forEach(message -> tell(message.command(), message.near()));
-        held.clear();
-      };
+      Cluster.get(ctx.getSystem()).subscriptions()
+          .tell(Subscribe.create(ctx.messageAdapter(SelfUp.class, up -> new Up()), SelfUp.class));
+      return new Follower(timers, wait).behavior();
+    }));
+  }
+
+  /** The state of {@link #follow}: what it holds while {@link #waiting}. */
+  private final class Follower {
+    private final TimerScheduler<Event> timers;
+    private final Duration wait;
+    private final List<Held> held = new ArrayList<>();
+    private int dropped;
+
+    Follower(TimerScheduler<Event> timers, Duration wait) {
+      this.timers = timers;
+      this.wait = wait;
+    }
+
+    Behavior<Event> behavior() {
       return Behaviors.receive(Event.class)
           .onMessage(Listed.class, msg -> {
             gateways = msg.listing().getServiceInstances(JobProtocol.GATEWAY).stream()
                 .sorted(Comparator.comparing(gateway -> gateway.path().toString()))
                 .toList();
             if (waiting && !gateways.isEmpty()) {
-              sendHeld.run();
+              sendHeld();
             }
             return Behaviors.same();
           })
@@ -162,22 +175,32 @@ public final class JobRoutes implements Extension {
             return Behaviors.same();
           })
           .onMessage(WaitOver.class, msg -> {
-            sendHeld.run();
+            sendHeld();
             return Behaviors.same();
           })
           .onMessage(Held.class, msg -> {
             if (!waiting) {
               tell(msg.command(), msg.near());
-            } else if (held.size() >= HELD_LIMIT) {
-              ctx.getLog().warn("{} messages to jobs wait for a controller's job gateway; dropped one to job {} "
-                  + "(its sender resends it)", HELD_LIMIT, msg.command().jobId());
-            } else {
+            } else if (held.size() < HELD_LIMIT) {
               held.add(msg);
+            } else {
+              dropped++;
             }
             return Behaviors.same();
           })
           .build();
-    }));
+    }
+
+    private void sendHeld() {
+      waiting = false;
+      timers.cancelAll();
+      held.forEach(message -> tell(message.command(), message.near()));
+      held.clear();
+      if (dropped > 0) {
+        log.warn("{} messages to jobs were dropped while this node waited for a controller's job gateway, beyond the "
+            + "{} it holds; their senders resend them", dropped, HELD_LIMIT);
+      }
+    }
   }
 
   private void startProxy() {
