@@ -43,7 +43,6 @@ public final class DroverConfigCompatChecker extends JoinConfigCompatChecker {
    * nodes that host shards (an older node does not send them and is compared as one that might).
    */
   static final String ROLES = "pekko.cluster.roles";
-  static final String NUMBER_OF_SHARDS = ClusterShards.NUMBER_OF_SHARDS;
 
   /** The serialization binding of everything Drover sends or persists (drover-protocol's reference.conf). */
   static final String CBOR_BINDING =
@@ -83,7 +82,7 @@ public final class DroverConfigCompatChecker extends JoinConfigCompatChecker {
       text("drover.controller.read-side.keyspace", "every controller reads and writes the same read side"),
       text("pekko.projection.cassandra.offset-store.keyspace", "projections resume from the offsets stored there"),
       number("drover.controller.read-side.job-tags", "job events are tagged, and projected, by it"),
-      new Setting(List.of(NUMBER_OF_SHARDS), "it decides which shard, and so which controller, holds an entity; only "
+      new Setting(List.of(ClusterShards.NUMBER_OF_SHARDS), "it decides which shard, and so which controller, holds an entity; only "
           + "controllers host shards, and a cluster's controllers use the number recorded in its cluster_settings",
           Config::getLong, true),
       text("pekko.cluster.downing-provider-class", "members must agree on who downs unreachable members"),

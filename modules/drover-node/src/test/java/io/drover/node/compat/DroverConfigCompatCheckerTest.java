@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import io.drover.controller.ClusterShards;
 import io.drover.node.NodeConfig;
 import io.drover.node.cassandra.RepoRoot;
 import java.util.HashMap;
@@ -120,8 +121,8 @@ class DroverConfigCompatCheckerTest {
 
     assertEquals(Valid.getInstance(), checker.check(sentBy(agent), cluster), "an agent joins");
     assertEquals(Valid.getInstance(), checker.check(sentBy(cluster), agent), "and checks the controller's answer");
-    assertEquals(List.of(DroverConfigCompatChecker.NUMBER_OF_SHARDS + " must be the same on every node ("
-            + DroverConfigCompatChecker.SETTINGS.stream().filter(s -> s.name().equals(DroverConfigCompatChecker.NUMBER_OF_SHARDS))
+    assertEquals(List.of(ClusterShards.NUMBER_OF_SHARDS + " must be the same on every node ("
+            + DroverConfigCompatChecker.SETTINGS.stream().filter(s -> s.name().equals(ClusterShards.NUMBER_OF_SHARDS))
                 .findFirst().orElseThrow().why() + "): the joining node has [1000], this node [100]"),
         messages(checker.check(sentBy(shards(CONTROLLER, 1000)), cluster)), "a controller");
     assertEquals(1, messages(checker.check(sentBy(agent).withoutPath(DroverConfigCompatChecker.ROLES), cluster)).size(),
@@ -129,7 +130,7 @@ class DroverConfigCompatCheckerTest {
   }
 
   private static Config shards(Config node, int shards) {
-    return node.withValue(DroverConfigCompatChecker.NUMBER_OF_SHARDS, ConfigValueFactory.fromAnyRef(shards));
+    return node.withValue(ClusterShards.NUMBER_OF_SHARDS, ConfigValueFactory.fromAnyRef(shards));
   }
 
   @Test
